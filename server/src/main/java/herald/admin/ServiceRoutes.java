@@ -1,0 +1,104 @@
+package herald.admin;
+
+import herald.event.Ids;
+import herald.store.Database;
+import herald.store.StoreException;
+import herald.subscription.ConfigStore;
+import herald.subscription.Service;
+import herald.subscription.ServiceJson;
+import herald.web.ApiException;
+import herald.web.Requests;
+import herald.web.Responses;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+/** {@code /api/v1/services}: CRUD, enable/disable, signing secret rotation. */
+public final class ServiceRoutes {
+    private final Database db;
+    private final ConfigStore store;
+    private final long maxBody;
+
+    public ServiceRoutes(Database db, ConfigStore store, long maxBody) {
+        this.db = db;
+        this.store = store;
+        this.maxBody = maxBody;
+    }
+
+    public void register(RoutesConfig r) {
+        r.get("/api/v1/services", this::list);
+        r.post("/api/v1/services", this::create);
+        r.get("/api/v1/services/{id}", ctx -> Responses.json(ctx, 200, ServiceJson.toJson(find(ctx), false, false)));
+        r.put("/api/v1/services/{id}", ctx -> update(ctx, false));
+        r.patch("/api/v1/services/{id}", ctx -> update(ctx, true));
+        r.delete("/api/v1/services/{id}", this::delete);
+        r.post("/api/v1/services/{id}/enable", ctx -> setEnabled(ctx, true));
+        r.post("/api/v1/services/{id}/disable", ctx -> setEnabled(ctx, false));
+        r.post("/api/v1/services/{id}/signing/rotate", this::rotate);
+    }
+
+    private void list(Context ctx) {
+        int limit = Requests.limit(ctx);
+        String after = Requests.cursor(ctx);
+        var rows = db.read(c -> store.services(c, after, limit + 1));
+        Responses.page(ctx, rows, limit, s -> ServiceJson.toJson(s, false, false), Service::id);
+    }
+
+    private void create(Context ctx) {
+        Service parsed = ServiceJson.parse(Requests.jsonBody(ctx, maxBody), null);
+        long now = System.currentTimeMillis();
+        Service s = parsed.withId(Ids.newId("svc"), now, now);
+        save(() -> db.inTransaction(c -> {
+            store.insertService(c, s);
+            return null;
+        }));
+        Responses.json(ctx.header("Location", "/api/v1/services/" + s.id()), 201, ServiceJson.toJson(s, false, true));
+    }
+
+    private void update(Context ctx, boolean merge) {
+        Service current = find(ctx);
+        var body = Requests.jsonBody(ctx, maxBody);
+        if (merge) {
+            if (!body.isObject()) throw ApiException.invalid("body", "must be a JSON object");
+            var base = ServiceJson.toJson(current, false, false);
+            body.fields().forEachRemaining(e -> base.set(e.getKey(), e.getValue()));
+            body = base;
+        }
+        Service parsed = ServiceJson.parse(body, current);
+        Service s = parsed.withId(current.id(), current.createdAt(), System.currentTimeMillis());
+        save(() -> db.inTransaction(c -> store.updateService(c, s)));
+        Responses.json(ctx, 200, ServiceJson.toJson(s, false, false));
+    }
+
+    private void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!db.inTransaction(c -> store.deleteService(c, id))) throw ApiException.notFound("service", id);
+        ctx.status(204);
+    }
+
+    private void setEnabled(Context ctx, boolean on) {
+        Service s = find(ctx).withEnabled(on, System.currentTimeMillis());
+        db.inTransaction(c -> store.updateService(c, s));
+        Responses.json(ctx, 200, ServiceJson.toJson(s, false, false));
+    }
+
+    private void rotate(Context ctx) {
+        Service s = find(ctx).withSigningSecret(ServiceJson.newSigningSecret(), System.currentTimeMillis());
+        db.inTransaction(c -> store.updateService(c, s));
+        Responses.json(ctx, 200, ServiceJson.toJson(s, false, true));
+    }
+
+    private Service find(Context ctx) {
+        String id = ctx.pathParam("id");
+        return db.read(c -> store.service(c, id)).orElseThrow(() -> ApiException.notFound("service", id));
+    }
+
+    /** A duplicate name is the client's mistake (409), not a server error. */
+    static void save(Runnable write) {
+        try {
+            write.run();
+        } catch (StoreException e) {
+            if (e.isUniqueViolation()) throw ApiException.conflict("name", "a service with this name already exists");
+            throw e;
+        }
+    }
+}

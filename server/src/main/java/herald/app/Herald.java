@@ -1,0 +1,245 @@
+package herald.app;
+
+import herald.admin.ApiKeyRoutes;
+import herald.admin.ServiceRoutes;
+import herald.admin.SettingsRoutes;
+import herald.admin.SubscriptionRoutes;
+import herald.backup.BackupRoutes;
+import herald.backup.BackupService;
+import herald.catalog.EventCatalog;
+import herald.catalog.EventTypeRoutes;
+import herald.config.HeraldConfig;
+import herald.delivery.DeliveryRoutes;
+import herald.delivery.DeliveryStore;
+import herald.delivery.Dispatcher;
+import herald.delivery.OutboundGuard;
+import herald.delivery.Settings;
+import herald.event.Json;
+import herald.ingest.EventQueries;
+import herald.ingest.EventRoutes;
+import herald.ingest.EventWriter;
+import herald.routing.Router;
+import herald.security.ApiKeys;
+import herald.security.Scope;
+import herald.security.SecretBox;
+import herald.store.Database;
+import herald.store.StoreException;
+import herald.subscription.ConfigStore;
+import herald.web.ApiException;
+import herald.web.Auth;
+import herald.web.Responses;
+import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Herald: the wiring of database, ingest, routing, delivery and the HTTP API. The one
+ * place that knows every part; the parts know only what they are given.
+ */
+public final class Herald implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Herald.class);
+    public static final String VERSION = versionFromJar();
+
+    private final HeraldConfig config;
+    private final Database db;
+    private final ApiKeys apiKeys;
+    private final EventWriter writer;
+    private final Dispatcher dispatcher;
+    private final Javalin web;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<HandlerMetaInfo> routes = new ArrayList<>();
+    private final AtomicInteger requestsInFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private String generatedAdminKey;
+
+    private Herald(HeraldConfig config) {
+        this.config = config;
+        this.db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        SecretBox secrets = SecretBox.fromConfig(config.masterKey(), config.dataDir());
+        this.apiKeys = new ApiKeys(db);
+        apiKeys.setEnvironmentAdminKey(config.adminKey());
+        if (!apiKeys.hasEnvironmentKey() && apiKeys.count() == 0) {
+            generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
+        }
+        ConfigStore configStore = new ConfigStore(secrets);
+        Router router = new Router(configStore);
+        Settings settings = new Settings(db);
+        DeliveryStore deliveries = new DeliveryStore(db);
+        this.dispatcher = new Dispatcher(db, router, settings, new OutboundGuard(config.outboundAllow()),
+                config.dispatcherConcurrency(), VERSION, metrics);
+        this.writer = new EventWriter(db, router, dispatcher::wake);
+        EventCatalog catalog = new EventCatalog(db);
+        BackupService backup = new BackupService(db, configStore);
+        registerGauges(deliveries);
+
+        long maxBody = config.maxBodyBytes();
+        Auth auth = new Auth(apiKeys);
+        this.web = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = maxBody;
+            cfg.jetty.host = config.httpHost();
+            cfg.jetty.port = config.httpPort();
+            cfg.events.handlerAdded(routes::add);
+            var r = cfg.routes;
+            r.before(ctx -> {
+                if (draining && !ctx.path().equals("/health")) {
+                    ctx.header("Retry-After", "5");
+                    throw new ApiException(503, "Service Unavailable", "Herald is shutting down");
+                }
+                requestsInFlight.incrementAndGet();
+                ctx.attribute("herald.start", System.nanoTime());
+            });
+            r.before("/api/*", auth);
+            r.after(ctx -> {
+                Long start = ctx.attribute("herald.start");
+                if (start == null) return;
+                requestsInFlight.decrementAndGet();
+                String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+                Timer.builder("herald_http_requests").tag("method", ctx.method().name()).tag("route", route)
+                        .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
+                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            });
+            r.exception(ApiException.class, (e, ctx) -> Responses.problem(ctx, e));
+            r.exception(StoreException.class, (e, ctx) -> {
+                log.warn("store.failed path={} error={}", ctx.path(), e.getMessage());
+                ctx.header("Retry-After", "5");
+                Responses.problem(ctx, new ApiException(503, "Service Unavailable",
+                        "the database is unavailable; nothing was changed, retry shortly"));
+            });
+            r.exception(Exception.class, (e, ctx) -> {
+                log.error("request.failed path={}", ctx.path(), e);
+                Responses.problem(ctx, new ApiException(500, "Internal Server Error", "an unexpected error occurred"));
+            });
+            r.error(404, ctx -> {
+                if (!isProblem(ctx)) Responses.problem(ctx, new ApiException(404, "Not Found", "no such route: "
+                        + ctx.method().name() + " " + ctx.path()));
+            });
+            r.error(405, ctx -> {
+                if (!isProblem(ctx)) Responses.problem(ctx, new ApiException(405, "Method Not Allowed",
+                        ctx.method().name() + " is not allowed on " + ctx.path()));
+            });
+            r.error(413, ctx -> {
+                if (!isProblem(ctx)) Responses.problem(ctx, new ApiException(413, "Content Too Large",
+                        "the body is larger than the limit of " + maxBody + " bytes"));
+            });
+            r.get("/health", ctx -> Responses.json(ctx, draining ? 503 : 200,
+                    Json.object().put("status", draining ? "draining" : "up")));
+            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
+            new ServiceRoutes(db, configStore, maxBody).register(r);
+            new SubscriptionRoutes(db, configStore, maxBody).register(r);
+            new SettingsRoutes(settings, dispatcher).register(r);
+            new DeliveryRoutes(deliveries, dispatcher).register(r);
+            new EventTypeRoutes(catalog).register(r);
+            new ApiKeyRoutes(apiKeys).register(r);
+            new BackupRoutes(backup, maxBody).register(r);
+        });
+    }
+
+    private static boolean isProblem(io.javalin.http.Context ctx) {
+        String ct = ctx.res().getContentType();
+        return ct != null && ct.startsWith("application/problem+json");
+    }
+
+    private void registerGauges(DeliveryStore deliveries) {
+        // Counting by status costs a query, so one scrape reads it once for every status.
+        Map<String, Long> cache = new ConcurrentHashMap<>();
+        long[] readAt = {0};
+        for (String status : List.of("pending", "delivering", "retrying", "delivered", "dead", "paused")) {
+            Gauge.builder("herald_deliveries", () -> {
+                synchronized (readAt) {
+                    if (System.currentTimeMillis() - readAt[0] > 1000) {
+                        cache.clear();
+                        cache.putAll(deliveries.countByStatus());
+                        readAt[0] = System.currentTimeMillis();
+                    }
+                }
+                return cache.getOrDefault(status, 0L);
+            }).tag("status", status).register(metrics);
+        }
+        Gauge.builder("herald_dispatcher_in_flight", dispatcher, Dispatcher::inFlight).register(metrics);
+    }
+
+    public static Herald start(HeraldConfig config) {
+        Herald h = new Herald(config);
+        h.web.start();
+        log.info("herald.started version={} address=http://{}:{} database={}", VERSION, config.httpHost(), h.port(),
+                h.db.dialect());
+        return h;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    /** The admin key made on first start, when no key existed; null otherwise. Shown once. */
+    public String generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    /** Every HTTP route registered, for tests that must cover them all. */
+    public List<String[]> routes() {
+        List<String[]> out = new ArrayList<>();
+        for (HandlerMetaInfo m : routes) {
+            if (m.getHttpMethod() != HandlerType.BEFORE && m.getHttpMethod() != HandlerType.AFTER
+                    && m.getHttpMethod().isHttpMethod()) {
+                out.add(new String[] {m.getHttpMethod().name(), m.getPath()});
+            }
+        }
+        return out;
+    }
+
+    public HeraldConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: refuse new requests, let running ones finish, commit every queued event, let
+     * in-flight deliveries finish, then close the database.
+     */
+    @Override
+    public void close() {
+        draining = true;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (requestsInFlight.get() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        web.stop();
+        writer.close();
+        dispatcher.close();
+        db.close();
+        log.info("herald.stopped");
+    }
+
+    private static String versionFromJar() {
+        String v = Herald.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

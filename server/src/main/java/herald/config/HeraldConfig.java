@@ -1,0 +1,150 @@
+package herald.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Startup configuration: built-in defaults, then the config file, then {@code HERALD_*} environment
+ * variables (env wins). Validated once; the record cannot change afterwards.
+ */
+public record HeraldConfig(
+        String httpHost,
+        int httpPort,
+        Path dataDir,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        String adminKey,
+        String masterKey,
+        List<String> outboundAllow,
+        long maxBodyBytes,
+        int maxBatch,
+        String logFormat,
+        int dispatcherConcurrency) {
+
+    /** Every setting: its env name, its config-file key is the same name lower-cased without the prefix. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new HashMap<>();
+        d.put("HERALD_HTTP_HOST", "127.0.0.1");
+        d.put("HERALD_HTTP_PORT", "8080");
+        d.put("HERALD_DATA_DIR", "./data");
+        d.put("HERALD_DATABASE_URL", "");
+        d.put("HERALD_DATABASE_USER", "");
+        d.put("HERALD_DATABASE_PASSWORD", "");
+        d.put("HERALD_ADMIN_KEY", "");
+        d.put("HERALD_MASTER_KEY", "");
+        d.put("HERALD_OUTBOUND_ALLOW", "");
+        d.put("HERALD_MAX_BODY_BYTES", String.valueOf(1024 * 1024));
+        d.put("HERALD_MAX_BATCH", "500");
+        d.put("HERALD_LOG_FORMAT", "plain");
+        d.put("HERALD_DISPATCHER_CONCURRENCY", "64");
+        return Map.copyOf(d);
+    }
+
+    /** Loads from the given environment, reading {@code HERALD_CONFIG} (or ./herald.properties if present). */
+    public static HeraldConfig load(Map<String, String> env) {
+        Map<String, String> values = new HashMap<>(DEFAULTS);
+        String file = env.getOrDefault("HERALD_CONFIG", "");
+        Path configFile = file.isBlank() ? Path.of("herald.properties") : Path.of(file);
+        if (!file.isBlank() || Files.exists(configFile)) {
+            values.putAll(readFile(configFile));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String v = env.get(key);
+            if (v != null) values.put(key, v);
+        }
+        return fromMap(values);
+    }
+
+    public static HeraldConfig fromMap(Map<String, String> values) {
+        List<String> errors = new ArrayList<>();
+        Map<String, String> v = new HashMap<>(DEFAULTS);
+        v.putAll(values);
+        int port = intIn(v, "HERALD_HTTP_PORT", 0, 65535, errors);
+        long maxBody = intIn(v, "HERALD_MAX_BODY_BYTES", 1024, Integer.MAX_VALUE, errors);
+        int maxBatch = intIn(v, "HERALD_MAX_BATCH", 1, 100_000, errors);
+        int concurrency = intIn(v, "HERALD_DISPATCHER_CONCURRENCY", 1, 10_000, errors);
+        String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
+        if (!logFormat.equals("plain") && !logFormat.equals("json")) {
+            errors.add("HERALD_LOG_FORMAT must be plain or json, was '" + logFormat + "'");
+        }
+        Path dataDir = Path.of(v.get("HERALD_DATA_DIR").trim());
+        String dbUrl = v.get("HERALD_DATABASE_URL").trim();
+        if (dbUrl.isEmpty()) dbUrl = "jdbc:sqlite:" + dataDir.resolve("herald.db");
+        if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            errors.add("HERALD_DATABASE_URL must start with jdbc:sqlite: or jdbc:postgresql:");
+        }
+        List<String> allow = new ArrayList<>();
+        for (String cidr : v.get("HERALD_OUTBOUND_ALLOW").split(",")) {
+            if (cidr.isBlank()) continue;
+            try {
+                herald.delivery.Cidr.parse(cidr.trim());
+                allow.add(cidr.trim());
+            } catch (IllegalArgumentException e) {
+                errors.add("HERALD_OUTBOUND_ALLOW: " + e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) throw new ConfigException(errors);
+        return new HeraldConfig(v.get("HERALD_HTTP_HOST").trim(), port, dataDir, dbUrl,
+                v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD"),
+                v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), List.copyOf(allow),
+                maxBody, maxBatch, logFormat, concurrency);
+    }
+
+    public boolean isSqlite() {
+        return databaseUrl.startsWith("jdbc:sqlite:");
+    }
+
+    private static int intIn(Map<String, String> v, String key, long min, long max, List<String> errors) {
+        String raw = v.get(key).trim();
+        try {
+            long n = Long.parseLong(raw);
+            if (n < min || n > max) {
+                errors.add(key + " must be between " + min + " and " + max + ", was " + n);
+                return (int) min;
+            }
+            return (int) n;
+        } catch (NumberFormatException e) {
+            errors.add(key + " must be a whole number, was '" + raw + "'");
+            return (int) min;
+        }
+    }
+
+    /** Config file keys: {@code http.port} style, mapped to {@code HERALD_HTTP_PORT}; env-style keys also work. */
+    private static Map<String, String> readFile(Path path) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(path)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("cannot read config file " + path + ": " + e.getMessage()));
+        }
+        Map<String, String> out = new HashMap<>();
+        List<String> errors = new ArrayList<>();
+        for (String name : p.stringPropertyNames()) {
+            String key = name.startsWith("HERALD_") ? name
+                    : "HERALD_" + name.replace('.', '_').replace('-', '_').toUpperCase();
+            if (!DEFAULTS.containsKey(key)) {
+                errors.add(path + ": unknown setting '" + name + "'");
+            } else {
+                out.put(key, p.getProperty(name));
+            }
+        }
+        if (!errors.isEmpty()) throw new ConfigException(errors);
+        return out;
+    }
+
+    @Override
+    public String toString() { // never print secrets
+        return "HeraldConfig[http=" + httpHost + ":" + httpPort + ", dataDir=" + dataDir
+                + ", database=" + databaseUrl.replaceAll("password=[^&]*", "password=***") + "]";
+    }
+}

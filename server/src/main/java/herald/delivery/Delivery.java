@@ -1,0 +1,5 @@
+package herald.delivery;
+
+/** One event on its way to one subscription. Its id is the {@code webhook-id} on every attempt. */
+public record Delivery(String id, String eventId, String subscriptionId, String serviceId, String status, int attempts,
+                       long nextAttemptAt, String lastError, long createdAt, long updatedAt) {}

@@ -1,0 +1,314 @@
+package herald.delivery;
+
+import herald.event.Ids;
+import herald.event.Json;
+import herald.routing.Router;
+import herald.store.Database;
+import herald.subscription.RetryPolicy;
+import herald.subscription.Service;
+import herald.subscription.Subscription;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims due deliveries and sends them. A commit of new events wakes it at once; otherwise it
+ * polls. While the global switch is off nothing is claimed, so deliveries wait.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int EXCERPT_BYTES = 16 * 1024;
+    private static final long LEASE_MS = 5 * 60_000;
+
+    private final Database db;
+    private final DeliveryStore store;
+    private final Router router;
+    private final Settings settings;
+    private final HttpClient http;
+    private final Semaphore permits;
+    private final int concurrency;
+    private final String userAgent;
+    private final MeterRegistry metrics;
+    private final Object signal = new Object();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean woken;
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    public Dispatcher(Database db, Router router, Settings settings, OutboundGuard guard, int concurrency,
+                      String version, MeterRegistry metrics) {
+        this.db = db;
+        this.store = new DeliveryStore(db);
+        this.router = router;
+        this.settings = settings;
+        this.concurrency = concurrency;
+        this.permits = new Semaphore(concurrency);
+        this.userAgent = "Herald/" + version;
+        this.metrics = metrics;
+        this.http = new HttpClient();
+        http.setFollowRedirects(false);
+        http.setConnectTimeout(10_000);
+        http.setMaxConnectionsPerDestination(Math.max(64, concurrency));
+        http.setUserAgentField(null); // set per request
+        http.setSocketAddressResolver(guarded(new SocketAddressResolver.Async(
+                Runnable::run, http.getScheduler(), 10_000), guard));
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start HTTP client", e);
+        }
+        loop = Thread.ofPlatform().name("dispatcher").start(this::run);
+    }
+
+    /** Resolves names, then refuses addresses the guard forbids: checked at connect time, after DNS. */
+    private static SocketAddressResolver guarded(SocketAddressResolver dns, OutboundGuard guard) {
+        return (host, port, context, promise) -> dns.resolve(host, port, context, new Promise<>() {
+            @Override
+            public void succeeded(List<InetSocketAddress> addresses) {
+                List<InetSocketAddress> ok = new ArrayList<>();
+                String refusal = null;
+                for (InetSocketAddress a : addresses) {
+                    String why = guard.refusal(a.getAddress());
+                    if (why == null) ok.add(a); else refusal = why;
+                }
+                if (ok.isEmpty()) promise.failed(new OutboundRefusedException(refusal));
+                else promise.succeeded(ok);
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                promise.failed(x);
+            }
+        });
+    }
+
+    /** Wakes the dispatcher: new deliveries were committed. */
+    public void wake() {
+        woken = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                int claimed = 0;
+                if (settings.deliveriesEnabled()) claimed = claimAndSend();
+                if (claimed == 0) {
+                    synchronized (signal) {
+                        if (!woken && running) signal.wait(1000);
+                    }
+                }
+                woken = false;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("dispatcher.poll_failed error={}", e.toString());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private int claimAndSend() throws InterruptedException {
+        int free = permits.availablePermits();
+        if (free == 0) {
+            permits.acquire(); // wait for a slot, then give it back for the claim below
+            permits.release();
+            free = permits.availablePermits();
+        }
+        List<Delivery> due = store.claim(System.currentTimeMillis(), Math.min(free, 500), LEASE_MS);
+        if (due.isEmpty()) return 0;
+        Map<String, String> bodies = store.eventBodies(due.stream().map(Delivery::eventId).distinct().toList());
+        Router.Table table = db.read(router::table);
+        for (Delivery d : due) {
+            permits.acquire();
+            inFlight.incrementAndGet();
+            Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
+                try {
+                    send(d, bodies.get(d.eventId()), table);
+                } catch (RuntimeException e) {
+                    log.error("delivery.crashed id={} error={}", d.id(), e.toString());
+                } finally {
+                    inFlight.decrementAndGet();
+                    permits.release();
+                }
+            });
+        }
+        return due.size();
+    }
+
+    private void send(Delivery d, String eventBody, Router.Table table) {
+        Service svc = table.services().get(d.serviceId());
+        Subscription sub = table.subscriptions().get(d.subscriptionId());
+        long start = System.currentTimeMillis();
+        if (svc == null || sub == null || eventBody == null) {
+            store.finish(d, "dead", start, svc == null ? "service deleted" : sub == null ? "subscription deleted"
+                    : "event missing", null);
+            return;
+        }
+        byte[] body = eventBody.getBytes(StandardCharsets.UTF_8);
+        String method = sub.method() != null ? sub.method() : svc.method();
+        String url = svc.url() + sub.path();
+        Request req = http.newRequest(url).method(method).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
+        Map<String, String> headers = new java.util.LinkedHashMap<>(svc.headers());
+        headers.put("User-Agent", userAgent);
+        headers.put("Content-Type", "application/json");
+        if (svc.signing().enabled()) {
+            long ts = start / 1000;
+            if (svc.signing().mode().equals("github")) {
+                headers.put("X-Hub-Signature-256", Signer.github(svc.signing().secret(), body));
+            } else {
+                headers.put("webhook-id", d.id());
+                headers.put("webhook-timestamp", Long.toString(ts));
+                headers.put("webhook-signature", Signer.standard(svc.signing().secret(), d.id(), ts, body));
+            }
+        }
+        switch (svc.auth().type()) {
+            case "bearer" -> headers.put("Authorization", "Bearer " + svc.auth().secret());
+            case "api_key" -> headers.put(svc.auth().header(), svc.auth().secret());
+            case "basic" -> headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (svc.auth().username() + ":" + svc.auth().secret()).getBytes(StandardCharsets.UTF_8)));
+            default -> { }
+        }
+        req.headers(h -> headers.forEach(h::put));
+        if (!method.equals("GET")) req.body(new BytesRequestContent("application/json", body));
+
+        Outcome outcome = exchange(req);
+        long duration = System.currentTimeMillis() - start;
+        Attempt attempt = new Attempt(Ids.newId("att"), d.id(), start, duration, outcome.status, outcome.errorKind,
+                outcome.error, Json.write(redact(headers, svc)), outcome.responseHeaders, outcome.excerpt);
+        int attemptsMade = d.attempts() + 1;
+        if (outcome.status != null && outcome.status >= 200 && outcome.status < 300) {
+            store.finish(d, "delivered", start, null, attempt);
+            metrics.counter("herald_deliveries_total", "outcome", "delivered").increment();
+        } else {
+            String error = outcome.error != null ? outcome.error : "HTTP " + outcome.status;
+            RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
+            long delayS = policy.delayBeforeRetry(attemptsMade);
+            if (delayS < 0) {
+                store.finish(d, "dead", start, error, attempt);
+                metrics.counter("herald_deliveries_total", "outcome", "dead").increment();
+            } else {
+                long jittered = (long) (delayS * 1000 * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+                store.finish(d, "retrying", System.currentTimeMillis() + jittered, error, attempt);
+                metrics.counter("herald_deliveries_total", "outcome", "retrying").increment();
+            }
+        }
+        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={}", d.id(), d.eventId(),
+                svc.name(), outcome.status, duration, outcome.errorKind);
+    }
+
+    private record Outcome(Integer status, String errorKind, String error, String responseHeaders, String excerpt) {}
+
+    private static Outcome exchange(Request req) {
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        ByteBuffer excerpt = ByteBuffer.allocate(EXCERPT_BYTES);
+        req.send(new Response.Listener() {
+            @Override
+            public void onContent(Response response, ByteBuffer content) {
+                int n = Math.min(content.remaining(), excerpt.remaining());
+                if (n > 0) excerpt.put(content.slice().limit(n)); // keep the start, drop the rest
+            }
+
+            @Override
+            public void onComplete(Result result) {
+                Response r = result.getResponse();
+                Integer status = r != null && r.getStatus() > 0 ? r.getStatus() : null;
+                String headers = null;
+                if (r != null && r.getHeaders() != null) {
+                    var h = Json.object();
+                    for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
+                    headers = Json.write(h);
+                }
+                String text = new String(excerpt.array(), 0, excerpt.position(), StandardCharsets.UTF_8);
+                if (result.isFailed() && (status == null || result.getResponseFailure() != null)) {
+                    Throwable t = result.getFailure();
+                    done.complete(new Outcome(status, kind(t), describe(t), headers, text));
+                } else {
+                    done.complete(new Outcome(status, null, null, headers, text));
+                }
+            }
+        });
+        return done.join();
+    }
+
+    private static String kind(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutboundRefusedException) return "refused_address";
+            if (c instanceof java.util.concurrent.TimeoutException) return "timeout";
+            if (c instanceof java.net.UnknownHostException) return "dns";
+            if (c instanceof java.net.ConnectException) return "connect";
+            if (c instanceof javax.net.ssl.SSLException) return "tls";
+        }
+        return "network";
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return msg.length() > 1000 ? msg.substring(0, 1000) : msg;
+    }
+
+    /** Request headers as recorded: credentials never reach the attempt log. */
+    private static Map<String, String> redact(Map<String, String> headers, Service svc) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(headers);
+        out.computeIfPresent("Authorization", (k, v) -> v.startsWith("Basic") ? "Basic ********" : "Bearer ********");
+        if (svc.auth().type().equals("api_key")) out.computeIfPresent(svc.auth().header(), (k, v) -> "********");
+        return out;
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops claiming and waits for in-flight sends to finish (up to {@code waitMs}). */
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            loop.join(5_000);
+            permits.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
+            http.stop();
+        } catch (Exception e) {
+            log.warn("dispatcher.stop error={}", e.toString());
+        }
+    }
+
+    /** The resolved address is one Herald may not call. */
+    static final class OutboundRefusedException extends java.io.IOException {
+        OutboundRefusedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package herald.delivery;
+
+import herald.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+
+/** The global delivery switch, kept in the database so every node obeys the same one. */
+public final class Settings {
+    private final Database db;
+
+    public Settings(Database db) {
+        this.db = db;
+    }
+
+    public boolean deliveriesEnabled() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE name = 'deliveries_enabled'");
+                 ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || Boolean.parseBoolean(rs.getString(1));
+            }
+        });
+    }
+
+    public void setDeliveriesEnabled(boolean on) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE settings SET value = ? WHERE name = 'deliveries_enabled'")) {
+                ps.setString(1, Boolean.toString(on));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+}

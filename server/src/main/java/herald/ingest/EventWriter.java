@@ -1,0 +1,200 @@
+package herald.ingest;
+
+import herald.event.Event;
+import herald.event.Ids;
+import herald.event.Json;
+import herald.routing.Router;
+import herald.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores events and their deliveries with group commit: concurrent requests queue here, a writer
+ * takes everything waiting and commits it in one transaction, then answers each request. One fsync
+ * then serves many requests. A request is answered only after its commit.
+ */
+public final class EventWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+    private static final int MAX_EVENTS_PER_COMMIT = 2000;
+
+    /** What happened to one event: stored anew (with how many deliveries) or already known. */
+    public record Outcome(String id, boolean duplicate, int deliveries) {}
+
+    /** Thrown when the queue is full: the client should retry later (503). */
+    public static final class OverloadedException extends RuntimeException {
+        OverloadedException() {
+            super("ingest queue is full");
+        }
+    }
+
+    private record Request(List<Event> events, CompletableFuture<List<Outcome>> done) {}
+
+    private final Database db;
+    private final Router router;
+    private final Runnable onCommit;
+    private final BlockingQueue<Request> queue = new ArrayBlockingQueue<>(20_000);
+    private final List<Thread> writers = new ArrayList<>();
+    private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+
+    public EventWriter(Database db, Router router, Runnable onCommit) {
+        this.db = db;
+        this.router = router;
+        this.onCommit = onCommit;
+        // SQLite has one writer at a time; PostgreSQL gains from a few overlapping commits.
+        int n = db.dialect() == Database.Dialect.SQLITE ? 1 : 4;
+        for (int i = 0; i < n; i++) {
+            Thread t = Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::run);
+            writers.add(t);
+        }
+    }
+
+    public CompletableFuture<List<Outcome>> submit(List<Event> events) {
+        CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
+        if (closing || !queue.offer(new Request(events, done))) {
+            done.completeExceptionally(new OverloadedException());
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Request> group = new ArrayList<>();
+        while (true) {
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) return;
+                    continue;
+                }
+                group.add(first);
+                int events = first.events.size();
+                Request next;
+                while (events < MAX_EVENTS_PER_COMMIT && (next = queue.poll()) != null) {
+                    group.add(next);
+                    events += next.events.size();
+                }
+                commit(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void commit(List<Request> group) {
+        try {
+            Set<String> newTypes = new HashSet<>();
+            List<List<Outcome>> results = db.inTransaction(c -> write(c, group, newTypes));
+            knownTypes.addAll(newTypes);
+            for (int i = 0; i < group.size(); i++) group.get(i).done.complete(results.get(i));
+            onCommit.run();
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                log.warn("event.write_failed events={} error={}", group.get(0).events.size(), e.toString());
+                group.get(0).done.completeExceptionally(e);
+                return;
+            }
+            // One request's failure must not fail the others: commit each alone.
+            for (Request r : group) commit(List.of(r));
+        }
+    }
+
+    private List<List<Outcome>> write(Connection c, List<Request> group, Set<String> newTypes) throws SQLException {
+        List<Router.Route> routes = router.routes(c);
+        long now = System.currentTimeMillis();
+        List<Event> all = new ArrayList<>();
+        for (Request r : group) all.addAll(r.events);
+        int[] inserted;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO events (id, type, source, course_id, user_id, occurred_at, received_at, body)"
+                        + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING")) {
+            for (Event e : all) {
+                ps.setString(1, e.id());
+                ps.setString(2, e.type());
+                ps.setString(3, e.source());
+                ps.setString(4, e.courseId());
+                ps.setString(5, e.userId());
+                ps.setLong(6, e.occurredAtMillis());
+                ps.setLong(7, now);
+                ps.setString(8, Json.write(e.body()));
+                ps.addBatch();
+            }
+            inserted = ps.executeBatch();
+        }
+        List<List<Outcome>> results = new ArrayList<>(group.size());
+        int k = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO deliveries (id, event_id, subscription_id, service_id, status, attempts, next_attempt_at,"
+                        + " created_at, updated_at) VALUES (?,?,?,?,'pending',0,?,?,?)")) {
+            for (Request r : group) {
+                List<Outcome> outcomes = new ArrayList<>(r.events.size());
+                for (Event e : r.events) {
+                    if (inserted[k++] == 0) {
+                        outcomes.add(new Outcome(e.id(), true, 0));
+                        continue;
+                    }
+                    if (!knownTypes.contains(e.type())) newTypes.add(e.type());
+                    List<Router.Route> matched = router.matching(routes, e);
+                    for (Router.Route route : matched) {
+                        ps.setString(1, Ids.newId("msg"));
+                        ps.setString(2, e.id());
+                        ps.setString(3, route.subscription().id());
+                        ps.setString(4, route.service().id());
+                        ps.setLong(5, now);
+                        ps.setLong(6, now);
+                        ps.setLong(7, now);
+                        ps.addBatch();
+                    }
+                    outcomes.add(new Outcome(e.id(), false, matched.size()));
+                }
+                results.add(outcomes);
+            }
+            ps.executeBatch();
+        }
+        if (!newTypes.isEmpty()) recordTypes(c, newTypes, all, now);
+        return results;
+    }
+
+    /** Event names seen in ingest join the catalog. */
+    private void recordTypes(Connection c, Set<String> names, List<Event> events, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO event_types_seen (name, component, first_seen_at) VALUES (?,?,?) ON CONFLICT (name) DO NOTHING")) {
+            for (String name : names) {
+                String component = events.stream().filter(e -> e.type().equals(name)).findFirst()
+                        .map(e -> e.body().path("component").asText(null)).orElse(null);
+                ps.setString(1, name);
+                ps.setString(2, component);
+                ps.setLong(3, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Stops taking requests and waits until everything queued is committed. */
+    @Override
+    public void close() {
+        closing = true;
+        for (Thread t : writers) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

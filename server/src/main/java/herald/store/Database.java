@@ -1,0 +1,124 @@
+package herald.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Herald's own database: SQLite (WAL, synchronous=FULL) by default or PostgreSQL. Owns the pool,
+ * runs the Flyway migrations of its dialect, and gives transactions to the stores.
+ */
+public final class Database implements AutoCloseable {
+    public enum Dialect { SQLITE, POSTGRES }
+
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+
+    private Database(Dialect dialect, HikariDataSource pool) {
+        this.dialect = dialect;
+        this.pool = pool;
+    }
+
+    public static Database open(String url, String user, String password) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("herald");
+        Dialect dialect;
+        if (url.startsWith("jdbc:sqlite:")) {
+            dialect = Dialect.SQLITE;
+            createParentDir(url.substring("jdbc:sqlite:".length()));
+            SQLiteConfig sc = new SQLiteConfig();
+            sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sc.setSynchronous(SQLiteConfig.SynchronousMode.FULL); // an acknowledged event survives power loss
+            sc.setBusyTimeout(30_000);
+            sc.enforceForeignKeys(true);
+            // Writers take the lock at BEGIN, so two writers queue on busy_timeout instead of deadlocking.
+            sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource ds = new SQLiteDataSource(sc);
+            ds.setUrl(url);
+            hc.setDataSource(ds);
+            hc.setMaximumPoolSize(8);
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            dialect = Dialect.POSTGRES;
+            hc.setJdbcUrl(url);
+            if (user != null && !user.isEmpty()) hc.setUsername(user);
+            if (password != null && !password.isEmpty()) hc.setPassword(password);
+            hc.setMaximumPoolSize(16);
+        } else {
+            throw new IllegalArgumentException("unsupported database URL (jdbc:sqlite: or jdbc:postgresql:)");
+        }
+        hc.setConnectionTimeout(30_000);
+        HikariDataSource pool = new HikariDataSource(hc);
+        Database db = new Database(dialect, pool);
+        db.migrate();
+        return db;
+    }
+
+    private static void createParentDir(String path) {
+        int q = path.indexOf('?');
+        if (q >= 0) path = path.substring(0, q);
+        if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) return;
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            if (parent != null) Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create database directory " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() {
+        String location = dialect == Dialect.SQLITE ? "classpath:db/migration/sqlite" : "classpath:db/migration/postgresql";
+        Flyway.configure().dataSource(pool).locations(location).load().migrate();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Throwable t) {
+                c.rollback();
+                throw t;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Runs read-only work on a connection in autocommit mode. */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

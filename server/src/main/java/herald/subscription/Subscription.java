@@ -1,0 +1,37 @@
+package herald.subscription;
+
+import java.util.List;
+
+/**
+ * Which events a service receives and in what shape. {@code method} null means the service's
+ * method; {@code retry} null means the service's policy.
+ */
+public record Subscription(
+        String id,
+        String serviceId,
+        List<String> events,
+        EventFilter filter,
+        String path,
+        String method,
+        String format,
+        String template,
+        boolean enabled,
+        RetryPolicy retry,
+        long createdAt,
+        long updatedAt) {
+
+    public static final List<String> FORMATS = List.of("event", "moodle", "nosey", "openedx", "teachbase", "cloudevents", "template");
+
+    public Subscription withId(String newId, long created, long updated) {
+        return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated);
+    }
+
+    public Subscription withEnabled(boolean on, long updated) {
+        return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated);
+    }
+
+    /** True when the event named {@code name} with document {@code doc} should be delivered. */
+    public boolean matches(EventSelector selector, String name, com.fasterxml.jackson.databind.JsonNode doc) {
+        return enabled && selector.matches(name) && filter.matches(doc);
+    }
+}

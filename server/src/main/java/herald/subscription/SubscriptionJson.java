@@ -1,0 +1,63 @@
+package herald.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.event.Json;
+import herald.web.FieldErrors;
+import herald.web.JsonFields;
+import java.time.Instant;
+import java.util.List;
+
+/** The API's JSON form of a {@link Subscription}. */
+public final class SubscriptionJson {
+    private SubscriptionJson() {}
+
+    public static Subscription parse(JsonNode in, Subscription existing) {
+        FieldErrors errors = new FieldErrors();
+        JsonFields f = JsonFields.of(in, "", errors);
+        f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
+                "retry", "created_at", "updated_at");
+        String serviceId = f.string("service_id", true, 100, null);
+        List<String> events = f.strings("events", 200, 255);
+        if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
+        else if (events.isEmpty() && !errors.list().stream().anyMatch(e -> e.field().startsWith("events"))) {
+            errors.add("events", "must name at least one event, pattern, or \"*\"");
+        }
+        EventFilter filter = EventFilter.parse(f.object("filter"));
+        String path = f.string("path", false, 1000, "");
+        if (path.contains("#") || path.contains(" ") || path.contains("\r") || path.contains("\n")) {
+            errors.add("path", "must be a URL path without spaces or fragments");
+        }
+        String method = f.has("method") ? f.oneOf("method", null, ServiceJson.METHODS.toArray(String[]::new)) : null;
+        String format = f.oneOf("format", "event", Subscription.FORMATS.toArray(String[]::new));
+        String template = f.string("template", false, 100_000, null);
+        if ("template".equals(format) && (template == null || template.isEmpty())) {
+            errors.add("template", "is required when format is template");
+        }
+        boolean enabled = f.bool("enabled", true);
+        RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : null;
+        errors.throwIfAny();
+        return new Subscription(existing == null ? null : existing.id(), serviceId, List.copyOf(events), filter, path,
+                method, format, template, enabled, retry, existing == null ? 0 : existing.createdAt(),
+                existing == null ? 0 : existing.updatedAt());
+    }
+
+    public static ObjectNode toJson(Subscription s) {
+        ObjectNode o = Json.object();
+        o.put("id", s.id());
+        o.put("service_id", s.serviceId());
+        s.events().forEach(o.putArray("events")::add);
+        o.set("filter", s.filter().toJson());
+        o.put("path", s.path());
+        if (s.method() == null) o.putNull("method"); else o.put("method", s.method());
+        o.put("format", s.format());
+        if (s.template() == null) o.putNull("template"); else o.put("template", s.template());
+        o.put("enabled", s.enabled());
+        if (s.retry() == null) o.putNull("retry"); else o.set("retry", s.retry().toJson());
+        if (s.createdAt() > 0) {
+            o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
+            o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());
+        }
+        return o;
+    }
+}

@@ -1,0 +1,30 @@
+package herald.web;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects validation problems so one response names every bad field, not just the first. */
+public final class FieldErrors {
+    private final List<FieldError> errors = new ArrayList<>();
+
+    public void add(String field, String message) {
+        errors.add(new FieldError(field, message));
+    }
+
+    public boolean isEmpty() {
+        return errors.isEmpty();
+    }
+
+    public List<FieldError> list() {
+        return List.copyOf(errors);
+    }
+
+    /** Throws a 400 problem if anything was collected. */
+    public void throwIfAny() {
+        if (errors.isEmpty()) return;
+        String detail = errors.size() == 1
+                ? errors.get(0).field() + ": " + errors.get(0).message()
+                : errors.size() + " invalid fields, first " + errors.get(0).field() + ": " + errors.get(0).message();
+        throw new ApiException(400, "Invalid request", detail, errors);
+    }
+}

@@ -1,0 +1,111 @@
+package herald.web;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import herald.event.Json;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+
+/** Reading requests the same way everywhere: bounded JSON bodies, paging, typed query parameters. */
+public final class Requests {
+    private Requests() {}
+
+    /** The request body as JSON, refusing bodies over {@code maxBytes} (413) and malformed JSON (400). */
+    public static JsonNode jsonBody(Context ctx, long maxBytes) {
+        String declared = ctx.header("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > maxBytes) throw tooLarge(maxBytes);
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "Invalid request", "Content-Length is not a number");
+            }
+        }
+        // The content type is not checked: LMS plugins send JSON under a form header, and the body decides.
+        byte[] body = readBounded(ctx, maxBytes);
+        if (body.length == 0) throw ApiException.invalid("body", "a JSON body is required");
+        try {
+            return Json.MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
+        } catch (JsonParseException | MismatchedInputException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw ApiException.invalid("body", "malformed JSON" + where + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("body", "malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static byte[] readBounded(Context ctx, long maxBytes) {
+        try (InputStream in = ctx.bodyInputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > maxBytes) throw tooLarge(maxBytes); // chunked bodies have no Content-Length to check
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new ApiException(400, "Invalid request", "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    private static ApiException tooLarge(long maxBytes) {
+        return new ApiException(413, "Content Too Large", "the body is larger than the limit of " + maxBytes + " bytes",
+                List.of(new FieldError("body", "must be at most " + maxBytes + " bytes")));
+    }
+
+    /** {@code limit} query parameter: 1..500, default 50. */
+    public static int limit(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null) return 50;
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= 500) return n;
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.invalid("limit", "must be a whole number from 1 to 500");
+    }
+
+    /** The decoded {@code cursor} query parameter, or null. Cursors are opaque to clients. */
+    public static String cursor(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        if (raw == null || raw.isEmpty()) return null;
+        try {
+            return new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("cursor", "is not a cursor this API returned");
+        }
+    }
+
+    public static String encodeCursor(String key) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An RFC 3339 time query parameter as epoch millis, or null. */
+    public static Long time(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) return null;
+        try {
+            return OffsetDateTime.parse(raw).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(name, "must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    public static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+}

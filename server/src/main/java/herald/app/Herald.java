@@ -194,6 +194,10 @@ public final class Herald implements AutoCloseable {
         return db;
     }
 
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
     public ApiKeys apiKeys() {
         return apiKeys;
     }

@@ -51,9 +51,12 @@ public final class Dispatcher implements AutoCloseable {
     private final MeterRegistry metrics;
     private final Object signal = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean woken;
     private volatile boolean running = true;
     private final Thread loop;
+    private final org.eclipse.jetty.util.thread.ScheduledExecutorScheduler dnsScheduler =
+            new org.eclipse.jetty.util.thread.ScheduledExecutorScheduler("dns-timeouts", true);
 
     public Dispatcher(Database db, Router router, Settings settings, OutboundGuard guard, int concurrency,
                       String version, MeterRegistry metrics) {
@@ -70,9 +73,11 @@ public final class Dispatcher implements AutoCloseable {
         http.setConnectTimeout(10_000);
         http.setMaxConnectionsPerDestination(Math.max(64, concurrency));
         http.setUserAgentField(null); // set per request
-        http.setSocketAddressResolver(guarded(new SocketAddressResolver.Async(
-                Runnable::run, http.getScheduler(), 10_000), guard));
         try {
+            dnsScheduler.start();
+            // DNS lookups block, so they run on virtual threads; the guard sees every answer.
+            http.setSocketAddressResolver(guarded(new SocketAddressResolver.Async(
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), dnsScheduler, 10_000), guard));
             http.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start HTTP client", e);
@@ -114,11 +119,17 @@ public final class Dispatcher implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** How many times the loop has looked for due work; tests await it instead of sleeping. */
+    public long polls() {
+        return polls.get();
+    }
+
     private void run() {
         while (running) {
             try {
                 int claimed = 0;
                 if (settings.deliveriesEnabled()) claimed = claimAndSend();
+                polls.incrementAndGet();
                 if (claimed == 0) {
                     synchronized (signal) {
                         if (!woken && running) signal.wait(1000);
@@ -205,22 +216,22 @@ public final class Dispatcher implements AutoCloseable {
         int attemptsMade = d.attempts() + 1;
         if (outcome.status != null && outcome.status >= 200 && outcome.status < 300) {
             store.finish(d, "delivered", start, null, attempt);
-            metrics.counter("herald_deliveries_total", "outcome", "delivered").increment();
+            metrics.counter("herald_delivery_outcomes_total", "outcome", "delivered").increment();
         } else {
             String error = outcome.error != null ? outcome.error : "HTTP " + outcome.status;
             RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
             long delayS = policy.delayBeforeRetry(attemptsMade);
             if (delayS < 0) {
                 store.finish(d, "dead", start, error, attempt);
-                metrics.counter("herald_deliveries_total", "outcome", "dead").increment();
+                metrics.counter("herald_delivery_outcomes_total", "outcome", "dead").increment();
             } else {
                 long jittered = (long) (delayS * 1000 * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
                 store.finish(d, "retrying", System.currentTimeMillis() + jittered, error, attempt);
-                metrics.counter("herald_deliveries_total", "outcome", "retrying").increment();
+                metrics.counter("herald_delivery_outcomes_total", "outcome", "retrying").increment();
             }
         }
-        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={}", d.id(), d.eventId(),
-                svc.name(), outcome.status, duration, outcome.errorKind);
+        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={}", d.id(), d.eventId(),
+                svc.name(), outcome.status, duration, outcome.errorKind, outcome.error);
     }
 
     private record Outcome(Integer status, String errorKind, String error, String responseHeaders, String excerpt) {}
@@ -300,6 +311,7 @@ public final class Dispatcher implements AutoCloseable {
             loop.join(5_000);
             permits.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
             http.stop();
+            dnsScheduler.stop();
         } catch (Exception e) {
             log.warn("dispatcher.stop error={}", e.toString());
         }

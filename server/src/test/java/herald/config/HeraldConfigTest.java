@@ -1,0 +1,50 @@
+package herald.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HeraldConfigTest {
+
+    @Test
+    void defaultsAreSqliteInTheDataDirOnLoopback8080() {
+        HeraldConfig c = HeraldConfig.fromMap(Map.of());
+        assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:./data/herald.db");
+        assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.maxBatch()).isEqualTo(500);
+    }
+
+    @Test
+    void theEnvironmentWinsOverTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("herald.properties");
+        Files.writeString(file, "http.port=9000\nmax.batch=10\n");
+        HeraldConfig c = HeraldConfig.load(Map.of("HERALD_CONFIG", file.toString(), "HERALD_HTTP_PORT", "9100"));
+        assertThat(c.httpPort()).isEqualTo(9100);
+        assertThat(c.maxBatch()).isEqualTo(10);
+    }
+
+    @Test
+    void everyBadValueIsReportedAtOnce(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_HTTP_PORT", "http", "HERALD_LOG_FORMAT", "xml",
+                "HERALD_OUTBOUND_ALLOW", "127.0.0.0/99", "HERALD_DATABASE_URL", "jdbc:mysql://x")))
+                .hasMessageContaining("HERALD_HTTP_PORT").hasMessageContaining("HERALD_LOG_FORMAT")
+                .hasMessageContaining("HERALD_OUTBOUND_ALLOW").hasMessageContaining("HERALD_DATABASE_URL");
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "http.prot=1\n");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_CONFIG", file.toString())))
+                .hasMessageContaining("unknown setting 'http.prot'");
+    }
+
+    @Test
+    void toStringHidesThePassword() {
+        HeraldConfig c = HeraldConfig.fromMap(Map.of("HERALD_DATABASE_URL", "jdbc:postgresql://h/db?user=a&password=hunter2"));
+        assertThat(c.toString()).doesNotContain("hunter2");
+    }
+}

@@ -1,0 +1,87 @@
+package herald.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.event.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A real HTTP client for Herald's API on loopback. */
+public final class Api {
+    public record Response(int status, String contentType, String text) {
+        public JsonNode json() {
+            return Json.read(text);
+        }
+
+        /** The field names of a problem body's {@code errors}. */
+        public java.util.List<String> errorFields() {
+            var out = new java.util.ArrayList<String>();
+            json().path("errors").forEach(e -> out.add(e.path("field").asText()));
+            return out;
+        }
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String key;
+    private final java.util.Map<String, String> headers;
+
+    public Api(int port, String key) {
+        this("http://127.0.0.1:" + port, key, java.util.Map.of());
+    }
+
+    private Api(String base, String key, java.util.Map<String, String> headers) {
+        this.base = base;
+        this.key = key;
+        this.headers = headers;
+    }
+
+    /** The same client, sending one more header on every request. */
+    public Api withHeader(String name, String value) {
+        var more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new Api(base, key, java.util.Map.copyOf(more));
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null);
+    }
+
+    public Response post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public Response put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
+    public Response patch(String path, Object body) {
+        return send("PATCH", path, body);
+    }
+
+    public Response delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** {@code body} is a JSON string as-is, or any object written as JSON. */
+    public Response send(String method, String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        headers.forEach(b::header);
+        String text = body == null ? null : body instanceof String s ? s : Json.write(body);
+        if (text != null) b.header("Content-Type", "application/json");
+        b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+        try {
+            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

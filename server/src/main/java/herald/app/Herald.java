@@ -62,6 +62,7 @@ public final class Herald implements AutoCloseable {
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
     private final AtomicInteger requestsInFlight = new AtomicInteger();
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private String generatedAdminKey;
 
     private Herald(HeraldConfig config) {
@@ -224,6 +225,7 @@ public final class Herald implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) return;
         draining = true;
         long deadline = System.currentTimeMillis() + 30_000;
         while (requestsInFlight.get() > 0 && System.currentTimeMillis() < deadline) {

@@ -44,6 +44,38 @@ class IngestTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void aGracefulStopUnderLoadKeepsEveryAcknowledgedEvent(Backend backend) throws Exception {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            var acknowledged = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+            var sent = new java.util.concurrent.atomic.AtomicInteger();
+            var stop = new java.util.concurrent.atomic.AtomicBoolean();
+            try (var pool = Executors.newFixedThreadPool(16)) {
+                for (int t = 0; t < 16; t++) {
+                    pool.submit(() -> {
+                        while (!stop.get()) {
+                            String id = "load-" + sent.incrementAndGet();
+                            try {
+                                if (api.post("/api/v1/events", Events.courseViewed(id)).status() == 202) acknowledged.add(id);
+                            } catch (IllegalStateException refused) {
+                                // the server is gone: what was not acknowledged may be lost, the rest may not
+                            }
+                        }
+                    });
+                }
+                org.awaitility.Awaitility.await().until(() -> acknowledged.size() >= 200);
+                h.herald().close(); // while requests are in flight
+                stop.set(true);
+            }
+            h.restart();
+            for (String id : acknowledged) {
+                assertThat(h.api().get("/api/v1/events/" + id).status()).as(id).isEqualTo(200);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void sendingTheSameIdAgainCreatesNoNewDeliveries(Backend backend) {
         try (TestHerald h = TestHerald.start(backend)) {
             Api api = h.api();

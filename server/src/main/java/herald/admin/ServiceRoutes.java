@@ -57,12 +57,7 @@ public final class ServiceRoutes {
     private void update(Context ctx, boolean merge) {
         Service current = find(ctx);
         var body = Requests.jsonBody(ctx, maxBody);
-        if (merge) {
-            if (!body.isObject()) throw ApiException.invalid("body", "must be a JSON object");
-            var base = ServiceJson.toJson(current, false, false);
-            body.fields().forEachRemaining(e -> base.set(e.getKey(), e.getValue()));
-            body = base;
-        }
+        if (merge) body = Requests.merged(body, ServiceJson.toJson(current, false, false));
         Service parsed = ServiceJson.parse(body, current);
         Service s = parsed.withId(current.id(), current.createdAt(), System.currentTimeMillis());
         save(() -> db.inTransaction(c -> store.updateService(c, s)));

@@ -55,12 +55,7 @@ public final class SubscriptionRoutes {
     private void update(Context ctx, boolean merge) {
         Subscription current = find(ctx);
         var body = Requests.jsonBody(ctx, maxBody);
-        if (merge) {
-            if (!body.isObject()) throw ApiException.invalid("body", "must be a JSON object");
-            var base = SubscriptionJson.toJson(current);
-            body.fields().forEachRemaining(e -> base.set(e.getKey(), e.getValue()));
-            body = base;
-        }
+        if (merge) body = Requests.merged(body, SubscriptionJson.toJson(current));
         Subscription s = SubscriptionJson.parse(body, current)
                 .withId(current.id(), current.createdAt(), System.currentTimeMillis());
         db.inTransaction(c -> {

@@ -66,6 +66,13 @@ public final class Requests {
                 List.of(new FieldError("body", "must be at most " + maxBytes + " bytes")));
     }
 
+    /** A PATCH body laid over the resource's current JSON: given fields replace, the rest stay. */
+    public static JsonNode merged(JsonNode patch, com.fasterxml.jackson.databind.node.ObjectNode current) {
+        if (!patch.isObject()) throw ApiException.invalid("body", "must be a JSON object");
+        patch.fields().forEachRemaining(e -> current.set(e.getKey(), e.getValue()));
+        return current;
+    }
+
     /** {@code limit} query parameter: 1..500, default 50. */
     public static int limit(Context ctx) {
         String raw = ctx.queryParam("limit");

@@ -61,6 +61,7 @@ public final class Herald implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
     private final AtomicInteger requestsInFlight = new AtomicInteger();
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private String generatedAdminKey;
@@ -109,8 +110,12 @@ public final class Herald implements AutoCloseable {
                 if (start == null) return;
                 requestsInFlight.decrementAndGet();
                 String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
-                Timer.builder("herald_http_requests").tag("method", ctx.method().name()).tag("route", route)
-                        .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
+                String method = ctx.method().name();
+                int status = ctx.statusCode();
+                // Built once per (method, route, status): building a meter per request costs more than the request.
+                requestTimers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("herald_http_requests")
+                                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                                .register(metrics))
                         .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             });
             r.exception(ApiException.class, (e, ctx) -> Responses.problem(ctx, e));

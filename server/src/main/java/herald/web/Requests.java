@@ -34,13 +34,15 @@ public final class Requests {
         byte[] body = readBounded(ctx, maxBytes);
         if (body.length == 0) throw ApiException.invalid("body", "a JSON body is required");
         try {
-            return Json.MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
+            return Json.MAPPER.readTree(body);
         } catch (JsonParseException | MismatchedInputException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
             throw ApiException.invalid("body", "malformed JSON" + where + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("body", "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.invalid("body", "unreadable body: " + e.getMessage());
         }
     }
 

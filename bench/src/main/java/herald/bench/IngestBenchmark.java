@@ -498,6 +498,8 @@ public final class IngestBenchmark {
             env.put("HERALD_DATA_DIR", store.dir.toString());
             env.put("HERALD_ADMIN_KEY", key);
             if (backend.equals("postgres")) env.put("HERALD_DATABASE_URL", store.url);
+            String writers = System.getenv("HERALD_INGEST_WRITERS"); // to compare writer counts
+            if (writers != null) env.put("HERALD_INGEST_WRITERS", writers);
             Measurement m;
             try (Herald h = Herald.start(HeraldConfig.fromMap(env))) {
                 URI uri = URI.create("http://127.0.0.1:" + h.port() + "/api/v1/events");

@@ -81,7 +81,9 @@ public final class Herald implements AutoCloseable {
         DeliveryStore deliveries = new DeliveryStore(db);
         this.dispatcher = new Dispatcher(db, router, settings, new OutboundGuard(config.outboundAllow()),
                 config.dispatcherConcurrency(), VERSION, metrics);
-        this.writer = new EventWriter(db, router, dispatcher::wake);
+        this.writer = new EventWriter(db, router, dispatcher::wake,
+                // SQLite has one writer at a time; PostgreSQL can overlap commits.
+                db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
         EventCatalog catalog = new EventCatalog(db);
         BackupService backup = new BackupService(db, configStore);
         registerGauges(deliveries);

@@ -27,7 +27,8 @@ public record HeraldConfig(
         long maxBodyBytes,
         int maxBatch,
         String logFormat,
-        int dispatcherConcurrency) {
+        int dispatcherConcurrency,
+        int ingestWriters) {
 
     /** Every setting: its env name, its config-file key is the same name lower-cased without the prefix. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -47,6 +48,7 @@ public record HeraldConfig(
         d.put("HERALD_MAX_BATCH", "500");
         d.put("HERALD_LOG_FORMAT", "plain");
         d.put("HERALD_DISPATCHER_CONCURRENCY", "64");
+        d.put("HERALD_INGEST_WRITERS", "2");
         return Map.copyOf(d);
     }
 
@@ -73,6 +75,7 @@ public record HeraldConfig(
         long maxBody = intIn(v, "HERALD_MAX_BODY_BYTES", 1024, Integer.MAX_VALUE, errors);
         int maxBatch = intIn(v, "HERALD_MAX_BATCH", 1, 100_000, errors);
         int concurrency = intIn(v, "HERALD_DISPATCHER_CONCURRENCY", 1, 10_000, errors);
+        int writers = intIn(v, "HERALD_INGEST_WRITERS", 1, 64, errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
         if (!logFormat.equals("plain") && !logFormat.equals("json")) {
             errors.add("HERALD_LOG_FORMAT must be plain or json, was '" + logFormat + "'");
@@ -97,7 +100,7 @@ public record HeraldConfig(
         return new HeraldConfig(v.get("HERALD_HTTP_HOST").trim(), port, dataDir, dbUrl,
                 v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD"),
                 v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), List.copyOf(allow),
-                maxBody, maxBatch, logFormat, concurrency);
+                maxBody, maxBatch, logFormat, concurrency, writers);
     }
 
     public boolean isSqlite() {

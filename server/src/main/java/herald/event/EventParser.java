@@ -21,6 +21,7 @@ public final class EventParser {
     private static final Set<String> MOODLE_ID_FIELDS = Set.of(
             "objectid", "contextid", "contextlevel", "contextinstanceid", "userid", "courseid", "relateduserid");
     private static final int MAX_ID = 200;
+    private static final java.util.regex.Pattern INTEGER_TEXT = java.util.regex.Pattern.compile("-?\\d{1,18}");
     private static final int MAX_NAME = 255;
 
     private EventParser() {}
@@ -47,7 +48,7 @@ public final class EventParser {
         for (String f : new String[] {"component", "action", "target", "objecttable"}) text(body, f, p, errors, MAX_NAME, false);
         for (String f : MOODLE_ID_FIELDS) {
             JsonNode v = body.get(f);
-            if (v != null && !v.isNull() && !v.isIntegralNumber() && !(v.isTextual() && v.textValue().matches("-?\\d{1,18}"))) {
+            if (v != null && !v.isNull() && !v.isIntegralNumber() && !(v.isTextual() && INTEGER_TEXT.matcher(v.textValue()).matches())) {
                 errors.add(p + f, "must be an integer, a numeric string or null");
             }
         }

@@ -49,13 +49,11 @@ public final class EventWriter implements AutoCloseable {
     private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    public EventWriter(Database db, Router router, Runnable onCommit) {
+    public EventWriter(Database db, Router router, Runnable onCommit, int writerCount) {
         this.db = db;
         this.router = router;
         this.onCommit = onCommit;
-        // SQLite has one writer at a time; PostgreSQL gains from a few overlapping commits.
-        int n = db.dialect() == Database.Dialect.SQLITE ? 1 : 4;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < writerCount; i++) {
             Thread t = Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::run);
             writers.add(t);
         }
@@ -100,8 +98,13 @@ public final class EventWriter implements AutoCloseable {
             Set<String> newTypes = new HashSet<>();
             List<List<Outcome>> results = db.inTransaction(c -> write(c, group, newTypes));
             knownTypes.addAll(newTypes);
-            for (int i = 0; i < group.size(); i++) group.get(i).done.complete(results.get(i));
-            onCommit.run();
+            boolean newDeliveries = false;
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).done.complete(results.get(i));
+                for (Outcome o : results.get(i)) newDeliveries |= o.deliveries() > 0;
+            }
+            // Waking the dispatcher costs it a claim query: only when there is something to claim.
+            if (newDeliveries) onCommit.run();
         } catch (RuntimeException e) {
             if (group.size() == 1) {
                 log.warn("event.write_failed events={} error={}", group.get(0).events.size(), e.toString());

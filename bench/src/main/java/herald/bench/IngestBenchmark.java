@@ -126,7 +126,7 @@ public final class IngestBenchmark {
         double warmupSeconds = 15;
         double seconds = 10;
         int singlePool = 700_000;
-        int batchPool = 2_000_000;
+        int batchPool = 2_500_000;
         boolean virtualClients = false;
         int clients = 64;
         int batchSenders = 8;
@@ -189,7 +189,7 @@ public final class IngestBenchmark {
             if (error != null) System.err.println("error: " + error);
             System.err.println("""
                     usage: IngestBenchmark [--backends sqlite,postgres] [--cases single,batch] [--sides raw,herald]
-                           [--warmup-seconds 15] [--seconds 10] [--single-pool 700000] [--batch-pool 2000000]
+                           [--warmup-seconds 15] [--seconds 10] [--single-pool 700000] [--batch-pool 2500000]
                            [--clients 64] [--batch-senders 8] [--batch-size 100] [--http-client jetty|jdk]
                            [--client-threads platform|virtual]
                            [--pg-host 127.0.0.1] [--pg-port 5432] [--pg-user postgres] [--pg-optional] [--work-dir DIR]""");
@@ -259,7 +259,7 @@ public final class IngestBenchmark {
                     Runtime.getRuntime().availableProcessors(), m.machineCpu() * 100, m.processCpu() * 100, m.postgresCpu() * 100,
                     m.otherCpu() * 100);
             if (m.otherCpu() > OTHER_CPU_WARN) {
-                System.out.printf(Locale.ROOT, "   WARNING: other processes used %.0f%% of the machine during this measurement%n",
+                System.out.printf(Locale.ROOT, "   WARNING: other processes or kernel threads used %.0f%% of the machine during this measurement%n",
                         m.otherCpu() * 100);
             }
             System.out.println("   CPU by thread group (core-seconds per measured second): " + m.threadCpu());
@@ -421,8 +421,11 @@ public final class IngestBenchmark {
 
     // ---------------------------------------------------------------- raw JDBC reference
 
-    /** A side whose measurement saw more CPU than this used by others is flagged. */
-    static final double OTHER_CPU_WARN = 0.05;
+    /**
+     * A side whose measurement saw more CPU than this used outside this JVM and PostgreSQL is flagged.
+     * Not 0: fsync-heavy SQLite runs themselves keep the kernel's I/O threads about 5% busy.
+     */
+    static final double OTHER_CPU_WARN = 0.10;
 
     private static final String INSERT = "INSERT INTO events (id, type, source, course_id, user_id, occurred_at, received_at, body)"
             + " VALUES (?,?,?,?,?,?,?,?)";
@@ -873,7 +876,7 @@ public final class IngestBenchmark {
                     r.target, r.ratio() >= r.target ? "yes" : "**no**");
         }
         if (disturbed) {
-            System.out.printf(Locale.ROOT, "%n† other processes used more than %.0f%% of the machine during a side of this row%n",
+            System.out.printf(Locale.ROOT, "%n† other processes or kernel threads used more than %.0f%% of the machine during a side of this row%n",
                     OTHER_CPU_WARN * 100);
         }
         System.out.println();

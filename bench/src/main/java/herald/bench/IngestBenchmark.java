@@ -86,6 +86,11 @@ public final class IngestBenchmark {
             return nanos / 1e9;
         }
 
+        /** CPU used by everything else on the machine (other processes, the kernel's own threads). */
+        double otherCpu() {
+            return Math.max(0, machineCpu - processCpu - postgresCpu);
+        }
+
         long latencyMicros(double q) {
             long[] s = unitLatencyNanos.clone();
             Arrays.sort(s);
@@ -121,7 +126,7 @@ public final class IngestBenchmark {
         double warmupSeconds = 15;
         double seconds = 10;
         int singlePool = 700_000;
-        int batchPool = 2_000_000;
+        int batchPool = 2_500_000;
         boolean virtualClients = false;
         int clients = 64;
         int batchSenders = 8;
@@ -184,7 +189,7 @@ public final class IngestBenchmark {
             if (error != null) System.err.println("error: " + error);
             System.err.println("""
                     usage: IngestBenchmark [--backends sqlite,postgres] [--cases single,batch] [--sides raw,herald]
-                           [--warmup-seconds 15] [--seconds 10] [--single-pool 700000] [--batch-pool 2000000]
+                           [--warmup-seconds 15] [--seconds 10] [--single-pool 700000] [--batch-pool 2500000]
                            [--clients 64] [--batch-senders 8] [--batch-size 100] [--http-client jetty|jdk]
                            [--client-threads platform|virtual]
                            [--pg-host 127.0.0.1] [--pg-port 5432] [--pg-user postgres] [--pg-optional] [--work-dir DIR]""");
@@ -249,9 +254,14 @@ public final class IngestBenchmark {
                     threads, perUnit);
             Measurement m = side.equals("raw") ? runRaw(backend, w, single, threads) : runHerald(backend, w, threads);
             System.out.printf(Locale.ROOT, "   %,.0f events/s  (%,d events in %.1f s, unit latency p50 %.1f ms, p99 %.1f ms, "
-                            + "CPU of %d cores: machine %.0f%%, this JVM %.0f%%, postgres %.0f%%)%n",
+                            + "CPU of %d cores: machine %.0f%%, this JVM %.0f%%, postgres %.0f%%, other %.0f%%)%n",
                     m.eventsPerSecond(), m.events(), m.seconds(), m.latencyMicros(0.5) / 1000.0, m.latencyMicros(0.99) / 1000.0,
-                    Runtime.getRuntime().availableProcessors(), m.machineCpu() * 100, m.processCpu() * 100, m.postgresCpu() * 100);
+                    Runtime.getRuntime().availableProcessors(), m.machineCpu() * 100, m.processCpu() * 100, m.postgresCpu() * 100,
+                    m.otherCpu() * 100);
+            if (m.otherCpu() > OTHER_CPU_WARN) {
+                System.out.printf(Locale.ROOT, "   WARNING: other processes or kernel threads used %.0f%% of the machine during this measurement%n",
+                        m.otherCpu() * 100);
+            }
             System.out.println("   CPU by thread group (core-seconds per measured second): " + m.threadCpu());
             if (m.poolExhausted()) System.out.println("   note: the event pool ran out before the measuring time was up");
             if (side.equals("raw")) raw = m;
@@ -397,6 +407,7 @@ public final class IngestBenchmark {
 
     /** Warm-up from the start of the pool, then the measured phase continues with the next events. */
     private Measurement warmThenMeasure(WorkerFactory f, int threads, Workload w, boolean virtual) throws Exception {
+        settle();
         List<Worker> workers = new ArrayList<>();
         try {
             for (int i = 0; i < threads; i++) workers.add(f.open());
@@ -409,6 +420,12 @@ public final class IngestBenchmark {
     }
 
     // ---------------------------------------------------------------- raw JDBC reference
+
+    /**
+     * A side whose measurement saw more CPU than this used outside this JVM and PostgreSQL is flagged.
+     * Not 0: fsync-heavy SQLite runs themselves keep the kernel's I/O threads about 5% busy.
+     */
+    static final double OTHER_CPU_WARN = 0.10;
 
     private static final String INSERT = "INSERT INTO events (id, type, source, course_id, user_id, occurred_at, received_at, body)"
             + " VALUES (?,?,?,?,?,?,?,?)";
@@ -646,6 +663,47 @@ public final class IngestBenchmark {
         }
     }
 
+    /**
+     * Lets the previous measurement's leftovers drain before the next one starts: dirty pages and
+     * deleted files (sync), PostgreSQL's dirty buffers (CHECKPOINT, when allowed), then a short pause.
+     */
+    private void settle() throws InterruptedException {
+        waitForQuietMachine();
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (IOException e) {
+            // no sync command: skip
+        }
+        if (opt.backends.contains("postgres")) {
+            try (Connection c = DriverManager.getConnection(pgUrl(opt, "postgres")); Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            } catch (SQLException e) {
+                // not reachable or not allowed: skip
+            }
+        }
+        Thread.sleep(2000);
+    }
+
+    /** Waits (up to 5 minutes) until other processes leave the machine mostly idle, so they do not skew a measurement. */
+    private static void waitForQuietMachine() throws InterruptedException {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        boolean told = false;
+        while (true) {
+            CpuSample a = CpuSample.now();
+            Thread.sleep(1000);
+            double busy = CpuSample.now().machineBusy(a);
+            if (busy < 0.10) break;
+            if (System.nanoTime() > deadline) {
+                System.out.printf(Locale.ROOT, "   WARNING: the machine is still %.0f%% busy; measuring anyway%n", busy * 100);
+                break;
+            }
+            if (!told) {
+                System.out.printf(Locale.ROOT, "   waiting for the machine to go quiet (%.0f%% busy)...%n", busy * 100);
+                told = true;
+            }
+        }
+    }
+
     static String pgUrl(Options opt, String db) {
         return "jdbc:postgresql://" + opt.pgHost + ":" + opt.pgPort + "/" + db + "?user=" + opt.pgUser;
     }
@@ -810,27 +868,34 @@ public final class IngestBenchmark {
         System.out.println();
         System.out.println("| backend | case | herald events/s | raw events/s | ratio | target | met |");
         System.out.println("|---|---|---:|---:|---:|---:|---|");
+        boolean disturbed = false;
         for (Result r : results) {
             if (r.herald == null || r.raw == null) continue;
-            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f× | ≥ %.1f× | %s |%n", r.backend,
-                    caseLabel(r.caseName), r.herald.eventsPerSecond(), r.raw.eventsPerSecond(), r.ratio(), r.target,
-                    r.ratio() >= r.target ? "yes" : "**no**");
+            boolean d = r.herald.otherCpu() > OTHER_CPU_WARN || r.raw.otherCpu() > OTHER_CPU_WARN;
+            disturbed |= d;
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f×%s | ≥ %.1f× | %s |%n", r.backend,
+                    caseLabel(r.caseName), r.herald.eventsPerSecond(), r.raw.eventsPerSecond(), r.ratio(), d ? " †" : "",
+                    r.target, r.ratio() >= r.target ? "yes" : "**no**");
+        }
+        if (disturbed) {
+            System.out.printf(Locale.ROOT, "%n† other processes or kernel threads used more than %.0f%% of the machine during a side of this row%n",
+                    OTHER_CPU_WARN * 100);
         }
         System.out.println();
         for (String s : skipped) {
             System.out.println(s);
             System.out.println();
         }
-        System.out.println("| backend | case | side | events | seconds | events/s | unit p50 | unit p99 | machine CPU | bench JVM CPU | postgres CPU |");
-        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| backend | case | side | events | seconds | events/s | unit p50 | unit p99 | machine CPU | bench JVM CPU | postgres CPU | other CPU |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             for (var e : new Object[][] {{"herald", r.herald}, {"raw", r.raw}}) {
                 Measurement m = (Measurement) e[1];
                 if (m == null) continue;
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %,d | %.1f | %,.0f | %.1f ms | %.1f ms | %.0f%% | %.0f%% | %.0f%% |%n",
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %,d | %.1f | %,.0f | %.1f ms | %.1f ms | %.0f%% | %.0f%% | %.0f%% | %.0f%% |%n",
                         r.backend, caseLabel(r.caseName), e[0], m.events, m.seconds(), m.eventsPerSecond(),
                         m.latencyMicros(0.5) / 1000.0, m.latencyMicros(0.99) / 1000.0, m.machineCpu * 100, m.processCpu * 100,
-                        m.postgresCpu * 100);
+                        m.postgresCpu * 100, m.otherCpu() * 100);
             }
         }
     }

@@ -206,10 +206,6 @@ public final class Herald implements AutoCloseable {
         return dispatcher;
     }
 
-    public ApiKeys apiKeys() {
-        return apiKeys;
-    }
-
     /** Every HTTP route registered, for tests that must cover them all. */
     public List<String[]> routes() {
         List<String[]> out = new ArrayList<>();
@@ -220,10 +216,6 @@ public final class Herald implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    public HeraldConfig config() {
-        return config;
     }
 
     /**

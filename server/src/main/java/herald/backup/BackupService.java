@@ -92,7 +92,7 @@ public final class BackupService {
         ObjectNode o = Json.object();
         o.put("token", full.get("token").asText());
         ObjectNode auth = o.putObject("auth");
-        full.get("auth").fields().forEachRemaining(e -> {
+        full.get("auth").properties().forEach(e -> {
             if (!e.getKey().equals("type") && !e.getKey().equals("header") && !e.getKey().equals("username")) {
                 auth.set(e.getKey(), e.getValue());
             }
@@ -214,7 +214,7 @@ public final class BackupService {
     private static void overlay(ObjectNode target, ObjectNode secrets) {
         if (secrets.has("token")) target.set("token", secrets.get("token"));
         if (target.has("auth") && secrets.has("auth")) {
-            secrets.get("auth").fields().forEachRemaining(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
+            secrets.get("auth").properties().forEach(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
         }
         if (target.has("signing") && secrets.has("signing")) {
             ((ObjectNode) target.get("signing")).set("secret", secrets.get("signing").get("secret"));

@@ -37,10 +37,6 @@ public final class EventCatalog {
         }
     }
 
-    public List<ObjectNode> builtIn() {
-        return builtIn;
-    }
-
     /** Built-in entries (with {@code seen} true when ingest saw them) followed by names only seen in ingest. */
     public List<ObjectNode> all() {
         Map<String, ObjectNode> byName = new LinkedHashMap<>();

@@ -50,15 +50,6 @@ public final class EventQueries {
         });
     }
 
-    public long count() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM events"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-    }
-
     private static List<StoredEvent> rows(PreparedStatement ps) throws java.sql.SQLException {
         List<StoredEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

@@ -53,10 +53,6 @@ public record EventFilter(List<Condition> all, List<Condition> any) {
         return null;
     }
 
-    public boolean isEmpty() {
-        return all.isEmpty() && any.isEmpty();
-    }
-
     public static EventFilter parse(JsonFields f) {
         if (f == null) return NONE;
         f.rejectUnknown("all", "any");

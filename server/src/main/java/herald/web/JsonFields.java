@@ -171,7 +171,7 @@ public final class JsonFields {
         Map<String, String> out = new LinkedHashMap<>();
         if (o == null) return out;
         if (o.node.size() > maxEntries) errors.add(path(field), "must have at most " + maxEntries + " entries");
-        o.node.fields().forEachRemaining(e -> {
+        o.node.properties().forEach(e -> {
             if (!e.getValue().isTextual()) {
                 errors.add(o.path(e.getKey()), "must be a string");
             } else if (e.getValue().textValue().length() > maxLength || e.getKey().length() > maxLength) {

@@ -71,7 +71,7 @@ public final class Requests {
     /** A PATCH body laid over the resource's current JSON: given fields replace, the rest stay. */
     public static JsonNode merged(JsonNode patch, com.fasterxml.jackson.databind.node.ObjectNode current) {
         if (!patch.isObject()) throw ApiException.invalid("body", "must be a JSON object");
-        patch.fields().forEachRemaining(e -> current.set(e.getKey(), e.getValue()));
+        patch.properties().forEach(e -> current.set(e.getKey(), e.getValue()));
         return current;
     }
 

@@ -97,6 +97,8 @@ class ApiErrorsTest {
         var body = Json.object().put("name", "dup").put("url", "http://127.0.0.1/");
         assertThat(api.post("/api/v1/services", body).status()).isEqualTo(201);
         assertProblem(api.post("/api/v1/services", body), 409, "name");
+        var other = api.post("/api/v1/services", body.deepCopy().put("name", "dup-2")).json().get("id").asText();
+        assertProblem(api.patch("/api/v1/services/" + other, Json.object().put("name", "dup")), 409, "name");
     }
 
     @Test

@@ -2,6 +2,9 @@ package herald.delivery;
 
 import herald.event.Ids;
 import herald.event.Json;
+import herald.rendering.RenderException;
+import herald.rendering.Rendered;
+import herald.rendering.Renderer;
 import herald.routing.Router;
 import herald.store.Database;
 import herald.subscription.RetryPolicy;
@@ -43,6 +46,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Database db;
     private final DeliveryStore store;
     private final Router router;
+    private final Renderer renderer = new Renderer();
     private final Settings settings;
     private final HttpClient http;
     private final Semaphore permits;
@@ -182,13 +186,20 @@ public final class Dispatcher implements AutoCloseable {
                     : "event missing", null);
             return;
         }
-        byte[] body = eventBody.getBytes(StandardCharsets.UTF_8);
-        String method = sub.method() != null ? sub.method() : svc.method();
-        String url = svc.url() + sub.path();
-        Request req = http.newRequest(url).method(method).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
+        Rendered rendered;
+        try {
+            rendered = renderer.render(eventBody, svc, sub);
+        } catch (RenderException e) {
+            store.finish(d, "dead", start, "render: " + e.getMessage(), null);
+            metrics.counter("herald_delivery_outcomes_total", "outcome", "dead").increment();
+            return;
+        }
+        byte[] body = rendered.body();
+        String method = rendered.method();
+        Request req = http.newRequest(rendered.url()).method(method).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
         Map<String, String> headers = new java.util.LinkedHashMap<>(svc.headers());
         headers.put("User-Agent", userAgent);
-        headers.put("Content-Type", "application/json");
+        headers.put("Content-Type", rendered.contentType());
         if (svc.signing().enabled()) {
             long ts = start / 1000;
             if (svc.signing().mode().equals("github")) {
@@ -207,7 +218,7 @@ public final class Dispatcher implements AutoCloseable {
             default -> { }
         }
         req.headers(h -> headers.forEach(h::put));
-        if (!method.equals("GET")) req.body(new BytesRequestContent("application/json", body));
+        if (body.length > 0 || !method.equals("GET")) req.body(new BytesRequestContent(rendered.contentType(), body));
 
         Outcome outcome = exchange(req);
         long duration = System.currentTimeMillis() - start;

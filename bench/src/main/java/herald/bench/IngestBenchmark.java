@@ -135,7 +135,7 @@ public final class IngestBenchmark {
         int pgPort = 5432;
         String pgUser = "postgres";
         boolean pgOptional = false;
-        String httpClient = "jetty";
+        String httpClient = "socket";
         Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
         static Options parse(String[] args) {
@@ -175,7 +175,7 @@ public final class IngestBenchmark {
             for (String b : o.backends) if (!b.equals("sqlite") && !b.equals("postgres")) usage("unknown backend " + b);
             for (String c : o.cases) if (!c.equals("single") && !c.equals("batch")) usage("unknown case " + c);
             for (String s : o.sides) if (!s.equals("raw") && !s.equals("herald")) usage("unknown side " + s);
-            if (!o.httpClient.equals("jdk") && !o.httpClient.equals("jetty")) usage("--http-client is jdk or jetty");
+            if (!List.of("socket", "jetty", "jdk").contains(o.httpClient)) usage("--http-client is socket, jetty or jdk");
             if (o.batchPool % o.batchSize != 0) usage("--batch-pool must be a multiple of --batch-size");
             try {
                 if (!InetAddress.getByName(o.pgHost).isLoopbackAddress()) usage("--pg-host must be a loopback address");
@@ -190,7 +190,7 @@ public final class IngestBenchmark {
             System.err.println("""
                     usage: IngestBenchmark [--backends sqlite,postgres] [--cases single,batch] [--sides raw,herald]
                            [--warmup-seconds 15] [--seconds 10] [--single-pool 700000] [--batch-pool 2500000]
-                           [--clients 64] [--batch-senders 8] [--batch-size 100] [--http-client jetty|jdk]
+                           [--clients 64] [--batch-senders 8] [--batch-size 100] [--http-client socket|jetty|jdk]
                            [--client-threads platform|virtual]
                            [--pg-host 127.0.0.1] [--pg-port 5432] [--pg-user postgres] [--pg-optional] [--work-dir DIR]""");
             System.exit(error == null ? 0 : 2);
@@ -520,7 +520,11 @@ public final class IngestBenchmark {
             Measurement m;
             try (Herald h = Herald.start(HeraldConfig.fromMap(env))) {
                 URI uri = URI.create("http://127.0.0.1:" + h.port() + "/api/v1/events");
-                try (Client client = opt.httpClient.equals("jetty") ? new JettyClient(threads) : new JdkClient()) {
+                try (Client client = switch (opt.httpClient) {
+                    case "jetty" -> new JettyClient(threads);
+                    case "jdk" -> new JdkClient();
+                    default -> new SocketClient();
+                }) {
                     WorkerFactory f = () -> unit -> client.post(uri, key, w.requestBody(unit));
                     m = warmThenMeasure(f, threads, w, opt.virtualClients);
                 }
@@ -584,6 +588,62 @@ public final class IngestBenchmark {
         @Override
         public void close() throws Exception {
             http.stop();
+        }
+    }
+
+    /**
+     * A minimal HTTP/1.1 keep-alive client: one socket per sender thread, each request written in one
+     * go and the answer read by its Content-Length. A general client (Jetty's, the JDK's) spends about as
+     * much CPU per request as Herald does; on 2 shared cores that CPU is taken from Herald, so the
+     * default load generator does the least work that still sends real requests and checks every answer.
+     */
+    static final class SocketClient implements Client {
+        private record Connection(java.net.Socket socket, java.io.OutputStream out, java.io.BufferedInputStream in) {}
+
+        private final List<java.net.Socket> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final ThreadLocal<Connection> connection = new ThreadLocal<>();
+
+        @Override
+        public void post(URI uri, String key, String body) throws Exception {
+            Connection c = connection.get();
+            if (c == null) {
+                java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort());
+                s.setTcpNoDelay(true);
+                s.setSoTimeout(120_000);
+                opened.add(s);
+                c = new Connection(s, s.getOutputStream(), new java.io.BufferedInputStream(s.getInputStream(), 8192));
+                connection.set(c);
+            }
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAuthorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + content.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] request = Arrays.copyOf(head, head.length + content.length);
+            System.arraycopy(content, 0, request, head.length, content.length);
+            c.out.write(request);
+            c.out.flush();
+            String status = line(c.in);
+            int length = -1;
+            for (String h = line(c.in); !h.isEmpty(); h = line(c.in)) {
+                if (h.regionMatches(true, 0, "content-length:", 0, 15)) length = Integer.parseInt(h.substring(15).trim());
+            }
+            if (length < 0) throw new IllegalStateException("answer without Content-Length: " + status);
+            String answer = new String(c.in.readNBytes(length), StandardCharsets.UTF_8);
+            Client.expect(Integer.parseInt(status.substring(9, 12)), answer);
+        }
+
+        private static String line(java.io.InputStream in) throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            for (int ch; (ch = in.read()) != '\n'; ) {
+                if (ch < 0) throw new IOException("connection closed by Herald");
+                if (ch != '\r') b.append((char) ch);
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (java.net.Socket s : opened) s.close();
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +26,16 @@ import org.slf4j.LoggerFactory;
  * Stores events and their deliveries with group commit: concurrent requests queue here, a writer
  * takes everything waiting and commits it in one transaction, then answers each request. One fsync
  * then serves many requests. A request is answered only after its commit.
+ *
+ * <p>One primary writer always runs. Extra writers (PostgreSQL only) join in only while a backlog of
+ * at least {@link #OVERFLOW_EVENTS} events waits: with many small requests a single writer makes the
+ * largest groups (the fewest commits), while large batches arrive faster than one transaction at a
+ * time can take them, and overlapping commits then pays.
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
     private static final int MAX_EVENTS_PER_COMMIT = 2000;
+    static final int OVERFLOW_EVENTS = 128;
 
     /** What happened to one event: stored anew (with how many deliveries) or already known. */
     public record Outcome(String id, boolean duplicate, int deliveries) {}
@@ -46,6 +54,9 @@ public final class EventWriter implements AutoCloseable {
     private final Runnable onCommit;
     private final BlockingQueue<Request> queue = new ArrayBlockingQueue<>(20_000);
     private final List<Thread> writers = new ArrayList<>();
+    private final List<Thread> overflowWriters = new ArrayList<>();
+    /** Events queued and not yet taken by a writer. */
+    private final AtomicInteger waitingEvents = new AtomicInteger();
     private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
@@ -53,9 +64,11 @@ public final class EventWriter implements AutoCloseable {
         this.db = db;
         this.router = router;
         this.onCommit = onCommit;
-        for (int i = 0; i < writerCount; i++) {
-            Thread t = Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::run);
+        writers.add(Thread.ofPlatform().name("event-writer-0").daemon(false).start(this::runPrimary));
+        for (int i = 1; i < writerCount; i++) {
+            Thread t = Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::runOverflow);
             writers.add(t);
+            overflowWriters.add(t);
         }
     }
 
@@ -63,11 +76,13 @@ public final class EventWriter implements AutoCloseable {
         CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
         if (closing || !queue.offer(new Request(events, done))) {
             done.completeExceptionally(new OverloadedException());
+        } else if (waitingEvents.addAndGet(events.size()) >= OVERFLOW_EVENTS) {
+            for (Thread t : overflowWriters) LockSupport.unpark(t);
         }
         return done;
     }
 
-    private void run() {
+    private void runPrimary() {
         List<Request> group = new ArrayList<>();
         while (true) {
             try {
@@ -76,20 +91,39 @@ public final class EventWriter implements AutoCloseable {
                     if (closing && queue.isEmpty()) return;
                     continue;
                 }
-                group.add(first);
-                int events = first.events.size();
-                Request next;
-                while (events < MAX_EVENTS_PER_COMMIT && (next = queue.poll()) != null) {
-                    group.add(next);
-                    events += next.events.size();
-                }
-                commit(group);
+                commitGroupStartingWith(first, group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } finally {
-                group.clear();
             }
+        }
+    }
+
+    private void runOverflow() {
+        List<Request> group = new ArrayList<>();
+        while (!(closing && queue.isEmpty())) {
+            if (waitingEvents.get() < OVERFLOW_EVENTS) {
+                LockSupport.parkNanos(100_000_000L); // submit() unparks when a backlog builds up
+                continue;
+            }
+            Request first = queue.poll();
+            if (first != null) commitGroupStartingWith(first, group);
+        }
+    }
+
+    private void commitGroupStartingWith(Request first, List<Request> group) {
+        try {
+            group.add(first);
+            int events = first.events.size();
+            Request next;
+            while (events < MAX_EVENTS_PER_COMMIT && (next = queue.poll()) != null) {
+                group.add(next);
+                events += next.events.size();
+            }
+            waitingEvents.addAndGet(-events);
+            commit(group);
+        } finally {
+            group.clear();
         }
     }
 
@@ -192,6 +226,7 @@ public final class EventWriter implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        for (Thread t : overflowWriters) LockSupport.unpark(t);
         for (Thread t : writers) {
             try {
                 t.join(30_000);

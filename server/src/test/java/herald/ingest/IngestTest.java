@@ -98,6 +98,56 @@ class IngestTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void concurrentOverlappingBatchesStoreEachEventOnceWithOneDelivery(Backend backend) throws Exception {
+        // 8 senders of 100-event batches keep a backlog waiting, so on PostgreSQL the extra writers
+        // commit beside the primary one; every id is sent by two senders.
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            String svc = api.post("/api/v1/services", Json.object().put("name", "crm").put("url", "http://127.0.0.1:9/x"))
+                    .json().get("id").asText();
+            api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
+            var sub = Json.object().put("service_id", svc);
+            sub.putArray("events").add("*");
+            assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
+            int senders = 8, batches = 10, size = 100;
+            try (var pool = Executors.newFixedThreadPool(senders)) {
+                var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+                for (int t = 0; t < senders; t++) {
+                    int sender = t;
+                    answers.add(pool.submit(() -> {
+                        for (int b = 0; b < batches; b++) {
+                            var batch = Json.MAPPER.createArrayNode();
+                            for (int i = 0; i < size; i++) {
+                                batch.add(Events.courseViewed("ov-" + (sender / 2) + "-" + b + "-" + i));
+                            }
+                            int status = api.post("/api/v1/events", batch).status();
+                            if (status != 202) return status;
+                        }
+                        return 202;
+                    }));
+                }
+                for (var answer : answers) assertThat(answer.get()).isEqualTo(202);
+            }
+            long expected = (long) (senders / 2) * batches * size;
+            long events = h.herald().database().read(c -> count(c, "SELECT count(*) FROM events"));
+            long deliveries = h.herald().database().read(c -> count(c, "SELECT count(*) FROM deliveries"));
+            assertThat(events).isEqualTo(expected);
+            assertThat(deliveries).isEqualTo(expected);
+            long eventsWithSeveral = h.herald().database().read(c -> count(c,
+                    "SELECT count(*) FROM (SELECT event_id FROM deliveries GROUP BY event_id HAVING count(*) > 1) d"));
+            assertThat(eventsWithSeveral).isZero();
+        }
+    }
+
+    private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        try (var rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void aMoodleEventWithoutIdIsIdentifiedByItsFields(Backend backend) {
         try (TestHerald h = TestHerald.start(backend)) {
             var a = h.api().post("/api/v1/events", Events.courseViewed(null)).json();

@@ -9,30 +9,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# A JDK 21 or newer (with javac: the build needs one). JAVA_HOME first, then the usual places.
-java_major() { # prints the feature version of the JDK at $1, or nothing
-    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-        | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n1
-}
-find_jdk() {
-    local candidates=()
-    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
-    candidates+=(/usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/* /opt/java/* /usr/local/java/*)
-    if command -v javac >/dev/null 2>&1; then
-        candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
-    fi
-    local c v
-    for c in "${candidates[@]}"; do
-        [[ -x "$c/bin/java" && -x "$c/bin/javac" ]] || continue
-        v=$(java_major "$c")
-        if [[ -n "$v" && "$v" -ge 21 ]]; then echo "$c"; return 0; fi
-    done
-    return 1
-}
-if ! JDK=$(find_jdk); then
-    echo "ingest.sh: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm/*); set JAVA_HOME to one" >&2
-    exit 1
-fi
+# The JDK the launcher finds (it says what is missing when there is none).
+JDK=$(./herald jdk) || exit 1
 export JAVA_HOME="$JDK"
 
 echo "== build (JAVA_HOME=$JAVA_HOME)"

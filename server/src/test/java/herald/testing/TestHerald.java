@@ -42,6 +42,11 @@ public final class TestHerald implements AutoCloseable {
     }
 
     private HeraldConfig config() {
+        return HeraldConfig.fromMap(environment());
+    }
+
+    /** The configuration as environment variables: what a child process needs to use the same storage. */
+    public Map<String, String> environment() {
         Map<String, String> m = new HashMap<>();
         m.put("HERALD_HTTP_PORT", "0");
         m.put("HERALD_DATA_DIR", dataDir.toString());
@@ -49,7 +54,7 @@ public final class TestHerald implements AutoCloseable {
         m.put("HERALD_OUTBOUND_ALLOW", "127.0.0.0/8,::1/128"); // tests' receivers are on loopback
         if (pgUrl != null) m.put("HERALD_DATABASE_URL", pgUrl);
         m.putAll(extra);
-        return HeraldConfig.fromMap(m);
+        return m;
     }
 
     public Api api() {

@@ -122,6 +122,7 @@ public final class BackupService {
             List<Service> services = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Set<String> ids = new HashSet<>();
+            Map<String, Integer> positions = new HashMap<>();
             for (int i = 0; i < servicesIn.size(); i++) {
                 String at = "services[" + i + "]";
                 JsonNode in = servicesIn.get(i);
@@ -131,6 +132,7 @@ public final class BackupService {
                     continue;
                 }
                 if (!ids.add(id)) errors.add(at + ".id", "appears twice in the document");
+                positions.putIfAbsent(id, i);
                 ObjectNode merged = ((ObjectNode) in).deepCopy();
                 if (secrets != null && secrets.has(id)) overlay(merged, (ObjectNode) secrets.get(id));
                 Service s = collect(errors, at, () -> ServiceJson.parse(merged, existing.get(id)));
@@ -141,10 +143,12 @@ public final class BackupService {
                 services.add(s.withId(id, old != null ? old.createdAt() : now, now));
             }
             if (mode == Mode.MERGE) {
+                // Services the document leaves alone keep their names; the document's may swap names among themselves.
                 for (Service s : services) {
                     for (Service other : existing.values()) {
-                        if (other.name().equals(s.name()) && !other.id().equals(s.id())) {
-                            errors.add("services", "name '" + s.name() + "' belongs to service " + other.id() + " already");
+                        if (other.name().equals(s.name()) && !ids.contains(other.id())) {
+                            errors.add("services[" + positions.get(s.id()) + "].name",
+                                    "'" + s.name() + "' belongs to service " + other.id() + ", which this backup does not change");
                         }
                     }
                 }
@@ -180,6 +184,9 @@ public final class BackupService {
                     if (!ids.contains(id)) { store.deleteService(c, id); servicesRemoved++; }
                 }
             }
+            List<String> renamed = services.stream().filter(s -> existing.containsKey(s.id())
+                    && !existing.get(s.id()).name().equals(s.name())).map(Service::id).toList();
+            store.releaseNames(c, renamed);
             for (Service s : services) {
                 if (existing.containsKey(s.id())) store.updateService(c, s); else store.insertService(c, s);
             }

@@ -93,6 +93,21 @@ public final class ConfigStore {
     }
 
     /** Deletes a service with its subscriptions; their undelivered deliveries become dead, with the reason. */
+    /**
+     * Gives every listed service a placeholder name that no service can have, so that a restore can
+     * then hand names around (A takes B's name and B takes A's) without a unique-name violation.
+     */
+    public void releaseNames(Connection c, java.util.Collection<String> serviceIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE services SET name = ? WHERE id = ?")) {
+            for (String id : serviceIds) {
+                ps.setString(1, "~released:" + id); // valid names cannot start with ~ or hold :
+                ps.setString(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     public boolean deleteService(Connection c, String id) throws SQLException {
         for (Subscription s : subscriptionsOf(c, id)) deleteSubscription(c, s.id());
         int n = update(c, "DELETE FROM services WHERE id = ?", id);

@@ -103,4 +103,38 @@ class BackupTest {
     private static Api.Response postWithPassphrase(TestHerald h, String path, String body, String passphrase) {
         return h.api().withHeader("X-Backup-Passphrase", passphrase).post(path, body);
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aRestoreMaySwapTheNamesOfTwoServices(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            String crm = service(api, "crm");
+            String lrs = service(api, "lrs");
+            ObjectNode doc = (ObjectNode) api.get("/api/v1/backup").json();
+            for (var s : doc.withArray("services")) {
+                ((ObjectNode) s).put("name", s.get("id").asText().equals(crm) ? "lrs" : "crm");
+            }
+            var r = api.post("/api/v1/restore?mode=merge", doc);
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            assertThat(api.get("/api/v1/services/" + crm).json().get("name").asText()).isEqualTo("lrs");
+            assertThat(api.get("/api/v1/services/" + lrs).json().get("name").asText()).isEqualTo("crm");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aMergeMayNotTakeTheNameOfAServiceItLeavesAlone(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            service(api, "crm");
+            var doc = Json.object().put("format", "herald-backup").put("version", 1);
+            doc.putArray("services").add(Json.object().put("id", "svc_other").put("name", "crm").put("url", "https://x.example/"));
+            doc.putArray("subscriptions");
+            var r = api.post("/api/v1/restore?mode=merge", doc);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorFields()).containsExactly("services[0].name");
+            assertThat(api.get("/api/v1/services").json().get("items")).hasSize(1);
+        }
+    }
 }

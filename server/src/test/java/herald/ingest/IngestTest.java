@@ -93,6 +93,12 @@ class IngestTest {
             assertThat(first.json().get("duplicates")).isEmpty();
             assertThat(second.json().get("duplicates").get(0).asText()).isEqualTo("same-1");
             assertThat(api.get("/api/v1/events/same-1").json().get("deliveries")).hasSize(1);
+
+            var twice = Json.MAPPER.createArrayNode().add(Events.courseViewed("same-2")).add(Events.courseViewed("same-2"));
+            var third = api.post("/api/v1/events", twice);
+            assertThat(third.status()).isEqualTo(202);
+            assertThat(third.json().get("duplicates")).hasSize(1);
+            assertThat(api.get("/api/v1/events/same-2").json().get("deliveries")).hasSize(1);
         }
     }
 

@@ -94,6 +94,8 @@ public final class Herald implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = maxBody;
+            // Responses are small JSON; deciding per response whether to compress cost ~5% of ingest CPU.
+            cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
             cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.httpPort();
             cfg.events.handlerAdded(routes::add);

@@ -33,14 +33,14 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at");
+                "max_concurrency", "created_at", "updated_at", "site_url");
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");
         }
         String description = f.string("description", false, 1000, "");
         String url = f.string("url", true, 2048, null);
-        if (url != null) checkUrl(url, errors);
+        if (url != null) checkUrl("url", url, errors);
         boolean enabled = f.bool("enabled", true);
         String method = f.oneOf("method", "POST", METHODS.toArray(String[]::new));
         String contentType = f.oneOf("content_type", "json", "json", "form");
@@ -60,27 +60,29 @@ public final class ServiceJson {
         Service.Breaker breaker = breaker(f.object("circuit_breaker"));
         Double rate = f.number("rate_limit_per_s", 0.001, 100_000, null);
         Integer maxConcurrency = f.integer("max_concurrency", 1, 10_000, null);
+        String siteUrl = f.string("site_url", false, 2048, "");
+        if (!siteUrl.isEmpty()) checkUrl("site_url", siteUrl, errors);
         errors.throwIfAny();
         return new Service(existing == null ? null : existing.id(), name, description, url, enabled, method, contentType,
                 formStyle, token, extra, Map.copyOf(headers), auth, signing, timeoutMs, retry, breaker, rate,
-                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt());
+                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl);
     }
 
-    static void checkUrl(String url, FieldErrors errors) {
+    static void checkUrl(String field, String url, FieldErrors errors) {
         try {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                errors.add("url", "must be an absolute http or https URL");
+                errors.add(field, "must be an absolute http or https URL");
             } else if (u.getHost() == null || u.getHost().isEmpty()) {
-                errors.add("url", "must name a host");
+                errors.add(field, "must name a host");
             } else if (u.getUserInfo() != null) {
-                errors.add("url", "must not carry credentials; use auth instead");
+                errors.add(field, "must not carry credentials; use auth instead");
             } else if (u.getFragment() != null) {
-                errors.add("url", "must not have a fragment");
+                errors.add(field, "must not have a fragment");
             }
         } catch (URISyntaxException e) {
-            errors.add("url", "is not a valid URL: " + e.getReason());
+            errors.add(field, "is not a valid URL: " + e.getReason());
         }
     }
 
@@ -196,6 +198,7 @@ public final class ServiceJson {
         b.put("cooldown_s", s.breaker().cooldownS());
         if (s.rateLimitPerS() == null) o.putNull("rate_limit_per_s"); else o.put("rate_limit_per_s", s.rateLimitPerS());
         if (s.maxConcurrency() == null) o.putNull("max_concurrency"); else o.put("max_concurrency", s.maxConcurrency());
+        o.put("site_url", s.siteUrl() == null ? "" : s.siteUrl());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

@@ -1,0 +1,72 @@
+package herald.rendering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import herald.event.Json;
+import java.math.BigDecimal;
+import java.util.Comparator;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+
+/** Arbitrary JSON values for property tests, and equality that compares numbers by value. */
+final class JsonValues {
+    private JsonValues() {}
+
+    static Arbitrary<String> text() {
+        return Arbitraries.strings().withCharRange('\u0000', '\u00ff').withCharRange('\u0100', '\ud7ff')
+                .withCharRange('\ue000', '\ufffd').ofMaxLength(12);
+    }
+
+    /** Keys PHP keeps as they are: a letter first (digits would make PHP list keys), no dots or spaces. */
+    static Arbitrary<String> phpKeys() {
+        return Arbitraries.strings().withCharRange('a', 'z').ofLength(1)
+                .flatMap(first -> Arbitraries.strings().withCharRange('a', 'z').numeric().withChars('_').ofMaxLength(6)
+                        .map(rest -> first + rest));
+    }
+
+    static Arbitrary<JsonNode> scalars() {
+        return Arbitraries.oneOf(
+                text().map(TextNode::valueOf),
+                Arbitraries.longs().map(LongNode::valueOf),
+                Arbitraries.bigDecimals().between(new BigDecimal("-1e9"), new BigDecimal("1e9")).ofScale(4)
+                        .map(d -> (JsonNode) DecimalNode.valueOf(d)),
+                Arbitraries.of(true, false).map(BooleanNode::valueOf),
+                Arbitraries.just(NullNode.instance));
+    }
+
+    static Arbitrary<JsonNode> values(int depth, Arbitrary<String> keys) {
+        if (depth == 0) return scalars();
+        Arbitrary<JsonNode> inner = values(depth - 1, keys);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, scalars()),
+                net.jqwik.api.Tuple.of(1, inner.list().ofMaxSize(4).map(items -> {
+                    ArrayNode a = Json.MAPPER.createArrayNode();
+                    items.forEach(a::add);
+                    return (JsonNode) a;
+                })),
+                net.jqwik.api.Tuple.of(2, objects(inner, keys)));
+    }
+
+    static Arbitrary<JsonNode> objects(Arbitrary<JsonNode> members, Arbitrary<String> keys) {
+        return Arbitraries.maps(keys, members).ofMaxSize(5).map(m -> {
+            ObjectNode o = Json.object();
+            m.forEach(o::set);
+            return (JsonNode) o;
+        });
+    }
+
+    /** Structural equality where 1.50 equals 1.5 (JSON says nothing about a number's scale). */
+    static boolean sameValue(JsonNode a, JsonNode b) {
+        Comparator<JsonNode> numbers = (x, y) -> {
+            if (x.isNumber() && y.isNumber()) return new BigDecimal(x.asText()).compareTo(new BigDecimal(y.asText()));
+            return x.equals(y) ? 0 : 1;
+        };
+        return a.equals(numbers, b);
+    }
+}

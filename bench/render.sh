@@ -2,7 +2,7 @@
 # Rendering benchmark: renders/s of every payload format and encoding over the real Moodle 4.3 log
 # rows, against plain Jackson read + write of the same events measured in the same run.
 #
-#   bench/render.sh                  # build, then run (about 1.5 minutes)
+#   bench/render.sh                  # build, then run (about 3 minutes)
 #   bench/render.sh --seconds 10     # options are passed to RenderBenchmark
 #
 # Output is also written to bench/target/render-<time>.txt.

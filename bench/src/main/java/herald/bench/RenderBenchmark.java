@@ -27,18 +27,22 @@ import java.util.Map;
  * {@code Json.write}), which is the least any rendering does. One thread; no I/O.
  *
  * <p>Options: {@code --fixtures DIR} (default {@code ../shared/fixtures/moodle-4.3}),
- * {@code --seconds N} (measured, default 5), {@code --warmup-seconds N} (default 3).
+ * {@code --seconds N} (one measured slice, default 2; each case gets three slices, each beside a slice
+ * of the reference), {@code --warmup-seconds N} (per case, default 3).
  */
 public final class RenderBenchmark {
     private static final String TEMPLATE = """
             {"event": "{{eventname}}", "user": {{userid}}, "course": {{courseid}}, "when": {{timecreated}},
              "other": {{other}}{{#record}}, "record": {{.}}{{/record}}}""";
 
+    private static final String REFERENCE = "reference: Jackson read + write";
+    private static final int ROUNDS = 3;
+
     private RenderBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path fixtures = Path.of("../shared/fixtures/moodle-4.3");
-        double seconds = 5, warmup = 3;
+        double seconds = 2, warmup = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fixtures" -> fixtures = Path.of(args[++i]);
@@ -57,7 +61,7 @@ public final class RenderBenchmark {
         Renderer renderer = new Renderer();
 
         Map<String, Case> cases = new LinkedHashMap<>();
-        cases.put("reference: Jackson read + write", e -> Json.write(Json.read(e)).length());
+        cases.put(REFERENCE, e -> Json.write(Json.read(e)).length());
         for (String format : Subscription.FORMATS) {
             Subscription sub = subscription(format);
             cases.put(format + " json", e -> renderer.render(e, json, sub).body().length);
@@ -66,17 +70,22 @@ public final class RenderBenchmark {
         cases.put("moodle form brackets", renderCase(renderer, brackets, subscription("moodle")));
         cases.put("nosey form brackets", renderCase(renderer, brackets, subscription("nosey")));
 
-        System.out.printf(Locale.ROOT, "rows: %d stored events from %s; warm-up %.0f s, measured %.0f s per case, 1 thread%n",
-                events.size(), fixtures, warmup, seconds);
-        System.out.printf(Locale.ROOT, "%-34s %12s %9s %12s%n", "case", "renders/s", "ratio", "other CPU %");
-        double reference = 0;
+        System.out.printf(Locale.ROOT, "rows: %d stored events from %s; every case warmed up %.0f s, then %d rounds of"
+                + " %.1f s reference + %.1f s case, 1 thread%n", events.size(), fixtures, warmup, ROUNDS, seconds, seconds);
+        for (Case c : cases.values()) run(c, events, warmup);
+        Case reference = cases.remove(REFERENCE);
+        System.out.printf(Locale.ROOT, "%-28s %12s %14s %9s %12s%n", "case", "renders/s", "reference/s", "ratio", "other CPU %");
         for (var c : cases.entrySet()) {
-            run(c.getValue(), events, warmup);
+            // The reference runs beside each case, slice by slice, so both see the same machine load.
+            double caseRate = 0, refRate = 0;
             Cpu before = Cpu.now();
-            double rate = run(c.getValue(), events, seconds);
+            for (int round = 0; round < ROUNDS; round++) {
+                refRate += run(reference, events, seconds) / ROUNDS;
+                caseRate += run(c.getValue(), events, seconds) / ROUNDS;
+            }
             double otherCpu = Cpu.now().otherBusySince(before);
-            if (reference == 0) reference = rate;
-            System.out.printf(Locale.ROOT, "%-34s %12.0f %8.2fx %11.0f%%%n", c.getKey(), rate, rate / reference, otherCpu * 100);
+            System.out.printf(Locale.ROOT, "%-28s %12.0f %14.0f %8.2fx %11.0f%%%n", c.getKey(), caseRate, refRate,
+                    caseRate / refRate, otherCpu * 100);
         }
     }
 

@@ -19,6 +19,14 @@ public interface SiteLocator {
         return lower.startsWith("http://") || lower.startsWith("https://") ? Optional.of(source) : Optional.empty();
     };
 
+    /** This locator, and {@code next} for the sources it does not know (e.g. Moodle sources, then {@link #SOURCE_URL}). */
+    default SiteLocator orElse(SiteLocator next) {
+        return source -> {
+            Optional<String> url = siteUrl(source);
+            return url.isPresent() ? url : next.siteUrl(source);
+        };
+    }
+
     /** The host name of a URL: no scheme, port or path; "" when there is none. */
     static String host(String url) {
         if (url == null || url.isBlank()) return "";

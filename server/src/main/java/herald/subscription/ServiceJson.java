@@ -40,7 +40,7 @@ public final class ServiceJson {
         }
         String description = f.string("description", false, 1000, "");
         String url = f.string("url", true, 2048, null);
-        if (url != null) checkUrl("url", url, errors);
+        if (url != null) checkUrl(url, errors);
         boolean enabled = f.bool("enabled", true);
         String method = f.oneOf("method", "POST", METHODS.toArray(String[]::new));
         String contentType = f.oneOf("content_type", "json", "json", "form");
@@ -61,28 +61,32 @@ public final class ServiceJson {
         Double rate = f.number("rate_limit_per_s", 0.001, 100_000, null);
         Integer maxConcurrency = f.integer("max_concurrency", 1, 10_000, null);
         String siteUrl = f.string("site_url", false, 2048, "");
-        if (!siteUrl.isEmpty()) checkUrl("site_url", siteUrl, errors);
+        if (!siteUrl.isEmpty()) { // the same rules as url, filed under site_url
+            FieldErrors site = new FieldErrors();
+            checkUrl(siteUrl, site);
+            site.list().forEach(e -> errors.add("site_url", e.message()));
+        }
         errors.throwIfAny();
         return new Service(existing == null ? null : existing.id(), name, description, url, enabled, method, contentType,
                 formStyle, token, extra, Map.copyOf(headers), auth, signing, timeoutMs, retry, breaker, rate,
                 maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl);
     }
 
-    static void checkUrl(String field, String url, FieldErrors errors) {
+    static void checkUrl(String url, FieldErrors errors) {
         try {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                errors.add(field, "must be an absolute http or https URL");
+                errors.add("url", "must be an absolute http or https URL");
             } else if (u.getHost() == null || u.getHost().isEmpty()) {
-                errors.add(field, "must name a host");
+                errors.add("url", "must name a host");
             } else if (u.getUserInfo() != null) {
-                errors.add(field, "must not carry credentials; use auth instead");
+                errors.add("url", "must not carry credentials; use auth instead");
             } else if (u.getFragment() != null) {
-                errors.add(field, "must not have a fragment");
+                errors.add("url", "must not have a fragment");
             }
         } catch (URISyntaxException e) {
-            errors.add(field, "is not a valid URL: " + e.getReason());
+            errors.add("url", "is not a valid URL: " + e.getReason());
         }
     }
 

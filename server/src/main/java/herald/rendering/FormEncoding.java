@@ -75,7 +75,7 @@ public final class FormEncoding {
         } else if (v.isBoolean()) {
             out.add(Map.entry(key, v.booleanValue() ? "1" : "0"));
         } else if (v.isNumber() && !v.isIntegralNumber()) {
-            out.add(Map.entry(key, PhpJson.phpFloat(v.doubleValue())));
+            out.add(Map.entry(key, PhpJson.phpFloat(v.doubleValue(), 'E'))); // as PHP prints a float
         } else {
             out.add(Map.entry(key, v.asText()));
         }

@@ -9,7 +9,7 @@ import java.util.Map;
  * Writes JSON the way PHP's {@code json_encode} does with its default flags, so that receivers that
  * compare bytes (or verify a signature over them) see what the Moodle plugins sent: {@code /} as
  * {@code \/}, every non-ASCII character as a lowercase {@code \}{@code uXXXX} escape (UTF-16 pairs for
- * characters beyond the BMP), floats in PHP's shortest form ({@code 58.25}, {@code 1.0},
+ * characters beyond the BMP), floats in PHP's shortest form ({@code 58.25}, {@code 64},
  * {@code 1.0e+25}).
  */
 public final class PhpJson {
@@ -84,13 +84,18 @@ public final class PhpJson {
     }
 
     /**
-     * A double as PHP prints it with {@code serialize_precision = -1}: the shortest digits that read
-     * back the same, fixed notation while the decimal exponent is between -4 and 17, always with a
-     * fraction ({@code 1.0}); otherwise {@code d.ddde+N}.
+     * A double as json_encode writes it ({@code serialize_precision = -1}): the shortest digits that
+     * read back the same, fixed notation while the decimal exponent is between -4 and 17
+     * ({@code 10}, {@code 0.0001}, {@code 58.25}), otherwise {@code 1.0e+25}.
      */
     public static String phpFloat(double d) {
+        return phpFloat(d, 'e');
+    }
+
+    /** As {@link #phpFloat(double)}, with PHP's string conversion's {@code E} where it differs ({@code 1.0E+25}). */
+    static String phpFloat(double d, char exponent) {
         if (Double.isNaN(d) || Double.isInfinite(d)) return "0"; // json_encode fails on these; never produced from JSON input
-        if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
+        if (d == 0) return (1 / d < 0) ? "-0" : "0";
         BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
         String digits = shortest.unscaledValue().toString();
         int decpt = digits.length() - shortest.scale(); // position of the decimal point relative to the digits
@@ -99,11 +104,11 @@ public final class PhpJson {
             out.append(digits.charAt(0)).append('.');
             out.append(digits.length() > 1 ? digits.substring(1) : "0");
             int exp = decpt - 1;
-            out.append('e').append(exp < 0 ? '-' : '+').append(Math.abs(exp));
+            out.append(exponent).append(exp < 0 ? '-' : '+').append(Math.abs(exp));
         } else if (decpt <= 0) {
             out.append("0.").append("0".repeat(-decpt)).append(digits);
         } else if (decpt >= digits.length()) {
-            out.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
+            out.append(digits).append("0".repeat(decpt - digits.length()));
         } else {
             out.append(digits, 0, decpt).append('.').append(digits, decpt, digits.length());
         }

@@ -93,7 +93,7 @@ class BracketsFormPhpPropertiesTest {
         }
         if (v.isNull()) return TextNode.valueOf("");
         if (v.isBoolean()) return TextNode.valueOf(v.booleanValue() ? "1" : "0");
-        if (v.isNumber() && !v.isIntegralNumber()) return TextNode.valueOf(PhpJson.phpFloat(v.doubleValue()));
+        if (v.isNumber() && !v.isIntegralNumber()) return TextNode.valueOf(PhpJson.phpFloat(v.doubleValue(), 'E'));
         return TextNode.valueOf(v.asText());
     }
 

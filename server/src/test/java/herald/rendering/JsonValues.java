@@ -31,8 +31,13 @@ final class JsonValues {
     }
 
     static Arbitrary<JsonNode> scalars() {
+        return scalars(text().map(TextNode::valueOf));
+    }
+
+    /** Scalars whose strings come from {@code strings}. */
+    static Arbitrary<JsonNode> scalars(Arbitrary<JsonNode> strings) {
         return Arbitraries.oneOf(
-                text().map(TextNode::valueOf),
+                strings,
                 Arbitraries.longs().map(LongNode::valueOf),
                 Arbitraries.bigDecimals().between(new BigDecimal("-1e9"), new BigDecimal("1e9")).ofScale(4)
                         .map(d -> (JsonNode) DecimalNode.valueOf(d)),
@@ -41,10 +46,14 @@ final class JsonValues {
     }
 
     static Arbitrary<JsonNode> values(int depth, Arbitrary<String> keys) {
-        if (depth == 0) return scalars();
-        Arbitrary<JsonNode> inner = values(depth - 1, keys);
+        return values(depth, keys, text().map(TextNode::valueOf));
+    }
+
+    static Arbitrary<JsonNode> values(int depth, Arbitrary<String> keys, Arbitrary<JsonNode> strings) {
+        if (depth == 0) return scalars(strings);
+        Arbitrary<JsonNode> inner = values(depth - 1, keys, strings);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, scalars()),
+                net.jqwik.api.Tuple.of(3, scalars(strings)),
                 net.jqwik.api.Tuple.of(1, inner.list().ofMaxSize(4).map(items -> {
                     ArrayNode a = Json.MAPPER.createArrayNode();
                     items.forEach(a::add);

@@ -41,6 +41,14 @@ public final class FormEncoding {
         return out;
     }
 
+    /** How many values underscore flattening writes before collisions merge them: leaves other than empty objects. */
+    static int underscoreLeaves(JsonNode v) {
+        if (!v.isObject()) return 1;
+        int n = 0;
+        for (JsonNode child : v) n += underscoreLeaves(child);
+        return n;
+    }
+
     /** {@code a=1&b=2}, percent-encoded as PHP's urlencode does (space as {@code +}); brackets stay readable. */
     public static String encode(List<Map.Entry<String, String>> fields) {
         StringBuilder out = new StringBuilder();

@@ -69,8 +69,13 @@ public final class Renderer {
         String style = sub.formStyle() != null ? sub.formStyle() : svc.formStyle();
         List<String> warnings = new ArrayList<>();
         if (method.equals("GET") || encoding.equals("form")) {
-            var fields = FormEncoding.fields(payload.tree(),
-                    "brackets".equals(style) ? FormEncoding.Style.BRACKETS : FormEncoding.Style.UNDERSCORE);
+            boolean brackets = "brackets".equals(style);
+            var fields = FormEncoding.fields(payload.tree(), brackets ? FormEncoding.Style.BRACKETS : FormEncoding.Style.UNDERSCORE);
+            int lost = brackets ? 0 : FormEncoding.underscoreLeaves(payload.tree()) - fields.size();
+            if (lost > 0) {
+                warnings.add(lost + " field(s) share a name once nested keys are joined with '_'; the later value is sent"
+                        + " (the brackets form style keeps them apart)");
+            }
             if (fields.size() > PHP_MAX_INPUT_VARS) {
                 warnings.add("the form has " + fields.size() + " fields; PHP receivers keep only the first "
                         + PHP_MAX_INPUT_VARS + " (max_input_vars) and silently drop the rest");

@@ -94,6 +94,17 @@ class PreviewTest {
     }
 
     @Test
+    void underscoreKeysThatCollideAreWarnedAbout() {
+        ObjectNode event = Events.generic("collide-1", "collide.thing");
+        event.putObject("data").put("user_name", "first").putObject("user").put("name", "second");
+        var r = api.post("/api/v1/subscriptions/preview", Json.object().<ObjectNode>set("event", event)
+                .set("subscription", spec("event").put("content_type", "form")));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().get("body").asText()).contains("data_user_name=second").doesNotContain("first");
+        assertThat(r.json().get("warnings").get(0).asText()).startsWith("1 field(s) share a name");
+    }
+
+    @Test
     void anUnknownEventTypeIsABadRequest() {
         var r = api.post("/api/v1/subscriptions/preview", Json.object().put("event_type", "\\nope\\event\\nothing")
                 .set("subscription", spec("moodle")));

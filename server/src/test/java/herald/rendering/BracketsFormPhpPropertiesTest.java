@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import herald.event.Json;
 import herald.testing.Php;
@@ -71,7 +70,7 @@ class BracketsFormPhpPropertiesTest {
                 JsonNode c = asPhpSeesIt(e.getValue());
                 if (c != null) kept.put(e.getKey(), c);
             });
-            return phpArray(kept);
+            return JsonValues.phpArray(kept, true);
         }
         if (v.isArray()) {
             boolean scalars = true;
@@ -89,26 +88,11 @@ class BracketsFormPhpPropertiesTest {
                 appended.forEach(a::add);
                 return a;
             }
-            return phpArray(kept);
+            return JsonValues.phpArray(kept, true);
         }
         if (v.isNull()) return TextNode.valueOf("");
         if (v.isBoolean()) return TextNode.valueOf(v.booleanValue() ? "1" : "0");
         if (v.isNumber() && !v.isIntegralNumber()) return TextNode.valueOf(PhpJson.phpFloat(v.doubleValue(), 'E'));
         return TextNode.valueOf(v.asText());
-    }
-
-    private static JsonNode phpArray(Map<String, JsonNode> entries) {
-        if (entries.isEmpty()) return null;
-        int i = 0;
-        boolean list = true;
-        for (String k : entries.keySet()) list &= k.equals(Integer.toString(i++));
-        if (list) {
-            ArrayNode a = Json.MAPPER.createArrayNode();
-            entries.values().forEach(a::add);
-            return a;
-        }
-        ObjectNode o = Json.object();
-        entries.forEach(o::set);
-        return o;
     }
 }

@@ -70,6 +70,25 @@ final class JsonValues {
         });
     }
 
+    /**
+     * A PHP array as json_encode writes it: a list when its keys run 0..n-1 in order, else an object;
+     * null (nothing) when it is empty and {@code emptyIsNull}.
+     */
+    static JsonNode phpArray(java.util.Map<String, JsonNode> entries, boolean emptyIsNull) {
+        if (entries.isEmpty() && emptyIsNull) return null;
+        int i = 0;
+        boolean list = true;
+        for (String k : entries.keySet()) list &= k.equals(Integer.toString(i++));
+        if (list) {
+            ArrayNode a = Json.MAPPER.createArrayNode();
+            entries.values().forEach(a::add);
+            return a;
+        }
+        ObjectNode o = Json.object();
+        entries.forEach(o::set);
+        return o;
+    }
+
     /** Structural equality where 1.50 equals 1.5 (JSON says nothing about a number's scale). */
     static boolean sameValue(JsonNode a, JsonNode b) {
         Comparator<JsonNode> numbers = (x, y) -> {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import herald.event.Json;
 import herald.testing.Php;
@@ -65,17 +64,7 @@ class MoodleOtherPhpPropertiesTest {
         if (!v.isObject()) return v;
         Map<String, JsonNode> entries = new LinkedHashMap<>();
         v.properties().forEach(e -> entries.put(e.getKey(), asPhpArray(e.getValue())));
-        int i = 0;
-        boolean list = true;
-        for (String k : entries.keySet()) list &= k.equals(Integer.toString(i++));
-        if (list) {
-            ArrayNode a = Json.MAPPER.createArrayNode();
-            entries.values().forEach(a::add);
-            return a;
-        }
-        ObjectNode o = Json.object();
-        entries.forEach(o::set);
-        return o;
+        return JsonValues.phpArray(entries, false);
     }
 
     @Test

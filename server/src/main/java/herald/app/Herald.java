@@ -1,6 +1,7 @@
 package herald.app;
 
 import herald.admin.ApiKeyRoutes;
+import herald.admin.PreviewRoutes;
 import herald.admin.ServiceRoutes;
 import herald.admin.SettingsRoutes;
 import herald.admin.SubscriptionRoutes;
@@ -8,6 +9,7 @@ import herald.backup.BackupRoutes;
 import herald.backup.BackupService;
 import herald.catalog.EventCatalog;
 import herald.catalog.EventTypeRoutes;
+import herald.catalog.SampleEvents;
 import herald.config.HeraldConfig;
 import herald.delivery.DeliveryRoutes;
 import herald.delivery.DeliveryStore;
@@ -18,6 +20,8 @@ import herald.event.Json;
 import herald.ingest.EventQueries;
 import herald.ingest.EventRoutes;
 import herald.ingest.EventWriter;
+import herald.rendering.Renderer;
+import herald.rendering.SiteLocator;
 import herald.routing.Router;
 import herald.security.ApiKeys;
 import herald.security.Scope;
@@ -79,8 +83,10 @@ public final class Herald implements AutoCloseable {
         Router router = new Router(configStore);
         Settings settings = new Settings(db);
         DeliveryStore deliveries = new DeliveryStore(db);
+        // Payloads: formats and encodings; the site locator is where Moodle sources plug in.
+        Renderer renderer = new Renderer(config.maxPayloadBytes(), SiteLocator.SOURCE_URL);
         this.dispatcher = new Dispatcher(db, router, settings, new OutboundGuard(config.outboundAllow()),
-                config.dispatcherConcurrency(), VERSION, metrics);
+                config.dispatcherConcurrency(), VERSION, metrics, renderer);
         this.writer = new EventWriter(db, router, dispatcher::wake,
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
                 db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
@@ -156,6 +162,7 @@ public final class Herald implements AutoCloseable {
             new EventTypeRoutes(catalog).register(r);
             new ApiKeyRoutes(apiKeys).register(r);
             new BackupRoutes(backup, maxBody).register(r);
+            new PreviewRoutes(db, configStore, renderer, new SampleEvents(), maxBody).register(r);
         });
     }
 

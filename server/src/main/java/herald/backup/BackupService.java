@@ -233,7 +233,10 @@ public final class BackupService {
         try {
             return parse.get();
         } catch (ApiException e) {
-            for (FieldError fe : e.errors()) errors.add(at + "." + fe.field(), fe.message());
+            for (FieldError fe : e.errors()) {
+                if (fe.line() != null) errors.add(at + "." + fe.field(), fe.message(), fe.line(), fe.column());
+                else errors.add(at + "." + fe.field(), fe.message());
+            }
             if (e.errors().isEmpty()) errors.add(at, e.getMessage());
             return null;
         }

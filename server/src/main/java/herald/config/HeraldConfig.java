@@ -28,7 +28,8 @@ public record HeraldConfig(
         int maxBatch,
         String logFormat,
         int dispatcherConcurrency,
-        int ingestWriters) {
+        int ingestWriters,
+        int maxPayloadBytes) {
 
     /** Every setting: its env name, its config-file key is the same name lower-cased without the prefix. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -49,6 +50,7 @@ public record HeraldConfig(
         d.put("HERALD_LOG_FORMAT", "plain");
         d.put("HERALD_DISPATCHER_CONCURRENCY", "64");
         d.put("HERALD_INGEST_WRITERS", "2");
+        d.put("HERALD_MAX_PAYLOAD_BYTES", String.valueOf(256 * 1024));
         return Map.copyOf(d);
     }
 
@@ -76,6 +78,7 @@ public record HeraldConfig(
         int maxBatch = intIn(v, "HERALD_MAX_BATCH", 1, 100_000, errors);
         int concurrency = intIn(v, "HERALD_DISPATCHER_CONCURRENCY", 1, 10_000, errors);
         int writers = intIn(v, "HERALD_INGEST_WRITERS", 1, 64, errors);
+        int maxPayload = intIn(v, "HERALD_MAX_PAYLOAD_BYTES", 1024, 64L * 1024 * 1024, errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
         if (!logFormat.equals("plain") && !logFormat.equals("json")) {
             errors.add("HERALD_LOG_FORMAT must be plain or json, was '" + logFormat + "'");
@@ -100,7 +103,7 @@ public record HeraldConfig(
         return new HeraldConfig(v.get("HERALD_HTTP_HOST").trim(), port, dataDir, dbUrl,
                 v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD"),
                 v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), List.copyOf(allow),
-                maxBody, maxBatch, logFormat, concurrency, writers);
+                maxBody, maxBatch, logFormat, concurrency, writers, maxPayload);
     }
 
     public boolean isSqlite() {

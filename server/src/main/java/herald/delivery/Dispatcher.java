@@ -46,7 +46,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Database db;
     private final DeliveryStore store;
     private final Router router;
-    private final Renderer renderer = new Renderer();
+    private final Renderer renderer;
     private final Settings settings;
     private final HttpClient http;
     private final Semaphore permits;
@@ -63,7 +63,8 @@ public final class Dispatcher implements AutoCloseable {
             new org.eclipse.jetty.util.thread.ScheduledExecutorScheduler("dns-timeouts", true);
 
     public Dispatcher(Database db, Router router, Settings settings, OutboundGuard guard, int concurrency,
-                      String version, MeterRegistry metrics) {
+                      String version, MeterRegistry metrics, Renderer renderer) {
+        this.renderer = renderer;
         this.db = db;
         this.store = new DeliveryStore(db);
         this.router = router;

@@ -176,6 +176,13 @@ public final class EventParser {
         return null;
     }
 
+    /** The id Herald gives a Moodle event sent without one; rendering recomputes it from the stored document. */
+    public static String moodleId(ObjectNode body) {
+        JsonNode id = body.get("id");
+        if (id != null && (id.isTextual() || id.isIntegralNumber())) return id.asText();
+        return "moodle-" + moodleHash(body);
+    }
+
     /** A stable id for a Moodle event the client sent without one: the hash of its Moodle fields. */
     private static String moodleHash(ObjectNode body) {
         StringBuilder canonical = new StringBuilder();

@@ -1,17 +1,108 @@
 package herald.rendering;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.event.Json;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** Turns a stored event into the request one subscription's receiver expects. */
+/**
+ * Turns a stored event into the request one subscription's receiver expects: the subscription's
+ * format builds the payload, the encoding (the subscription's {@code content_type}, else the
+ * service's) writes it as JSON or as a real form body, and a GET carries it in the query string.
+ * A payload over the size limit is refused with the reason, not sent.
+ */
 public final class Renderer {
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+    /** PHP's default {@code max_input_vars}: a PHP receiver silently drops the fields after it. */
+    public static final int PHP_MAX_INPUT_VARS = 1000;
+    static final String FORM_MEDIA_TYPE = "application/x-www-form-urlencoded";
+
+    /** A rendering with what a person previewing it should know. */
+    public record Preview(Rendered rendered, List<String> warnings) {}
+
+    private final int maxPayloadBytes;
+    private final SiteLocator sites;
+    private final Map<String, Format> formats = Map.of(
+            "event", new EventFormat(),
+            "moodle", new MoodleFormat(),
+            "nosey", new NoseyFormat(),
+            "openedx", new OpenEdxFormat(),
+            "teachbase", new TeachbaseFormat(),
+            "cloudevents", new CloudEventsFormat(),
+            "template", new TemplateFormat());
+
+    public Renderer() {
+        this(DEFAULT_MAX_PAYLOAD_BYTES, SiteLocator.SOURCE_URL);
+    }
+
+    public Renderer(int maxPayloadBytes, SiteLocator sites) {
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.sites = sites;
+    }
 
     /** @param eventBody the stored event document (JSON) */
     public Rendered render(String eventBody, Service svc, Subscription sub) throws RenderException {
+        JsonNode doc;
+        try {
+            doc = Json.read(eventBody);
+        } catch (IllegalArgumentException e) {
+            throw new RenderException("the stored event is not JSON");
+        }
+        if (!doc.isObject()) throw new RenderException("the stored event is not a JSON object");
+        return preview((ObjectNode) doc, svc, sub).rendered();
+    }
+
+    public Preview preview(ObjectNode event, Service svc, Subscription sub) throws RenderException {
+        Format format = formats.get(sub.format());
+        if (format == null) throw new RenderException("unknown format '" + sub.format() + "'");
+        EventView view = new EventView(event);
+        Format.Payload payload = format.render(new Format.Input(view, svc, sub, siteHost(view, svc), maxPayloadBytes));
+
         String method = sub.method() != null ? sub.method() : svc.method();
         String url = svc.url() + sub.path();
-        byte[] body = method.equals("GET") ? new byte[0] : eventBody.getBytes(StandardCharsets.UTF_8);
-        return new Rendered(method, url, "application/json", body);
+        String encoding = sub.contentType() != null ? sub.contentType() : svc.contentType();
+        String style = sub.formStyle() != null ? sub.formStyle() : svc.formStyle();
+        List<String> warnings = new ArrayList<>();
+        if (method.equals("GET") || encoding.equals("form")) {
+            boolean brackets = "brackets".equals(style);
+            var fields = FormEncoding.fields(payload.tree(), brackets ? FormEncoding.Style.BRACKETS : FormEncoding.Style.UNDERSCORE);
+            int lost = brackets ? 0 : FormEncoding.underscoreLeaves(payload.tree()) - fields.size();
+            if (lost > 0) {
+                warnings.add(lost + " field(s) share a name once nested keys are joined with '_'; the later value is sent"
+                        + " (the brackets form style keeps them apart)");
+            }
+            if (fields.size() > PHP_MAX_INPUT_VARS) {
+                warnings.add("the form has " + fields.size() + " fields; PHP receivers keep only the first "
+                        + PHP_MAX_INPUT_VARS + " (max_input_vars) and silently drop the rest");
+            }
+            String form = FormEncoding.encode(fields);
+            checkSize(form.length(), method.equals("GET") ? "query string" : "payload"); // ASCII: chars are bytes
+            if (method.equals("GET")) {
+                String query = form.isEmpty() ? "" : (url.contains("?") ? "&" : "?") + form;
+                return new Preview(new Rendered(method, url + query, FORM_MEDIA_TYPE, new byte[0]), warnings);
+            }
+            return new Preview(new Rendered(method, url, FORM_MEDIA_TYPE, form.getBytes(StandardCharsets.US_ASCII)), warnings);
+        }
+        byte[] body = payload.jsonText().getBytes(StandardCharsets.UTF_8);
+        checkSize(body.length, "payload");
+        return new Preview(new Rendered(method, url, payload.jsonMediaType(), body), warnings);
+    }
+
+    private void checkSize(int bytes, String what) throws RenderException {
+        if (bytes > maxPayloadBytes) {
+            throw new RenderException("the rendered " + what + " is " + bytes + " bytes, over the limit of "
+                    + maxPayloadBytes + " bytes (HERALD_MAX_PAYLOAD_BYTES)");
+        }
+    }
+
+    /** The service's {@code site_url} wins; else the site the event's source names. */
+    private String siteHost(EventView event, Service svc) {
+        if (svc.siteUrl() != null && !svc.siteUrl().isEmpty()) return SiteLocator.host(svc.siteUrl());
+        return sites.siteUrl(event.source()).map(SiteLocator::host).orElse("");
     }
 }

@@ -5,6 +5,9 @@ import java.util.Map;
 /**
  * A receiving system: where deliveries go and how. Secrets ({@code token}, {@code auth.secret},
  * {@code signing.secret}) live here in clear only in memory; the store encrypts them.
+ *
+ * @param siteUrl the LMS site this service's events come from ("" when unset); the {@code moodle}
+ *                format sends its host
  */
 public record Service(
         String id,
@@ -26,7 +29,8 @@ public record Service(
         Double rateLimitPerS,
         Integer maxConcurrency,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        String siteUrl) {
 
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
     public record Auth(String type, String header, String username, String secret) {
@@ -42,17 +46,17 @@ public record Service(
 
     public Service withId(String newId, long created, long updated) {
         return new Service(newId, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated, siteUrl);
     }
 
     public Service withEnabled(boolean on, long updated) {
         return new Service(id, name, description, url, on, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl);
     }
 
     public Service withSigningSecret(String secret, long updated) {
         return new Service(id, name, description, url, enabled, method, contentType, formStyle, token, extra,
                 headers, auth, new Signing(signing.enabled(), signing.mode(), secret), timeoutMs, retry, breaker,
-                rateLimitPerS, maxConcurrency, createdAt, updated);
+                rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl);
     }
 }

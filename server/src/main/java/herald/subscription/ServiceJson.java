@@ -33,7 +33,7 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at");
+                "max_concurrency", "created_at", "updated_at", "site_url");
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");
@@ -60,10 +60,16 @@ public final class ServiceJson {
         Service.Breaker breaker = breaker(f.object("circuit_breaker"));
         Double rate = f.number("rate_limit_per_s", 0.001, 100_000, null);
         Integer maxConcurrency = f.integer("max_concurrency", 1, 10_000, null);
+        String siteUrl = f.string("site_url", false, 2048, "");
+        if (!siteUrl.isEmpty()) { // the same rules as url, filed under site_url
+            FieldErrors site = new FieldErrors();
+            checkUrl(siteUrl, site);
+            site.list().forEach(e -> errors.add("site_url", e.message()));
+        }
         errors.throwIfAny();
         return new Service(existing == null ? null : existing.id(), name, description, url, enabled, method, contentType,
                 formStyle, token, extra, Map.copyOf(headers), auth, signing, timeoutMs, retry, breaker, rate,
-                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt());
+                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl);
     }
 
     static void checkUrl(String url, FieldErrors errors) {
@@ -196,6 +202,7 @@ public final class ServiceJson {
         b.put("cooldown_s", s.breaker().cooldownS());
         if (s.rateLimitPerS() == null) o.putNull("rate_limit_per_s"); else o.put("rate_limit_per_s", s.rateLimitPerS());
         if (s.maxConcurrency() == null) o.putNull("max_concurrency"); else o.put("max_concurrency", s.maxConcurrency());
+        o.put("site_url", s.siteUrl() == null ? "" : s.siteUrl());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

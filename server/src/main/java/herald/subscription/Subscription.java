@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Which events a service receives and in what shape. {@code method} null means the service's
- * method; {@code retry} null means the service's policy.
+ * method; {@code retry} null means the service's policy; {@code contentType} ("json"|"form") and
+ * {@code formStyle} null mean the service's. {@code formatOptions} holds settings of the format
+ * (e.g. teachbase's mapping), an empty object when there are none.
  */
 public record Subscription(
         String id,
@@ -18,16 +20,21 @@ public record Subscription(
         boolean enabled,
         RetryPolicy retry,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        String contentType,
+        String formStyle,
+        com.fasterxml.jackson.databind.node.ObjectNode formatOptions) {
 
     public static final List<String> FORMATS = List.of("event", "moodle", "nosey", "openedx", "teachbase", "cloudevents", "template");
 
     public Subscription withId(String newId, long created, long updated) {
-        return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated);
+        return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated,
+                contentType, formStyle, formatOptions);
     }
 
     public Subscription withEnabled(boolean on, long updated) {
-        return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated);
+        return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated,
+                contentType, formStyle, formatOptions);
     }
 
     /** True when the event named {@code name} with document {@code doc} should be delivered. */

@@ -3,6 +3,7 @@ package herald.subscription;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Json;
+import herald.rendering.FormatOptions;
 import herald.web.FieldErrors;
 import herald.web.JsonFields;
 import java.time.Instant;
@@ -16,7 +17,7 @@ public final class SubscriptionJson {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
-                "retry", "created_at", "updated_at");
+                "retry", "created_at", "updated_at", "content_type", "form_style", "format_options");
         String serviceId = f.string("service_id", true, 100, null);
         List<String> events = f.strings("events", 200, 255);
         if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
@@ -33,13 +34,18 @@ public final class SubscriptionJson {
         String template = f.string("template", false, 100_000, null);
         if ("template".equals(format) && (template == null || template.isEmpty())) {
             errors.add("template", "is required when format is template");
+        } else if (template != null && !template.isEmpty()) {
+            FormatOptions.checkTemplate(template, errors);
         }
+        String contentType = f.has("content_type") ? f.oneOf("content_type", null, "json", "form") : null;
+        String formStyle = f.has("form_style") ? f.oneOf("form_style", null, "underscore", "brackets") : null;
+        ObjectNode formatOptions = FormatOptions.check(format, f.raw("format_options"), errors);
         boolean enabled = f.bool("enabled", true);
         RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : null;
         errors.throwIfAny();
         return new Subscription(existing == null ? null : existing.id(), serviceId, List.copyOf(events), filter, path,
                 method, format, template, enabled, retry, existing == null ? 0 : existing.createdAt(),
-                existing == null ? 0 : existing.updatedAt());
+                existing == null ? 0 : existing.updatedAt(), contentType, formStyle, formatOptions);
     }
 
     public static ObjectNode toJson(Subscription s) {
@@ -54,6 +60,9 @@ public final class SubscriptionJson {
         if (s.template() == null) o.putNull("template"); else o.put("template", s.template());
         o.put("enabled", s.enabled());
         if (s.retry() == null) o.putNull("retry"); else o.set("retry", s.retry().toJson());
+        if (s.contentType() == null) o.putNull("content_type"); else o.put("content_type", s.contentType());
+        if (s.formStyle() == null) o.putNull("form_style"); else o.put("form_style", s.formStyle());
+        o.set("format_options", s.formatOptions() == null ? Json.object() : s.formatOptions().deepCopy());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

@@ -11,6 +11,11 @@ public final class FieldErrors {
         errors.add(new FieldError(field, message));
     }
 
+    /** An error at a place inside the field's text (a template's line and column). */
+    public void add(String field, String message, int line, int column) {
+        errors.add(new FieldError(field, message, line, column));
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
     }

@@ -38,7 +38,10 @@ public final class Responses {
         p.put("instance", ctx.path());
         if (!e.errors().isEmpty()) {
             ArrayNode errs = p.putArray("errors");
-            for (FieldError fe : e.errors()) errs.addObject().put("field", fe.field()).put("message", fe.message());
+            for (FieldError fe : e.errors()) {
+                ObjectNode entry = errs.addObject().put("field", fe.field()).put("message", fe.message());
+                if (fe.line() != null) entry.put("line", fe.line()).put("column", fe.column());
+            }
         }
         ctx.status(e.status()).contentType("application/problem+json").result(Json.write(p));
     }

@@ -19,6 +19,14 @@ class HeraldConfigTest {
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:./data/herald.db");
         assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(c.maxBatch()).isEqualTo(500);
+        assertThat(c.maxPayloadBytes()).isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void thePayloadLimitIsConfigurableAndBounded() {
+        assertThat(HeraldConfig.fromMap(Map.of("HERALD_MAX_PAYLOAD_BYTES", "65536")).maxPayloadBytes()).isEqualTo(65536);
+        assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_MAX_PAYLOAD_BYTES", "10")))
+                .hasMessageContaining("HERALD_MAX_PAYLOAD_BYTES must be between 1024");
     }
 
     @Test

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Rendering benchmark: renders/s of every payload format and encoding over the real Moodle 4.3 log
+# rows, against plain Jackson read + write of the same events measured in the same run.
+#
+#   bench/render.sh                  # build, then run (about 3 minutes)
+#   bench/render.sh --seconds 10     # options are passed to RenderBenchmark
+#
+# Output is also written to bench/target/render-<time>.txt.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+JDK=$(./herald jdk) || exit 1
+export JAVA_HOME="$JDK"
+
+echo "== build (JAVA_HOME=$JAVA_HOME)"
+mkdir -p bench/target
+if ! ./mvnw -q -B package -DskipTests >bench/target/render-build.log 2>&1; then
+    grep -v '^WARNING' bench/target/render-build.log >&2
+    echo "render.sh: build failed (log: bench/target/render-build.log)" >&2
+    exit 1
+fi
+
+out="bench/target/render-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+    echo "== machine"
+    echo "nproc: $(nproc)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "== benchmark"
+    "$JAVA_HOME/bin/java" -Xms512m -Xmx2g -cp server/target/herald.jar:bench/target/classes herald.bench.RenderBenchmark \
+        --fixtures ../shared/fixtures/moodle-4.3 "$@"
+} 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+echo "(written to $out)"
+exit "$status"

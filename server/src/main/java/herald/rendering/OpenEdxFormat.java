@@ -1,0 +1,60 @@
+package herald.rendering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.event.Json;
+import java.net.URI;
+
+/**
+ * {@code openedx}: the Open edX webhooks plugin's shape,
+ * {@code {"<data class path>": {data}, "event_metadata": {...}}}. The data class comes from
+ * {@code format_options.data_class}, else the catalog entry of the event type, else the event's
+ * {@code data_class}; a generic event whose data holds a single object (Open edX signals carry one,
+ * e.g. {@code user}) is unwrapped to it. Metadata the event carries in {@code event_metadata}
+ * is kept; missing fields are filled from the event.
+ */
+final class OpenEdxFormat implements Format {
+    @Override
+    public Payload render(Input in) {
+        EventView e = in.event();
+        String dataClass = in.options().path("data_class").asText(null);
+        if (dataClass == null) dataClass = DataClasses.of(e.type());
+        if (dataClass == null) dataClass = e.body().path("data_class").asText(e.isMoodle() ? "moodle.event" : "data");
+        ObjectNode o = Json.object();
+        o.set(dataClass, unwrap(e));
+        ObjectNode meta = o.putObject("event_metadata");
+        JsonNode given = e.body().path("event_metadata");
+        meta.set("event_type", text(given, "event_type", e.type()));
+        meta.set("id", text(given, "id", e.id()));
+        meta.set("minorversion", given.has("minorversion") ? given.get("minorversion") : meta.numberNode(0));
+        String source = e.source() != null ? e.source() : e.isMoodle() ? "moodle" : "openedx/lms/web";
+        meta.set("source", text(given, "source", source));
+        meta.set("sourcehost", text(given, "sourcehost", !in.siteHost().isEmpty() ? in.siteHost() : host(source)));
+        meta.set("time", text(given, "time", e.time()));
+        meta.set("sourcelib", given.has("sourcelib") ? given.get("sourcelib") : meta.arrayNode());
+        return Payload.json(o);
+    }
+
+    private static JsonNode unwrap(EventView e) {
+        JsonNode data = e.data();
+        if (!e.isMoodle() && data.isObject() && data.size() == 1) {
+            JsonNode only = data.elements().next();
+            if (only.isObject()) return only;
+        }
+        return data;
+    }
+
+    private static JsonNode text(JsonNode given, String field, String fallback) {
+        JsonNode v = given.get(field);
+        return v != null && !v.isNull() ? v : Json.MAPPER.getNodeFactory().textNode(fallback);
+    }
+
+    private static String host(String source) {
+        try {
+            String h = URI.create(source).getHost();
+            return h == null ? "" : h;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+}

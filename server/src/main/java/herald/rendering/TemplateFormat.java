@@ -1,0 +1,57 @@
+package herald.rendering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.event.Json;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code template}: the subscription's template rendered against the event document, to which
+ * {@code other} (decoded), {@code record}, and for Moodle events {@code host} are available as
+ * fields. The output must be JSON: it is sent as written with the json encoding, and parsed and
+ * flattened with the form encoding or GET.
+ */
+final class TemplateFormat implements Format {
+    static final int MAX_STEPS = 1_000_000;
+    private static final int CACHE_SIZE = 256;
+    private final Map<String, Template> compiled = new ConcurrentHashMap<>();
+
+    @Override
+    public Payload render(Input in) throws RenderException {
+        String source = in.subscription().template();
+        if (source == null || source.isEmpty()) throw new RenderException("the subscription has no template");
+        String text = compile(source).render(context(in), in.maxChars(), MAX_STEPS);
+        JsonNode tree;
+        try {
+            tree = Json.read(text);
+        } catch (IllegalArgumentException e) {
+            throw new RenderException("template output is not JSON: " + e.getMessage().replaceFirst("^invalid JSON: ", ""));
+        }
+        if (tree == null || tree.isMissingNode()) throw new RenderException("template output is empty, not JSON");
+        return new Payload(tree, text, false, "application/json");
+    }
+
+    private Template compile(String source) throws RenderException {
+        Template t = compiled.get(source);
+        if (t != null) return t;
+        try {
+            t = Template.compile(source);
+        } catch (TemplateException e) {
+            throw new RenderException("template: " + e.getMessage());
+        }
+        if (compiled.size() >= CACHE_SIZE) compiled.clear(); // templates are few; this only bounds memory
+        compiled.put(source, t);
+        return t;
+    }
+
+    private static JsonNode context(Input in) {
+        EventView e = in.event();
+        ObjectNode ctx = e.body().deepCopy();
+        if (e.isMoodle()) {
+            ctx.set("other", e.moodleFields().get("other"));
+            ctx.put("host", in.siteHost());
+        }
+        return ctx;
+    }
+}

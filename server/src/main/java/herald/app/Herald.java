@@ -79,7 +79,8 @@ public final class Herald implements AutoCloseable {
         Router router = new Router(configStore);
         Settings settings = new Settings(db);
         DeliveryStore deliveries = new DeliveryStore(db);
-        this.dispatcher = new Dispatcher(db, router, settings, new OutboundGuard(config.outboundAllow()),
+        OutboundGuard outboundGuard = new OutboundGuard(config.outboundAllow());
+        this.dispatcher = new Dispatcher(db, router, settings, outboundGuard,
                 config.dispatcherConcurrency(), VERSION, metrics);
         this.writer = new EventWriter(db, router, dispatcher::wake,
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
@@ -147,7 +148,7 @@ public final class Herald implements AutoCloseable {
                     Json.object().put("status", draining ? "draining" : "up")));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
-            new ServiceRoutes(db, configStore, maxBody).register(r);
+            new ServiceRoutes(db, configStore, maxBody, outboundGuard).register(r);
             new SubscriptionRoutes(db, configStore, maxBody).register(r);
             new SettingsRoutes(settings, dispatcher).register(r);
             new DeliveryRoutes(deliveries, dispatcher).register(r);

@@ -33,7 +33,7 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at");
+                "max_concurrency", "created_at", "updated_at", "warnings"); // warnings: read-only, ignored
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");

@@ -1,8 +1,10 @@
 package herald.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.delivery.OutboundGuard;
 import herald.event.Ids;
+import herald.event.Json;
 import herald.store.Database;
 import herald.store.StoreException;
 import herald.subscription.ConfigStore;
@@ -80,8 +82,13 @@ public final class ServiceRoutes {
         Responses.json(ctx, 200, view(s, false));
     }
 
+    /** A new signing secret, shown in clear only in this answer; the old one keeps signing during the overlap. */
     private void rotate(Context ctx) {
-        Service s = find(ctx).withSigningSecret(ServiceJson.newSigningSecret(), System.currentTimeMillis());
+        Service current = find(ctx);
+        boolean noBody = ctx.contentLength() <= 0 && ctx.header("Transfer-Encoding") == null;
+        JsonNode body = noBody ? Json.object() : Requests.jsonBody(ctx, maxBody);
+        long now = System.currentTimeMillis();
+        Service s = current.withSigning(ServiceJson.rotation(body, current.signing(), now), now);
         db.inTransaction(c -> store.updateService(c, s));
         Responses.json(ctx, 200, view(s, true));
     }

@@ -97,7 +97,9 @@ public final class BackupService {
                 auth.set(e.getKey(), e.getValue());
             }
         });
-        o.putObject("signing").put("secret", full.get("signing").get("secret").asText());
+        ObjectNode signing = o.putObject("signing");
+        signing.set("secret", full.get("signing").get("secret"));
+        signing.set("previous", full.get("signing").get("previous")); // rotated-out secrets still signing
         return o;
     }
 
@@ -224,7 +226,7 @@ public final class BackupService {
             secrets.get("auth").properties().forEach(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
         }
         if (target.has("signing") && secrets.has("signing")) {
-            ((ObjectNode) target.get("signing")).set("secret", secrets.get("signing").get("secret"));
+            secrets.get("signing").properties().forEach(e -> ((ObjectNode) target.get("signing")).set(e.getKey(), e.getValue()));
         }
     }
 

@@ -100,6 +100,7 @@ public final class BackupService {
         ObjectNode signing = o.putObject("signing");
         signing.set("secret", full.get("signing").get("secret"));
         signing.set("previous", full.get("signing").get("previous")); // rotated-out secrets still signing
+        o.putObject("tls").set("client_key_pem", full.get("tls").get("client_key_pem"));
         return o;
     }
 
@@ -224,6 +225,9 @@ public final class BackupService {
         if (secrets.has("token")) target.set("token", secrets.get("token"));
         if (target.has("auth") && secrets.has("auth")) {
             secrets.get("auth").properties().forEach(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
+        }
+        if (target.has("tls") && secrets.has("tls")) {
+            ((ObjectNode) target.get("tls")).set("client_key_pem", secrets.get("tls").get("client_key_pem"));
         }
         if (target.has("signing") && secrets.has("signing")) {
             secrets.get("signing").properties().forEach(e -> ((ObjectNode) target.get("signing")).set(e.getKey(), e.getValue()));

@@ -1,24 +1,45 @@
 package herald.delivery;
 
+import herald.security.Pem;
 import herald.subscription.Service;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * The HTTP clients deliveries go out through. Every client resolves names through the
- * {@link OutboundGuard}, so a refused address is refused at connect time, after DNS.
+ * The HTTP clients deliveries go out through: one shared client verifying certificates against the
+ * JDK's trusted authorities, and one per service with its own TLS settings (a CA bundle, a client
+ * certificate). Every client resolves names through the {@link OutboundGuard}, so a refused address
+ * is refused at connect time, after DNS.
  */
 public final class OutboundClients implements AutoCloseable {
     private final OutboundGuard guard;
     private final int concurrency;
     private final ScheduledExecutorScheduler dnsScheduler = new ScheduledExecutorScheduler("dns-timeouts", true);
     private final HttpClient shared;
+    private final Map<String, ServiceClient> perService = new ConcurrentHashMap<>();
+
+    /** A service's own client and the TLS settings it was built from. */
+    private record ServiceClient(Service.Tls tls, HttpClient http) {}
 
     public OutboundClients(OutboundGuard guard, int concurrency) {
         this.guard = guard;
@@ -28,16 +49,68 @@ public final class OutboundClients implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the DNS timeout scheduler", e);
         }
-        this.shared = newClient();
+        this.shared = newClient(null);
     }
 
-    /** The client for requests to {@code svc}. */
+    /** The client for requests to {@code svc}; a new one when its TLS settings changed. */
     public HttpClient client(Service svc) {
-        return shared;
+        if (svc.tls().isDefault()) return shared;
+        ServiceClient current = perService.compute(svc.id(), (id, old) -> {
+            if (old != null && old.tls().equals(svc.tls())) return old;
+            if (old != null) retire(old.http());
+            return new ServiceClient(svc.tls(), newClient(sslContext(svc.tls())));
+        });
+        return current.http();
     }
 
-    private HttpClient newClient() {
+    /** Stops a replaced client once requests it may still carry are over (no timeout exceeds 5 minutes). */
+    private void retire(HttpClient http) {
+        dnsScheduler.schedule(() -> stopQuietly(http), 5, TimeUnit.MINUTES);
+    }
+
+    private static SSLContext sslContext(Service.Tls tls) {
+        try {
+            char[] password = "in-memory".toCharArray(); // the store never leaves memory
+            KeyManager[] keyManagers = null;
+            if (!tls.clientCertPem().isEmpty()) {
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                keys.setKeyEntry("client", Pem.privateKey(tls.clientKeyPem()), password,
+                        Pem.certificates(tls.clientCertPem()).toArray(new Certificate[0]));
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, password);
+                keyManagers = kmf.getKeyManagers();
+            }
+            TrustManager[] trustManagers = null; // the JDK's authorities
+            if (!tls.caPem().isEmpty()) {
+                KeyStore trusted = KeyStore.getInstance("PKCS12");
+                trusted.load(null, null);
+                int i = 0;
+                for (X509Certificate ca : Pem.certificates(tls.caPem())) trusted.setCertificateEntry("ca-" + i++, ca);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trusted);
+                trustManagers = tmf.getTrustManagers();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers, trustManagers, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code tls} null: the JDK's defaults. Host names are always verified against the certificate. */
+    private HttpClient newClient(SSLContext tls) {
         HttpClient http = new HttpClient();
+        if (tls != null) {
+            SslContextFactory.Client factory = new SslContextFactory.Client();
+            factory.setSslContext(tls);
+            http.setSslContextFactory(factory);
+            // Threads and buffers are the shared client's (already running, so not stopped with this one).
+            http.setExecutor(shared.getExecutor());
+            http.setScheduler(shared.getScheduler());
+            http.setByteBufferPool(shared.getByteBufferPool());
+        }
         http.setFollowRedirects(false);
         http.setConnectTimeout(10_000);
         http.setMaxConnectionsPerDestination(Math.max(64, concurrency));
@@ -75,8 +148,17 @@ public final class OutboundClients implements AutoCloseable {
         });
     }
 
+    private static void stopQuietly(HttpClient http) {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            // stopping: nothing is left to do with it
+        }
+    }
+
     @Override
     public void close() throws Exception {
+        perService.values().forEach(c -> stopQuietly(c.http()));
         shared.stop();
         dnsScheduler.stop();
     }

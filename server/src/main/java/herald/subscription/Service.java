@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A receiving system: where deliveries go and how. Secrets ({@code token}, {@code auth.secret},
- * {@code signing.secret} and its predecessors) live here in clear only in memory; the store
- * encrypts them.
+ * {@code signing.secret} and its predecessors, {@code tls.clientKeyPem}) live here in clear only in
+ * memory; the store encrypts them.
  */
 public record Service(
         String id,
@@ -29,7 +29,8 @@ public record Service(
         Double rateLimitPerS,
         Integer maxConcurrency,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        Tls tls) {
 
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
     public record Auth(String type, String header, String username, String secret) {
@@ -75,22 +76,34 @@ public record Service(
     /** A replaced signing secret and when it stops signing (epoch ms). */
     public record PreviousSecret(String secret, long expiresAt) {}
 
+    /**
+     * TLS towards the receiver, as PEM text ("" for none): {@code caPem} replaces the JDK's trusted
+     * authorities for this service; a client certificate (chain) and its key make it mutual TLS.
+     */
+    public record Tls(String caPem, String clientCertPem, String clientKeyPem) {
+        public static final Tls NONE = new Tls("", "", "");
+
+        public boolean isDefault() {
+            return caPem.isEmpty() && clientCertPem.isEmpty();
+        }
+    }
+
     public record Breaker(int threshold, int windowS, int cooldownS) {
         public static final Breaker DEFAULT = new Breaker(5, 60, 300);
     }
 
     public Service withId(String newId, long created, long updated) {
         return new Service(newId, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated, tls);
     }
 
     public Service withEnabled(boolean on, long updated) {
         return new Service(id, name, description, url, on, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, tls);
     }
 
     public Service withSigning(Signing newSigning, long updated) {
         return new Service(id, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, newSigning, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated);
+                headers, auth, newSigning, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, tls);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Json;
+import herald.security.Pem;
 import herald.web.FieldErrors;
 import herald.web.JsonFields;
 import java.net.URI;
@@ -25,6 +26,7 @@ public final class ServiceJson {
             "connection", "content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int DEFAULT_OVERLAP_S = 86_400;
+    private static final int MAX_PEM_CHARS = 256 * 1024;
     static final int MAX_OVERLAP_S = 30 * 86_400;
 
     private ServiceJson() {}
@@ -38,7 +40,7 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at", "warnings"); // warnings: read-only, ignored
+                "max_concurrency", "created_at", "updated_at", "tls", "warnings"); // warnings: read-only, ignored
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");
@@ -65,10 +67,11 @@ public final class ServiceJson {
         Service.Breaker breaker = breaker(f.object("circuit_breaker"));
         Double rate = f.number("rate_limit_per_s", 0.001, 100_000, null);
         Integer maxConcurrency = f.integer("max_concurrency", 1, 10_000, null);
+        Service.Tls tls = tls(f.object("tls"), existing == null ? Service.Tls.NONE : existing.tls());
         errors.throwIfAny();
         return new Service(existing == null ? null : existing.id(), name, description, url, enabled, method, contentType,
                 formStyle, token, extra, Map.copyOf(headers), auth, signing, timeoutMs, retry, breaker, rate,
-                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt());
+                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), tls);
     }
 
     static void checkUrl(String url, FieldErrors errors) {
@@ -208,6 +211,55 @@ public final class ServiceJson {
         return current.rotated(secret != null ? secret : newSigningSecret(), overlapS * 1000L, nowMs);
     }
 
+    /**
+     * {@code tls}: absent keeps what the service had. The key is write-only: absent or masked keeps the
+     * stored one (while a client certificate is set). Every PEM is read now, so a bad one is a 400.
+     */
+    private static Service.Tls tls(JsonFields t, Service.Tls existing) {
+        if (t == null) return existing;
+        t.rejectUnknown("ca_pem", "client_cert_pem", "client_key_pem");
+        String ca = t.string("ca_pem", false, MAX_PEM_CHARS, "");
+        String cert = t.string("client_cert_pem", false, MAX_PEM_CHARS, "");
+        String keyIn = t.string("client_key_pem", false, MAX_PEM_CHARS, null);
+        boolean keyGiven = keyIn != null && !keyIn.equals(MASK) && !keyIn.isBlank();
+        String key = keyIn == null || keyIn.equals(MASK) ? existing.clientKeyPem() : keyIn;
+        if (cert.isBlank()) {
+            if (keyGiven) t.errors().add(t.path("client_cert_pem"), "is required with client_key_pem");
+            cert = "";
+            key = ""; // a stored key without its certificate is of no use
+        }
+        if (!ca.isBlank()) {
+            try {
+                Pem.certificates(ca);
+            } catch (IllegalArgumentException e) {
+                t.errors().add(t.path("ca_pem"), e.getMessage());
+            }
+        } else {
+            ca = "";
+        }
+        if (!cert.isEmpty()) {
+            java.security.cert.X509Certificate leaf = null;
+            try {
+                leaf = Pem.certificates(cert).get(0);
+            } catch (IllegalArgumentException e) {
+                t.errors().add(t.path("client_cert_pem"), e.getMessage());
+            }
+            if (key.isBlank()) {
+                t.errors().add(t.path("client_key_pem"), "is required with client_cert_pem");
+            } else {
+                try {
+                    java.security.PrivateKey pk = Pem.privateKey(key);
+                    if (leaf != null && !Pem.matches(pk, leaf)) {
+                        t.errors().add(t.path("client_key_pem"), "is not the key of the first certificate in client_cert_pem");
+                    }
+                } catch (IllegalArgumentException e) {
+                    t.errors().add(t.path("client_key_pem"), e.getMessage());
+                }
+            }
+        }
+        return new Service.Tls(ca, cert, key);
+    }
+
     private static Service.Breaker breaker(JsonFields b) {
         if (b == null) return Service.Breaker.DEFAULT;
         b.rejectUnknown("threshold", "window_s", "cooldown_s");
@@ -267,6 +319,10 @@ public final class ServiceJson {
         b.put("cooldown_s", s.breaker().cooldownS());
         if (s.rateLimitPerS() == null) o.putNull("rate_limit_per_s"); else o.put("rate_limit_per_s", s.rateLimitPerS());
         if (s.maxConcurrency() == null) o.putNull("max_concurrency"); else o.put("max_concurrency", s.maxConcurrency());
+        ObjectNode tls = o.putObject("tls");
+        tls.put("ca_pem", s.tls().caPem());
+        tls.put("client_cert_pem", s.tls().clientCertPem());
+        tls.put("client_key_pem", show(s.tls().clientKeyPem(), revealSecrets));
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

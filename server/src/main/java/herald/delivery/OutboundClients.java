@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -36,10 +37,12 @@ public final class OutboundClients implements AutoCloseable {
     private final int concurrency;
     private final ScheduledExecutorScheduler dnsScheduler = new ScheduledExecutorScheduler("dns-timeouts", true);
     private final HttpClient shared;
+    private static final long IDLE_MS = 15 * 60_000;
     private final Map<String, ServiceClient> perService = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-    /** A service's own client and the TLS settings it was built from. */
-    private record ServiceClient(Service.Tls tls, HttpClient http) {}
+    /** A service's own client, the TLS settings it was built from, and when it was last handed out. */
+    private record ServiceClient(Service.Tls tls, HttpClient http, AtomicLong lastUsed) {}
 
     public OutboundClients(OutboundGuard guard, int concurrency) {
         this.guard = guard;
@@ -50,17 +53,45 @@ public final class OutboundClients implements AutoCloseable {
             throw new IllegalStateException("cannot start the DNS timeout scheduler", e);
         }
         this.shared = newClient(null);
+        schedulePrune();
     }
 
     /** The client for requests to {@code svc}; a new one when its TLS settings changed. */
     public HttpClient client(Service svc) {
         if (svc.tls().isDefault()) return shared;
         ServiceClient current = perService.compute(svc.id(), (id, old) -> {
-            if (old != null && old.tls().equals(svc.tls())) return old;
+            long now = System.currentTimeMillis();
+            if (old != null && old.tls().equals(svc.tls())) {
+                old.lastUsed().set(now); // inside compute: prune() cannot take it away meanwhile
+                return old;
+            }
             if (old != null) retire(old.http());
-            return new ServiceClient(svc.tls(), newClient(sslContext(svc.tls())));
+            return new ServiceClient(svc.tls(), newClient(sslContext(svc.tls())), new AtomicLong(now));
         });
         return current.http();
+    }
+
+    private void schedulePrune() {
+        if (!closed) dnsScheduler.schedule(() -> {
+            prune(System.currentTimeMillis());
+            schedulePrune();
+        }, 5, TimeUnit.MINUTES);
+    }
+
+    /**
+     * Stops clients unused for 15 minutes: a deleted service, or one whose TLS settings were removed,
+     * leaves its client behind, and a quiet one gets a new client when it next sends.
+     */
+    void prune(long now) {
+        for (String id : perService.keySet()) {
+            HttpClient[] idle = new HttpClient[1];
+            perService.computeIfPresent(id, (k, c) -> {
+                if (now - c.lastUsed().get() < IDLE_MS) return c;
+                idle[0] = c.http();
+                return null;
+            });
+            if (idle[0] != null) stopQuietly(idle[0]);
+        }
     }
 
     /** Stops a replaced client once requests it may still carry are over (no timeout exceeds 5 minutes). */
@@ -158,6 +189,7 @@ public final class OutboundClients implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closed = true;
         perService.values().forEach(c -> stopQuietly(c.http()));
         shared.stop();
         dnsScheduler.stop();

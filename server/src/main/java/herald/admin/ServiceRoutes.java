@@ -1,6 +1,10 @@
 package herald.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.delivery.OutboundGuard;
 import herald.event.Ids;
+import herald.event.Json;
 import herald.store.Database;
 import herald.store.StoreException;
 import herald.subscription.ConfigStore;
@@ -17,17 +21,19 @@ public final class ServiceRoutes {
     private final Database db;
     private final ConfigStore store;
     private final long maxBody;
+    private final OutboundGuard guard;
 
-    public ServiceRoutes(Database db, ConfigStore store, long maxBody) {
+    public ServiceRoutes(Database db, ConfigStore store, long maxBody, OutboundGuard guard) {
         this.db = db;
         this.store = store;
         this.maxBody = maxBody;
+        this.guard = guard;
     }
 
     public void register(RoutesConfig r) {
         r.get("/api/v1/services", this::list);
         r.post("/api/v1/services", this::create);
-        r.get("/api/v1/services/{id}", ctx -> Responses.json(ctx, 200, ServiceJson.toJson(find(ctx), false, false)));
+        r.get("/api/v1/services/{id}", ctx -> Responses.json(ctx, 200, view(find(ctx), false)));
         r.put("/api/v1/services/{id}", ctx -> update(ctx, false));
         r.patch("/api/v1/services/{id}", ctx -> update(ctx, true));
         r.delete("/api/v1/services/{id}", this::delete);
@@ -40,7 +46,7 @@ public final class ServiceRoutes {
         int limit = Requests.limit(ctx);
         String after = Requests.cursor(ctx);
         var rows = db.read(c -> store.services(c, after, limit + 1));
-        Responses.page(ctx, rows, limit, s -> ServiceJson.toJson(s, false, false), Service::id);
+        Responses.page(ctx, rows, limit, s -> view(s, false), Service::id);
     }
 
     private void create(Context ctx) {
@@ -51,7 +57,7 @@ public final class ServiceRoutes {
             store.insertService(c, s);
             return null;
         }));
-        Responses.json(ctx.header("Location", "/api/v1/services/" + s.id()), 201, ServiceJson.toJson(s, false, true));
+        Responses.json(ctx.header("Location", "/api/v1/services/" + s.id()), 201, view(s, true));
     }
 
     private void update(Context ctx, boolean merge) {
@@ -61,7 +67,7 @@ public final class ServiceRoutes {
         Service parsed = ServiceJson.parse(body, current);
         Service s = parsed.withId(current.id(), current.createdAt(), System.currentTimeMillis());
         save(() -> db.inTransaction(c -> store.updateService(c, s)));
-        Responses.json(ctx, 200, ServiceJson.toJson(s, false, false));
+        Responses.json(ctx, 200, view(s, false));
     }
 
     private void delete(Context ctx) {
@@ -73,13 +79,30 @@ public final class ServiceRoutes {
     private void setEnabled(Context ctx, boolean on) {
         Service s = find(ctx).withEnabled(on, System.currentTimeMillis());
         db.inTransaction(c -> store.updateService(c, s));
-        Responses.json(ctx, 200, ServiceJson.toJson(s, false, false));
+        Responses.json(ctx, 200, view(s, false));
     }
 
+    /** A new signing secret, shown in clear only in this answer; the old one keeps signing during the overlap. */
     private void rotate(Context ctx) {
-        Service s = find(ctx).withSigningSecret(ServiceJson.newSigningSecret(), System.currentTimeMillis());
+        Service current = find(ctx);
+        boolean noBody = ctx.contentLength() <= 0 && ctx.header("Transfer-Encoding") == null;
+        JsonNode body = noBody ? Json.object() : Requests.jsonBody(ctx, maxBody);
+        long now = System.currentTimeMillis();
+        Service s = current.withSigning(ServiceJson.rotation(body, current.signing(), now), now);
         db.inTransaction(c -> store.updateService(c, s));
-        Responses.json(ctx, 200, ServiceJson.toJson(s, false, true));
+        Responses.json(ctx, 200, view(s, true));
+    }
+
+    /**
+     * The API view of a service, with a warning when its URL names a literal address (or localhost)
+     * that the outbound guard refuses: saving is allowed (the allow list may change), every delivery
+     * attempt will fail with {@code refused_address} until it does.
+     */
+    private ObjectNode view(Service s, boolean revealSigningSecret) {
+        ObjectNode o = ServiceJson.toJson(s, false, revealSigningSecret);
+        String refusal = guard.urlRefusal(s.url());
+        if (refusal != null) o.putArray("warnings").addObject().put("field", "url").put("message", refusal);
+        return o;
     }
 
     private Service find(Context ctx) {

@@ -85,7 +85,8 @@ public final class Herald implements AutoCloseable {
         DeliveryStore deliveries = new DeliveryStore(db);
         // Payloads: formats and encodings; the site locator is where Moodle sources plug in.
         Renderer renderer = new Renderer(config.maxPayloadBytes(), SiteLocator.SOURCE_URL);
-        this.dispatcher = new Dispatcher(db, router, settings, new OutboundGuard(config.outboundAllow()),
+        OutboundGuard outboundGuard = new OutboundGuard(config.outboundAllow());
+        this.dispatcher = new Dispatcher(db, router, settings, outboundGuard,
                 config.dispatcherConcurrency(), VERSION, metrics, renderer);
         this.writer = new EventWriter(db, router, dispatcher::wake,
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
@@ -155,7 +156,7 @@ public final class Herald implements AutoCloseable {
                     Json.object().put("status", draining ? "draining" : "up")));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
-            new ServiceRoutes(db, configStore, maxBody).register(r);
+            new ServiceRoutes(db, configStore, maxBody, outboundGuard).register(r);
             new SubscriptionRoutes(db, configStore, maxBody).register(r);
             new SettingsRoutes(settings, dispatcher).register(r);
             new DeliveryRoutes(deliveries, dispatcher).register(r);

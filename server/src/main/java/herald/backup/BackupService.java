@@ -97,7 +97,10 @@ public final class BackupService {
                 auth.set(e.getKey(), e.getValue());
             }
         });
-        o.putObject("signing").put("secret", full.get("signing").get("secret").asText());
+        ObjectNode signing = o.putObject("signing");
+        signing.set("secret", full.get("signing").get("secret"));
+        signing.set("previous", full.get("signing").get("previous")); // rotated-out secrets still signing
+        o.putObject("tls").set("client_key_pem", full.get("tls").get("client_key_pem"));
         return o;
     }
 
@@ -223,8 +226,11 @@ public final class BackupService {
         if (target.has("auth") && secrets.has("auth")) {
             secrets.get("auth").properties().forEach(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
         }
+        if (target.has("tls") && secrets.has("tls")) {
+            ((ObjectNode) target.get("tls")).set("client_key_pem", secrets.get("tls").get("client_key_pem"));
+        }
         if (target.has("signing") && secrets.has("signing")) {
-            ((ObjectNode) target.get("signing")).set("secret", secrets.get("signing").get("secret"));
+            secrets.get("signing").properties().forEach(e -> ((ObjectNode) target.get("signing")).set(e.getKey(), e.getValue()));
         }
     }
 

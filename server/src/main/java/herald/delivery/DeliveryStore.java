@@ -148,8 +148,9 @@ public final class DeliveryStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int code = rs.getInt(5);
+                        boolean noCode = rs.wasNull(); // read now: wasNull() speaks of the last column read
                         out.add(new Attempt(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.wasNull() ? null : code, rs.getString(6), rs.getString(7), rs.getString(8),
+                                noCode ? null : code, rs.getString(6), rs.getString(7), rs.getString(8),
                                 rs.getString(9), rs.getString(10)));
                     }
                 }

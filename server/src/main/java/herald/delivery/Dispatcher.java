@@ -11,11 +11,8 @@ import herald.subscription.RetryPolicy;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.util.Promise;
-import org.eclipse.jetty.util.SocketAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +42,10 @@ public final class Dispatcher implements AutoCloseable {
     private final Router router;
     private final Renderer renderer;
     private final Settings settings;
-    private final HttpClient http;
+    private final OutboundClients clients;
+    private final OutboundHeaders outboundHeaders;
     private final Semaphore permits;
     private final int concurrency;
-    private final String userAgent;
     private final MeterRegistry metrics;
     private final Object signal = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -59,8 +53,6 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean woken;
     private volatile boolean running = true;
     private final Thread loop;
-    private final org.eclipse.jetty.util.thread.ScheduledExecutorScheduler dnsScheduler =
-            new org.eclipse.jetty.util.thread.ScheduledExecutorScheduler("dns-timeouts", true);
 
     public Dispatcher(Database db, Router router, Settings settings, OutboundGuard guard, int concurrency,
                       String version, MeterRegistry metrics, Renderer renderer) {
@@ -71,45 +63,10 @@ public final class Dispatcher implements AutoCloseable {
         this.settings = settings;
         this.concurrency = concurrency;
         this.permits = new Semaphore(concurrency);
-        this.userAgent = "Herald/" + version;
+        this.outboundHeaders = new OutboundHeaders("Herald/" + version);
         this.metrics = metrics;
-        this.http = new HttpClient();
-        http.setFollowRedirects(false);
-        http.setConnectTimeout(10_000);
-        http.setMaxConnectionsPerDestination(Math.max(64, concurrency));
-        http.setUserAgentField(null); // set per request
-        try {
-            dnsScheduler.start();
-            // DNS lookups block, so they run on virtual threads; the guard sees every answer.
-            http.setSocketAddressResolver(guarded(new SocketAddressResolver.Async(
-                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), dnsScheduler, 10_000), guard));
-            http.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start HTTP client", e);
-        }
+        this.clients = new OutboundClients(guard, concurrency);
         loop = Thread.ofPlatform().name("dispatcher").start(this::run);
-    }
-
-    /** Resolves names, then refuses addresses the guard forbids: checked at connect time, after DNS. */
-    private static SocketAddressResolver guarded(SocketAddressResolver dns, OutboundGuard guard) {
-        return (host, port, context, promise) -> dns.resolve(host, port, context, new Promise<>() {
-            @Override
-            public void succeeded(List<InetSocketAddress> addresses) {
-                List<InetSocketAddress> ok = new ArrayList<>();
-                String refusal = null;
-                for (InetSocketAddress a : addresses) {
-                    String why = guard.refusal(a.getAddress());
-                    if (why == null) ok.add(a); else refusal = why;
-                }
-                if (ok.isEmpty()) promise.failed(new OutboundRefusedException(refusal));
-                else promise.succeeded(ok);
-            }
-
-            @Override
-            public void failed(Throwable x) {
-                promise.failed(x);
-            }
-        });
     }
 
     /** Wakes the dispatcher: new deliveries were committed. */
@@ -197,34 +154,15 @@ public final class Dispatcher implements AutoCloseable {
         }
         byte[] body = rendered.body();
         String method = rendered.method();
-        Request req = http.newRequest(rendered.url()).method(method).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(svc.headers());
-        headers.put("User-Agent", userAgent);
-        headers.put("Content-Type", rendered.contentType());
-        if (svc.signing().enabled()) {
-            long ts = start / 1000;
-            if (svc.signing().mode().equals("github")) {
-                headers.put("X-Hub-Signature-256", Signer.github(svc.signing().secret(), body));
-            } else {
-                headers.put("webhook-id", d.id());
-                headers.put("webhook-timestamp", Long.toString(ts));
-                headers.put("webhook-signature", Signer.standard(svc.signing().secret(), d.id(), ts, body));
-            }
-        }
-        switch (svc.auth().type()) {
-            case "bearer" -> headers.put("Authorization", "Bearer " + svc.auth().secret());
-            case "api_key" -> headers.put(svc.auth().header(), svc.auth().secret());
-            case "basic" -> headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (svc.auth().username() + ":" + svc.auth().secret()).getBytes(StandardCharsets.UTF_8)));
-            default -> { }
-        }
+        Request req = clients.client(svc).newRequest(rendered.url()).method(method).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
+        Map<String, String> headers = outboundHeaders.build(svc, d.id(), start, rendered.contentType(), body);
         req.headers(h -> headers.forEach(h::put));
         if (body.length > 0 || !method.equals("GET")) req.body(new BytesRequestContent(rendered.contentType(), body));
 
         Outcome outcome = exchange(req);
         long duration = System.currentTimeMillis() - start;
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), start, duration, outcome.status, outcome.errorKind,
-                outcome.error, Json.write(redact(headers, svc)), outcome.responseHeaders, outcome.excerpt);
+                outcome.error, Json.write(OutboundHeaders.redact(headers, svc)), outcome.responseHeaders, outcome.excerpt);
         int attemptsMade = d.attempts() + 1;
         if (outcome.status != null && outcome.status >= 200 && outcome.status < 300) {
             store.finish(d, "delivered", start, null, attempt);
@@ -298,14 +236,6 @@ public final class Dispatcher implements AutoCloseable {
         return msg.length() > 1000 ? msg.substring(0, 1000) : msg;
     }
 
-    /** Request headers as recorded: credentials never reach the attempt log. */
-    private static Map<String, String> redact(Map<String, String> headers, Service svc) {
-        Map<String, String> out = new java.util.LinkedHashMap<>(headers);
-        out.computeIfPresent("Authorization", (k, v) -> v.startsWith("Basic") ? "Basic ********" : "Bearer ********");
-        if (svc.auth().type().equals("api_key")) out.computeIfPresent(svc.auth().header(), (k, v) -> "********");
-        return out;
-    }
-
     private static void sleepQuietly() {
         try {
             Thread.sleep(1000);
@@ -322,17 +252,9 @@ public final class Dispatcher implements AutoCloseable {
         try {
             loop.join(5_000);
             permits.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
-            http.stop();
-            dnsScheduler.stop();
+            clients.close();
         } catch (Exception e) {
             log.warn("dispatcher.stop error={}", e.toString());
-        }
-    }
-
-    /** The resolved address is one Herald may not call. */
-    static final class OutboundRefusedException extends java.io.IOException {
-        OutboundRefusedException(String message) {
-            super(message);
         }
     }
 }

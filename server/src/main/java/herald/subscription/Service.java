@@ -1,10 +1,13 @@
 package herald.subscription;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A receiving system: where deliveries go and how. Secrets ({@code token}, {@code auth.secret},
- * {@code signing.secret}) live here in clear only in memory; the store encrypts them.
+ * {@code signing.secret} and its predecessors, {@code tls.clientKeyPem}) live here in clear only in
+ * memory; the store encrypts them.
  *
  * @param siteUrl the LMS site this service's events come from ("" when unset); the {@code moodle}
  *                format sends its host
@@ -30,15 +33,64 @@ public record Service(
         Integer maxConcurrency,
         long createdAt,
         long updatedAt,
-        String siteUrl) {
+        String siteUrl,
+        Tls tls) {
 
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
     public record Auth(String type, String header, String username, String secret) {
         public static final Auth NONE = new Auth("none", null, null, null);
     }
 
-    /** Standard Webhooks signing ({@code mode} "standard") or GitHub-style {@code X-Hub-Signature-256}. */
-    public record Signing(boolean enabled, String mode, String secret) {}
+    /**
+     * Standard Webhooks signing ({@code mode} "standard") or GitHub-style {@code X-Hub-Signature-256}.
+     * {@code previous} are secrets replaced by a rotation that still sign until they expire, so a
+     * receiver can move to the new secret at its own pace.
+     */
+    public record Signing(boolean enabled, String mode, String secret, List<PreviousSecret> previous) {
+        /** Most secrets kept signing beside the current one; older ones are dropped first. */
+        public static final int MAX_PREVIOUS = 5;
+
+        public Signing(boolean enabled, String mode, String secret) {
+            this(enabled, mode, secret, List.of());
+        }
+
+        public Signing {
+            previous = List.copyOf(previous);
+        }
+
+        /** The secrets that sign a request sent at {@code nowMs}: the current one first. */
+        public List<String> secretsAt(long nowMs) {
+            List<String> out = new ArrayList<>();
+            out.add(secret);
+            for (PreviousSecret p : previous) if (p.expiresAt() > nowMs) out.add(p.secret());
+            return out;
+        }
+
+        /** Signing with {@code newSecret}; the current secret keeps signing for {@code overlapMs} (0: stops now). */
+        public Signing rotated(String newSecret, long overlapMs, long nowMs) {
+            List<PreviousSecret> kept = new ArrayList<>();
+            if (overlapMs > 0 && !secret.equals(newSecret)) kept.add(new PreviousSecret(secret, nowMs + overlapMs));
+            for (PreviousSecret p : previous) {
+                if (p.expiresAt() > nowMs && !p.secret().equals(newSecret) && kept.size() < MAX_PREVIOUS) kept.add(p);
+            }
+            return new Signing(enabled, mode, newSecret, kept);
+        }
+    }
+
+    /** A replaced signing secret and when it stops signing (epoch ms). */
+    public record PreviousSecret(String secret, long expiresAt) {}
+
+    /**
+     * TLS towards the receiver, as PEM text ("" for none): {@code caPem} replaces the JDK's trusted
+     * authorities for this service; a client certificate (chain) and its key make it mutual TLS.
+     */
+    public record Tls(String caPem, String clientCertPem, String clientKeyPem) {
+        public static final Tls NONE = new Tls("", "", "");
+
+        public boolean isDefault() {
+            return caPem.isEmpty() && clientCertPem.isEmpty();
+        }
+    }
 
     public record Breaker(int threshold, int windowS, int cooldownS) {
         public static final Breaker DEFAULT = new Breaker(5, 60, 300);
@@ -46,17 +98,16 @@ public record Service(
 
     public Service withId(String newId, long created, long updated) {
         return new Service(newId, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated, siteUrl);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated, siteUrl, tls);
     }
 
     public Service withEnabled(boolean on, long updated) {
         return new Service(id, name, description, url, on, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl, tls);
     }
 
-    public Service withSigningSecret(String secret, long updated) {
+    public Service withSigning(Signing newSigning, long updated) {
         return new Service(id, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, new Signing(signing.enabled(), signing.mode(), secret), timeoutMs, retry, breaker,
-                rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl);
+                headers, auth, newSigning, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl, tls);
     }
 }

@@ -1,15 +1,19 @@
 package herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Json;
+import herald.security.Pem;
 import herald.web.FieldErrors;
 import herald.web.JsonFields;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +25,9 @@ public final class ServiceJson {
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final int DEFAULT_OVERLAP_S = 86_400;
+    private static final int MAX_PEM_CHARS = 256 * 1024;
+    static final int MAX_OVERLAP_S = 30 * 86_400;
 
     private ServiceJson() {}
 
@@ -33,7 +40,7 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at", "site_url");
+                "max_concurrency", "created_at", "updated_at", "site_url", "tls", "warnings"); // warnings: read-only, ignored
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");
@@ -66,10 +73,11 @@ public final class ServiceJson {
             checkUrl(siteUrl, site);
             site.list().forEach(e -> errors.add("site_url", e.message()));
         }
+        Service.Tls tls = tls(f.object("tls"), existing == null ? Service.Tls.NONE : existing.tls());
         errors.throwIfAny();
         return new Service(existing == null ? null : existing.id(), name, description, url, enabled, method, contentType,
                 formStyle, token, extra, Map.copyOf(headers), auth, signing, timeoutMs, retry, breaker, rate,
-                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl);
+                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl, tls);
     }
 
     static void checkUrl(String url, FieldErrors errors) {
@@ -129,23 +137,133 @@ public final class ServiceJson {
 
     private static Service.Signing signing(JsonFields s, Service.Signing existing) {
         if (s == null) return existing != null ? existing : new Service.Signing(true, "standard", newSigningSecret());
-        s.rejectUnknown("enabled", "mode", "secret");
+        s.rejectUnknown("enabled", "mode", "secret", "previous");
         boolean enabled = s.bool("enabled", true);
         String mode = s.oneOf("mode", "standard", "standard", "github");
         String secret = s.string("secret", false, 200, null);
         if (secret == null || secret.equals(MASK)) {
             secret = existing != null ? existing.secret() : newSigningSecret();
-        } else if (secret.startsWith("whsec_")) {
+        } else {
+            checkSigningSecret(secret, mode, s, "secret");
+        }
+        List<Service.PreviousSecret> previous = previousSecrets(s, existing == null ? List.of() : existing.previous());
+        return new Service.Signing(enabled, mode, secret, previous);
+    }
+
+    /** A {@code whsec_} secret must decode to 16-64 bytes; GitHub mode also takes any other non-empty text. */
+    private static void checkSigningSecret(String secret, String mode, JsonFields s, String field) {
+        if (secret.startsWith("whsec_")) {
             try {
                 byte[] raw = Base64.getDecoder().decode(secret.substring(6));
-                if (raw.length < 16 || raw.length > 64) s.errors().add(s.path("secret"), "must hold 16 to 64 bytes");
+                if (raw.length < 16 || raw.length > 64) s.errors().add(s.path(field), "must hold 16 to 64 bytes");
             } catch (IllegalArgumentException e) {
-                s.errors().add(s.path("secret"), "must be whsec_ followed by base64");
+                s.errors().add(s.path(field), "must be whsec_ followed by base64");
             }
         } else if (mode.equals("standard")) {
-            s.errors().add(s.path("secret"), "must be whsec_ followed by base64");
+            s.errors().add(s.path(field), "must be whsec_ followed by base64");
+        } else if (secret.isEmpty()) {
+            s.errors().add(s.path(field), "must not be empty");
         }
-        return new Service.Signing(enabled, mode, secret);
+    }
+
+    /**
+     * Secrets still signing after a rotation. Sent back masked (as every response shows them), they
+     * keep the stored ones; {@code []} ends every overlap at once. Expired ones are dropped.
+     */
+    private static List<Service.PreviousSecret> previousSecrets(JsonFields s, List<Service.PreviousSecret> keep) {
+        ArrayNode in = s.array("previous", Service.Signing.MAX_PREVIOUS);
+        List<Service.PreviousSecret> out = keep;
+        if (in != null) {
+            List<Service.PreviousSecret> given = new ArrayList<>();
+            boolean masked = false;
+            for (int i = 0; i < in.size(); i++) {
+                JsonFields p = JsonFields.of(in.get(i), s.path("previous") + "[" + i + "]", s.errors());
+                p.rejectUnknown("secret", "expires_at");
+                String secret = p.string("secret", true, 200, null);
+                Instant expires = instant(p, "expires_at");
+                if (MASK.equals(secret)) masked = true;
+                else if (secret != null && expires != null) given.add(new Service.PreviousSecret(secret, expires.toEpochMilli()));
+            }
+            if (!masked) out = given;
+        }
+        long now = System.currentTimeMillis();
+        return out.stream().filter(p -> p.expiresAt() > now).toList();
+    }
+
+    private static Instant instant(JsonFields f, String field) {
+        String text = f.string(field, true, 64, null);
+        if (text == null) return null;
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            f.errors().add(f.path(field), "must be an RFC 3339 UTC time such as 2026-01-31T12:00:00Z");
+            return null;
+        }
+    }
+
+    /**
+     * The signing after {@code POST /services/{id}/signing/rotate} with {@code body} ({@code secret}:
+     * the new secret, generated when absent; {@code overlap_s}: how long the old one keeps signing,
+     * default a day, 0 to stop at once).
+     */
+    public static Service.Signing rotation(JsonNode body, Service.Signing current, long nowMs) {
+        FieldErrors errors = new FieldErrors();
+        JsonFields f = JsonFields.of(body, "", errors);
+        f.rejectUnknown("secret", "overlap_s");
+        String secret = f.string("secret", false, 200, null);
+        if (secret != null) checkSigningSecret(secret, current.mode(), f, "secret");
+        Integer overlapS = f.integer("overlap_s", 0, MAX_OVERLAP_S, DEFAULT_OVERLAP_S);
+        errors.throwIfAny();
+        return current.rotated(secret != null ? secret : newSigningSecret(), overlapS * 1000L, nowMs);
+    }
+
+    /**
+     * {@code tls}: absent keeps what the service had. The key is write-only: absent or masked keeps the
+     * stored one (while a client certificate is set). Every PEM is read now, so a bad one is a 400.
+     */
+    private static Service.Tls tls(JsonFields t, Service.Tls existing) {
+        if (t == null) return existing;
+        t.rejectUnknown("ca_pem", "client_cert_pem", "client_key_pem");
+        String ca = t.string("ca_pem", false, MAX_PEM_CHARS, "");
+        String cert = t.string("client_cert_pem", false, MAX_PEM_CHARS, "");
+        String keyIn = t.string("client_key_pem", false, MAX_PEM_CHARS, null);
+        boolean keyGiven = keyIn != null && !keyIn.equals(MASK) && !keyIn.isBlank();
+        String key = keyIn == null || keyIn.equals(MASK) ? existing.clientKeyPem() : keyIn;
+        if (cert.isBlank()) {
+            if (keyGiven) t.errors().add(t.path("client_cert_pem"), "is required with client_key_pem");
+            cert = "";
+            key = ""; // a stored key without its certificate is of no use
+        }
+        if (!ca.isBlank()) {
+            try {
+                Pem.certificates(ca);
+            } catch (IllegalArgumentException e) {
+                t.errors().add(t.path("ca_pem"), e.getMessage());
+            }
+        } else {
+            ca = "";
+        }
+        if (!cert.isEmpty()) {
+            java.security.cert.X509Certificate leaf = null;
+            try {
+                leaf = Pem.certificates(cert).get(0);
+            } catch (IllegalArgumentException e) {
+                t.errors().add(t.path("client_cert_pem"), e.getMessage());
+            }
+            if (key.isBlank()) {
+                t.errors().add(t.path("client_key_pem"), "is required with client_cert_pem");
+            } else {
+                try {
+                    java.security.PrivateKey pk = Pem.privateKey(key);
+                    if (leaf != null && !Pem.matches(pk, leaf)) {
+                        t.errors().add(t.path("client_key_pem"), "is not the key of the first certificate in client_cert_pem");
+                    }
+                } catch (IllegalArgumentException e) {
+                    t.errors().add(t.path("client_key_pem"), e.getMessage());
+                }
+            }
+        }
+        return new Service.Tls(ca, cert, key);
     }
 
     private static Service.Breaker breaker(JsonFields b) {
@@ -194,6 +312,11 @@ public final class ServiceJson {
         sg.put("enabled", s.signing().enabled());
         sg.put("mode", s.signing().mode());
         sg.put("secret", show(s.signing().secret(), revealSecrets || revealSigningSecret));
+        ArrayNode previous = sg.putArray("previous");
+        for (Service.PreviousSecret p : s.signing().previous()) {
+            previous.addObject().put("secret", show(p.secret(), revealSecrets))
+                    .put("expires_at", Instant.ofEpochMilli(p.expiresAt()).toString());
+        }
         o.put("timeout_ms", s.timeoutMs());
         o.set("retry", s.retry().toJson());
         ObjectNode b = o.putObject("circuit_breaker");
@@ -203,6 +326,10 @@ public final class ServiceJson {
         if (s.rateLimitPerS() == null) o.putNull("rate_limit_per_s"); else o.put("rate_limit_per_s", s.rateLimitPerS());
         if (s.maxConcurrency() == null) o.putNull("max_concurrency"); else o.put("max_concurrency", s.maxConcurrency());
         o.put("site_url", s.siteUrl() == null ? "" : s.siteUrl());
+        ObjectNode tls = o.putObject("tls");
+        tls.put("ca_pem", s.tls().caPem());
+        tls.put("client_cert_pem", s.tls().clientCertPem());
+        tls.put("client_key_pem", show(s.tls().clientKeyPem(), revealSecrets));
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /** A real HTTP receiver on loopback that records what it gets and answers a status the test chooses. */
 public final class Receiver implements AutoCloseable {
@@ -23,7 +24,7 @@ public final class Receiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private volatile IntSupplier status = () -> 200;
+    private volatile ToIntFunction<Received> status = r -> 200;
 
     public Receiver() {
         try {
@@ -34,9 +35,10 @@ public final class Receiver implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body));
+            Received got = new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body);
+            received.add(got);
             byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(status.getAsInt(), out.length);
+            ex.sendResponseHeaders(status.applyAsInt(got), out.length);
             ex.getResponseBody().write(out);
             ex.close();
         });
@@ -48,6 +50,11 @@ public final class Receiver implements AutoCloseable {
     }
 
     public void answer(IntSupplier s) {
+        this.status = r -> s.getAsInt();
+    }
+
+    /** Answers with a status that depends on the request, e.g. 401 when its signature does not verify. */
+    public void answerEach(ToIntFunction<Received> s) {
         this.status = s;
     }
 

@@ -22,6 +22,9 @@ import herald.routing.Router;
 import herald.security.ApiKeys;
 import herald.security.Scope;
 import herald.security.SecretBox;
+import herald.sources.SourceRoutes;
+import herald.sources.SourceStore;
+import herald.sources.Sources;
 import herald.store.Database;
 import herald.store.StoreException;
 import herald.subscription.ConfigStore;
@@ -57,6 +60,7 @@ public final class Herald implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final EventWriter writer;
     private final Dispatcher dispatcher;
+    private final Sources sources;
     private final Javalin web;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
@@ -85,7 +89,12 @@ public final class Herald implements AutoCloseable {
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
                 db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
         EventCatalog catalog = new EventCatalog(db);
-        BackupService backup = new BackupService(db, configStore);
+
+        // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
+        this.sources = new Sources(db, new SourceStore(secrets), writer, router);
+        if (!config.sourcesFile().isEmpty()) sources.loadFile(java.nio.file.Path.of(config.sourcesFile()));
+
+        BackupService backup = new BackupService(db, configStore, sources.store());
         registerGauges(deliveries);
 
         long maxBody = config.maxBodyBytes();
@@ -154,6 +163,7 @@ public final class Herald implements AutoCloseable {
             new EventTypeRoutes(catalog).register(r);
             new ApiKeyRoutes(apiKeys).register(r);
             new BackupRoutes(backup, maxBody).register(r);
+            new SourceRoutes(db, sources, maxBody).register(r);
         });
     }
 
@@ -184,6 +194,7 @@ public final class Herald implements AutoCloseable {
     public static Herald start(HeraldConfig config) {
         Herald h = new Herald(config);
         h.web.start();
+        h.sources.start();
         log.info("herald.started version={} address=http://{}:{} database={}", VERSION, config.httpHost(), h.port(),
                 h.db.dialect());
         return h;
@@ -204,6 +215,10 @@ public final class Herald implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    public Sources sources() {
+        return sources;
     }
 
     /** Every HTTP route registered, for tests that must cover them all. */
@@ -237,6 +252,7 @@ public final class Herald implements AutoCloseable {
             }
         }
         web.stop();
+        sources.close(); // before the writer: a tailer's last commit goes through it
         writer.close();
         dispatcher.close();
         db.close();

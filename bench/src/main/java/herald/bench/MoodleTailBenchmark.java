@@ -302,24 +302,7 @@ public final class MoodleTailBenchmark {
         }
 
         private static long readDbTicks() {
-            long sum = 0;
-            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-                for (Path d : dirs) {
-                    try {
-                        String st = Files.readString(d.resolve("stat"));
-                        int close = st.lastIndexOf(')');
-                        String comm = st.substring(st.indexOf('(') + 1, close);
-                        if (!comm.equals("postgres") && !comm.equals("mariadbd")) continue;
-                        String[] f = st.substring(close + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    } catch (IOException | RuntimeException e) {
-                        // the process ended meanwhile
-                    }
-                }
-            } catch (IOException e) {
-                return 0;
-            }
-            return sum;
+            return IngestBenchmark.CpuSample.ticksOf(java.util.Set.of("postgres", "mariadbd"));
         }
     }
 

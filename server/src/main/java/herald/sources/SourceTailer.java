@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Moodle allocates log ids before its transaction commits, so a lower id can become visible after
  * a higher one. Ids missing below the highest id read are watched for the source's grace period and
  * stored when they appear, then given up. Event ids are source + log id, so a row read twice is
- * stored once. A poll that returned a full batch is followed at once by the next; otherwise the
- * tailer waits the poll interval. An unreachable Moodle database is retried with back-off and shown
+ * stored once. A poll that returned a full batch is followed at once by the next; otherwise the next
+ * starts one poll interval after this one started. An unreachable Moodle database is retried with back-off and shown
  * in the status; it holds up no other source.
  */
 final class SourceTailer {
@@ -104,6 +104,7 @@ final class SourceTailer {
         long backoff = 0;
         while (!stopping) {
             boolean more = false;
+            long pollStarted = System.nanoTime();
             try {
                 if (!holdLease()) {
                     setStatus("standby", null);
@@ -124,7 +125,8 @@ final class SourceTailer {
                 pause(backoff);
                 continue;
             }
-            if (!more) pause(source.pollMs());
+            // Polls start every poll_ms (not poll_ms after the last one ended): a row waits at most that long.
+            if (!more) pause(source.pollMs() - (System.nanoTime() - pollStarted) / 1_000_000);
         }
         closeMoodle();
         try {

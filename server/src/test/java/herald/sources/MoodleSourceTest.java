@@ -187,15 +187,15 @@ class MoodleSourceTest {
                 try (Connection c = moodle.connect()) {
                     for (int i = 0; i < 300; i++) {
                         MoodleDb.insertLogRow(c, "mdl_", 4);
-                        Thread.sleep(3); // a steady stream of requests
+                        Thread.sleep(10); // a steady stream of requests
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
             await().atMost(WAIT).until(() -> events(h, id).size() >= 40);
+            assertThat(writer).as("the restart comes mid-stream").isNotDone();
             h.restart();
-            assertThat(writer).as("the restart came mid-stream").isNotDone();
             writer.join();
             await().atMost(WAIT).until(() -> events(h, id).size() == 300);
             assertThat(count(h, "SELECT COUNT(*) FROM deliveries")).isEqualTo(300);

@@ -80,6 +80,15 @@ public final class Herald implements AutoCloseable {
             generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
         }
         ConfigStore configStore = new ConfigStore(secrets);
+        SourceStore sourceStore = new SourceStore(secrets);
+        if (!config.sourcesFile().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
+            try {
+                Sources.loadFile(db, sourceStore, java.nio.file.Path.of(config.sourcesFile()));
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
         Router router = new Router(configStore);
         Settings settings = new Settings(db);
         DeliveryStore deliveries = new DeliveryStore(db);
@@ -91,8 +100,7 @@ public final class Herald implements AutoCloseable {
         EventCatalog catalog = new EventCatalog(db);
 
         // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
-        this.sources = new Sources(db, new SourceStore(secrets), writer, router);
-        if (!config.sourcesFile().isEmpty()) sources.loadFile(java.nio.file.Path.of(config.sourcesFile()));
+        this.sources = new Sources(db, sourceStore, writer, router);
 
         BackupService backup = new BackupService(db, configStore, sources.store());
         registerGauges(deliveries);

@@ -133,7 +133,7 @@ public final class Sources implements AutoCloseable {
      * the API takes them. Sources not in the file are left alone. A bad file stops the start with
      * every problem named.
      */
-    public void loadFile(Path file) {
+    public static void loadFile(Database db, SourceStore store, Path file) {
         JsonNode doc;
         try {
             doc = Json.MAPPER.readTree(Files.readString(file));

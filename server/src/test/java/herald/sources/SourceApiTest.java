@@ -1,9 +1,12 @@
 package herald.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.config.ConfigException;
+import herald.config.HeraldConfig;
 import herald.event.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -129,6 +133,20 @@ class SourceApiTest {
             assertThat(items).hasSize(1);
             assertThat(items.get(0).get("id").asText()).isEqualTo(id);
             assertThat(items.get(0).get("poll_ms").asInt()).isEqualTo(1500);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void aMissingOrInvalidSourcesFileStopsTheStartNamingTheProblem() throws Exception {
+        assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_SOURCES_FILE", "/nonexistent/sources.json")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("HERALD_SOURCES_FILE");
+        Path file = Files.createTempFile("sources", ".json");
+        Files.writeString(file, "[{\"name\": \"lms\", \"jdbc_url\": \"jdbc:oracle:thin:@x\"}]");
+        try {
+            assertThatThrownBy(() -> TestHerald.start(Backend.SQLITE, Map.of("HERALD_SOURCES_FILE", file.toString())))
+                    .hasMessageContaining("[0].jdbc_url");
         } finally {
             Files.deleteIfExists(file);
         }

@@ -224,6 +224,7 @@ final class SourceTailer {
         }
         if (enrich.isEmpty()) return events;
         Map<Long, Records.Result> records = Records.load(c, source.tablePrefix(), enrich);
+        Map<String, Integer> failures = new java.util.TreeMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Records.Result res = records.get(rows.get(i).id());
             if (res == null) continue;
@@ -233,9 +234,11 @@ final class SourceTailer {
             } else {
                 body.putNull("record");
                 body.put("record_error", res.error());
-                log.warn("source.record_failed source={} log_id={} error={}", source.name(), rows.get(i).id(), res.error());
+                failures.merge(res.error(), 1, Integer::sum);
             }
         }
+        failures.forEach((error, count) ->
+                log.warn("source.record_failed source={} events={} error={}", source.name(), count, error));
         return events;
     }
 

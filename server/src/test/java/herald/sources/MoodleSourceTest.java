@@ -9,6 +9,7 @@ import herald.event.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.MoodleDb;
+import herald.testing.Receiver;
 import herald.testing.TcpProxy;
 import herald.testing.TestHerald;
 import java.math.BigDecimal;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -259,6 +261,65 @@ class MoodleSourceTest {
                 assertThat(count(h, "SELECT COUNT(*) FROM deliveries")).isEqualTo(60);
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("pairs")
+    void aLogRowReachesAReceiverAsAWebhook(MoodleDb.Kind kind, Backend backend) throws Exception {
+        try (MoodleDb moodle = MoodleDb.create(kind); TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
+            Api api = h.api();
+            var svc = api.post("/api/v1/services", Json.object().put("name", "crm").put("url", receiver.url() + "/hook"));
+            var sub = Json.object().put("service_id", svc.json().get("id").asText());
+            sub.putArray("events").add("\\core\\event\\course_*");
+            sub.putObject("filter").putArray("all").addObject().put("path", "origin").put("equals", "web");
+            assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
+            String id = createSource(api, moodle, Json.object().put("poll_ms", 50));
+            await().atMost(WAIT).until(() -> api.get("/api/v1/sources/" + id).json().get("status").get("last_log_id").isNumber());
+            long logId;
+            try (Connection c = moodle.connect()) {
+                logId = MoodleDb.insertLogRow(c, "mdl_", 4);
+            }
+            await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+            JsonNode delivered = Json.read(receiver.received().get(0).body());
+            assertThat(delivered.get("eventname").asText()).isEqualTo("\\core\\event\\course_viewed");
+            assertThat(delivered.get("log_id").asLong()).isEqualTo(logId);
+            assertThat(delivered.get("courseid").asLong()).isEqualTo(4);
+            assertThat(delivered.get("other")).isEqualTo(Json.read("{\"coursesection\":1}"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("pairs")
+    void aRecordThatCannotBeReadIsNullWithTheReasonAndTheEventStillArrives(MoodleDb.Kind kind, Backend backend) throws Exception {
+        try (MoodleDb moodle = MoodleDb.create(kind); TestHerald h = TestHerald.start(backend)) {
+            moodle.loadLogRows(); // the log only: no mdl_course and friends to read
+            Api api = h.api();
+            pauseDeliveries(api);
+            subscribe(api, "nosey");
+            String enriched = createSource(api, moodle, Json.object().put("name", "enriched").put("start", "beginning"));
+            String plain = createSource(api, moodle, Json.object().put("name", "plain").put("start", "beginning").put("enrich", false));
+            await().atMost(WAIT).until(() -> events(h, enriched).size() == 242 && events(h, plain).size() == 242);
+            JsonNode courseCreated = events(h, enriched).get(54L);
+            assertThat(courseCreated.get("record").isNull()).isTrue();
+            assertThat(courseCreated.get("record_error").asText()).contains("mdl_course");
+            assertThat(events(h, enriched).get(44L).has("record")).isFalse(); // objecttable null
+            assertThat(events(h, plain).values()).allSatisfy(e -> assertThat(e.has("record")).isFalse());
+        }
+    }
+
+    @Test
+    void recordsAreLoadedForNoseyAndTemplatesThatUseThem() {
+        assertThat(SourceTailer.needsRecord(subscription("nosey", null))).isTrue();
+        assertThat(SourceTailer.needsRecord(subscription("template", "{\"name\": \"{{record.fullname}}\"}"))).isTrue();
+        assertThat(SourceTailer.needsRecord(subscription("template", "{{#record}}{{id}}{{/record}}"))).isTrue();
+        assertThat(SourceTailer.needsRecord(subscription("template", "{{other.recordid}} {{records}}"))).isFalse();
+        assertThat(SourceTailer.needsRecord(subscription("moodle", null))).isFalse();
+    }
+
+    private static herald.subscription.Subscription subscription(String format, String template) {
+        var in = Json.object().put("service_id", "svc_x").put("format", format).put("template", template);
+        in.putArray("events").add("*");
+        return herald.subscription.SubscriptionJson.parse(in, null);
     }
 
     // --- helpers

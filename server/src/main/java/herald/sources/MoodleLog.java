@@ -21,6 +21,7 @@ final class MoodleLog {
     private static final String COLUMNS = "id, eventname, component, action, target, objecttable, objectid, crud,"
             + " edulevel, contextid, contextlevel, contextinstanceid, userid, courseid, relateduserid, anonymous, other,"
             + " timecreated, origin, ip, realuserid";
+    static final int MAX_OTHER_CHARS = 256 * 1024;
     /** Bounds one IN (...) list. */
     static final int MAX_IN = 500;
 
@@ -136,6 +137,11 @@ final class MoodleLog {
     private static void other(ObjectNode b, String raw) {
         if (raw == null || raw.equals("N;") || raw.equals("null") || raw.isEmpty()) {
             b.putNull("other");
+            return;
+        }
+        if (raw.length() > MAX_OTHER_CHARS) { // Moodle's are a few hundred bytes; a huge one would bloat every delivery
+            b.putNull("other");
+            b.put("other_error", "not stored: " + raw.length() + " characters, more than " + MAX_OTHER_CHARS);
             return;
         }
         if (looksSerialized(raw)) {

@@ -214,12 +214,13 @@ final class SourceTailer {
         if (rows.isEmpty()) return List.of();
         List<Event> events = new ArrayList<>(rows.size());
         List<MoodleLog.Row> enrich = new ArrayList<>();
-        List<Router.Route> routes = source.enrich() ? db.read(router::routes) : List.of();
+        List<Router.Route> routes = null; // read only when some row could have a record
         for (MoodleLog.Row r : rows) {
             Event e = MoodleLog.toEvent(source.id(), r);
             events.add(e);
-            if (source.enrich() && r.objectid() != null && recordTables.contains(r.objecttable()) && wantsRecord(routes, e)) {
-                enrich.add(r);
+            if (source.enrich() && r.objectid() != null && recordTables.contains(r.objecttable())) {
+                if (routes == null) routes = db.read(router::routes);
+                if (wantsRecord(routes, e)) enrich.add(r);
             }
         }
         if (enrich.isEmpty()) return events;

@@ -307,6 +307,35 @@ class MoodleSourceTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("pairs")
+    void theReadOnlyUserOfTheDocsIsEnoughAndAMissingGrantOnlyCostsThatRecord(MoodleDb.Kind kind, Backend backend) throws Exception {
+        try (MoodleDb moodle = MoodleDb.create(kind); TestHerald h = TestHerald.start(backend)) {
+            moodle.loadLogRows();
+            moodle.loadObjects();
+            String user = "herald_reader_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+            moodle.createReadOnlyUser(user, "Reader-pw-7f3a", List.of("mdl_logstore_standard_log", "mdl_course"));
+            Api api = h.api();
+            pauseDeliveries(api);
+            subscribe(api, "nosey");
+            String id = createSource(api, moodle, Json.object().put("start", "beginning").put("user", user)
+                    .put("password", "Reader-pw-7f3a"));
+            await().atMost(WAIT).until(() -> events(h, id).size() == 242);
+            Map<Long, JsonNode> events = events(h, id);
+            assertThat(events.get(54L).get("record").get("shortname").asText()).isEqualTo("ALG-A1"); // course: granted
+            assertThat(events.get(45L).get("record").isNull()).isTrue(); // user: no grant
+            assertThat(events.get(45L).get("record_error").asText()).contains("mdl_user");
+
+            var wrong = api.patch("/api/v1/sources/" + id, Json.object().put("password", "not-it"));
+            assertThat(wrong.status()).isEqualTo(200);
+            if (kind == MoodleDb.Kind.MARIADB) { // the local PostgreSQL trusts loopback logins: it checks no password
+                await().atMost(WAIT).until(() -> api.get("/api/v1/sources/" + id).json().get("status").get("state").asText()
+                        .equals("backing_off"));
+                assertThat(api.get("/api/v1/sources/" + id).json().get("status").get("last_error").asText()).contains("denied");
+            }
+        }
+    }
+
     @Test
     void recordsAreLoadedForNoseyAndTemplatesThatUseThem() {
         assertThat(SourceTailer.needsRecord(subscription("nosey", null))).isTrue();

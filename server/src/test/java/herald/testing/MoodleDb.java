@@ -217,6 +217,29 @@ public final class MoodleDb implements AutoCloseable {
         }
     }
 
+    /**
+     * A login that may only SELECT {@code tables} (with prefix), created as docs/moodle.md says.
+     * Dropped by {@link #close()}.
+     */
+    public void createReadOnlyUser(String user, String password, List<String> tables) throws SQLException {
+        readOnlyUsers.add(user);
+        try (Connection c = kind == Kind.MARIADB ? DriverManager.getConnection(MARIADB + "?user=root") : connect();
+             Statement s = c.createStatement()) {
+            if (kind == Kind.MARIADB) {
+                s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
+                for (String t : tables) s.execute("GRANT SELECT ON " + name + "." + t + " TO '" + user + "'@'%'");
+            } else {
+                s.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+                s.execute("GRANT CONNECT ON DATABASE " + name + " TO " + user);
+                s.execute("GRANT USAGE ON SCHEMA public TO " + user);
+                s.execute("GRANT SELECT ON " + String.join(", ", tables) + " TO " + user);
+                s.execute("ALTER ROLE " + user + " SET default_transaction_read_only = on");
+            }
+        }
+    }
+
+    private final List<String> readOnlyUsers = new ArrayList<>();
+
     private static String read(Path p) {
         try {
             return Files.readString(p);
@@ -231,6 +254,9 @@ public final class MoodleDb implements AutoCloseable {
                 : DriverManager.getConnection(Postgres.SERVER + "postgres?user=" + Postgres.USER);
              Statement s = c.createStatement()) {
             s.execute(kind == Kind.MARIADB ? "DROP DATABASE IF EXISTS " + name : "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            for (String user : readOnlyUsers) {
+                s.execute(kind == Kind.MARIADB ? "DROP USER IF EXISTS '" + user + "'@'%'" : "DROP ROLE IF EXISTS " + user);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop " + name, e);
         }

@@ -101,6 +101,7 @@ public final class Herald implements AutoCloseable {
 
         // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
         this.sources = new Sources(db, sourceStore, writer, router);
+        sources.registerMetrics(metrics);
 
         BackupService backup = new BackupService(db, configStore, sources.store());
         registerGauges(deliveries);

@@ -9,6 +9,9 @@ import herald.routing.Router;
 import herald.store.Database;
 import herald.web.ApiException;
 import herald.web.FieldError;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,9 @@ public final class Sources implements AutoCloseable {
     private volatile Map<String, Source> known = Map.of();
     private volatile boolean closing;
     private Thread supervisor;
+    private MultiGauge lagRowsGauge;
+    private MultiGauge lastLogIdGauge;
+    private MultiGauge failingGauge;
 
     public Sources(Database db, SourceStore store, EventWriter writer, Router router) {
         this.db = db;
@@ -53,6 +59,31 @@ public final class Sources implements AutoCloseable {
 
     public SourceStore store() {
         return store;
+    }
+
+    /** Per-source gauges, refreshed with the set of running sources. */
+    public void registerMetrics(MeterRegistry registry) {
+        lagRowsGauge = MultiGauge.builder("herald_source_lag_rows").description("log rows above the checkpoint").register(registry);
+        lastLogIdGauge = MultiGauge.builder("herald_source_last_log_id").description("the checkpoint").register(registry);
+        failingGauge = MultiGauge.builder("herald_source_failing").description("1 while the Moodle database fails").register(registry);
+    }
+
+    private void publishMetrics() {
+        if (lagRowsGauge == null) return;
+        List<MultiGauge.Row<?>> lag = new ArrayList<>(), last = new ArrayList<>(), failing = new ArrayList<>();
+        for (SourceTailer t : running.values()) {
+            Tags tags = Tags.of("source", t.source().name());
+            lag.add(MultiGauge.Row.of(tags, t, x -> orNaN(x.status().lagRows())));
+            last.add(MultiGauge.Row.of(tags, t, x -> orNaN(x.status().lastLogId())));
+            failing.add(MultiGauge.Row.of(tags, t, x -> x.status().lastError() == null ? 0 : 1));
+        }
+        lagRowsGauge.register(lag, true);
+        lastLogIdGauge.register(last, true);
+        failingGauge.register(failing, true);
+    }
+
+    private static double orNaN(Long v) {
+        return v == null ? Double.NaN : v;
     }
 
     public void start() {
@@ -92,6 +123,7 @@ public final class Sources implements AutoCloseable {
                 t.start();
             }
         }
+        publishMetrics();
     }
 
     /** The site URL of a source (its {@code $CFG->wwwroot}), for payloads that name the host. */

@@ -125,6 +125,9 @@ class MoodleSourceTest {
             assertThat(status.get("last_log_id").asLong()).isEqualTo(282);
             assertThat(status.get("lag_rows").asLong()).isZero();
             assertThat(h.herald().sources().siteUrl(id)).contains("http://127.0.0.1:8090");
+            await().atMost(WAIT).until(() -> api.get("/metrics").text().matches("(?s).*herald_source_last_log_id\\{source=\"moodle\"} 282(\\.0)?\n.*"));
+            assertThat(api.get("/metrics").text()).containsPattern("herald_source_lag_rows\\{source=\"moodle\"} 0(\\.0)?\n")
+                    .containsPattern("herald_source_failing\\{source=\"moodle\"} 0(\\.0)?\n");
         }
     }
 

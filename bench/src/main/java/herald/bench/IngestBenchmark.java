@@ -837,13 +837,18 @@ public final class IngestBenchmark {
 
         /** utime + stime of every process named postgres (the server and its backends). */
         private static long readPostgresTicks() {
+            return ticksOf(java.util.Set.of("postgres"));
+        }
+
+        /** utime + stime of every process with one of these names, in clock ticks. */
+        static long ticksOf(java.util.Set<String> names) {
             long sum = 0;
             try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
                 for (Path d : dirs) {
                     try {
                         String st = Files.readString(d.resolve("stat"));
                         int close = st.lastIndexOf(')');
-                        if (!st.substring(st.indexOf('(') + 1, close).equals("postgres")) continue;
+                        if (!names.contains(st.substring(st.indexOf('(') + 1, close))) continue;
                         String[] f = st.substring(close + 2).split(" ");
                         sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
                     } catch (IOException | RuntimeException e) {

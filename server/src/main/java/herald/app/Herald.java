@@ -26,6 +26,9 @@ import herald.routing.Router;
 import herald.security.ApiKeys;
 import herald.security.Scope;
 import herald.security.SecretBox;
+import herald.sources.SourceRoutes;
+import herald.sources.SourceStore;
+import herald.sources.Sources;
 import herald.store.Database;
 import herald.store.StoreException;
 import herald.subscription.ConfigStore;
@@ -61,6 +64,7 @@ public final class Herald implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final EventWriter writer;
     private final Dispatcher dispatcher;
+    private final Sources sources;
     private final Javalin web;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
@@ -80,11 +84,22 @@ public final class Herald implements AutoCloseable {
             generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
         }
         ConfigStore configStore = new ConfigStore(secrets);
+        SourceStore sourceStore = new SourceStore(secrets);
+        if (!config.sourcesFile().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
+            try {
+                Sources.loadFile(db, sourceStore, java.nio.file.Path.of(config.sourcesFile()));
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
         Router router = new Router(configStore);
         Settings settings = new Settings(db);
         DeliveryStore deliveries = new DeliveryStore(db);
-        // Payloads: formats and encodings; the site locator is where Moodle sources plug in.
-        Renderer renderer = new Renderer(config.maxPayloadBytes(), SiteLocator.SOURCE_URL);
+        // Payloads: formats and encodings. An event's site is its Moodle source's site_url, else its
+        // source when that is a URL (sources is assigned below, before any delivery can run).
+        SiteLocator moodleSites = this::moodleSiteUrl;
+        Renderer renderer = new Renderer(config.maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL));
         OutboundGuard outboundGuard = new OutboundGuard(config.outboundAllow());
         this.dispatcher = new Dispatcher(db, router, settings, outboundGuard,
                 config.dispatcherConcurrency(), VERSION, metrics, renderer);
@@ -92,7 +107,12 @@ public final class Herald implements AutoCloseable {
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
                 db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
         EventCatalog catalog = new EventCatalog(db);
-        BackupService backup = new BackupService(db, configStore);
+
+        // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
+        this.sources = new Sources(db, sourceStore, writer, router);
+        sources.registerMetrics(metrics);
+
+        BackupService backup = new BackupService(db, configStore, sources.store());
         registerGauges(deliveries);
 
         long maxBody = config.maxBodyBytes();
@@ -164,6 +184,7 @@ public final class Herald implements AutoCloseable {
             new ApiKeyRoutes(apiKeys).register(r);
             new BackupRoutes(backup, maxBody).register(r);
             new PreviewRoutes(db, configStore, renderer, new SampleEvents(), maxBody).register(r);
+            new SourceRoutes(db, sources, maxBody).register(r);
         });
     }
 
@@ -194,6 +215,7 @@ public final class Herald implements AutoCloseable {
     public static Herald start(HeraldConfig config) {
         Herald h = new Herald(config);
         h.web.start();
+        h.sources.start();
         log.info("herald.started version={} address=http://{}:{} database={}", VERSION, config.httpHost(), h.port(),
                 h.db.dialect());
         return h;
@@ -214,6 +236,10 @@ public final class Herald implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    public Sources sources() {
+        return sources;
     }
 
     /** Every HTTP route registered, for tests that must cover them all. */
@@ -247,6 +273,7 @@ public final class Herald implements AutoCloseable {
             }
         }
         web.stop();
+        sources.close(); // before the writer: a tailer's last commit goes through it
         writer.close();
         dispatcher.close();
         db.close();
@@ -256,5 +283,10 @@ public final class Herald implements AutoCloseable {
     private static String versionFromJar() {
         String v = Herald.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** The site_url of the Moodle source an event came from, when it has one. */
+    private java.util.Optional<String> moodleSiteUrl(String sourceId) {
+        return sources.siteUrl(sourceId).filter(u -> !u.isBlank());
     }
 }

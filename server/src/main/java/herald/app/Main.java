@@ -5,6 +5,7 @@ import herald.config.ConfigException;
 import herald.config.HeraldConfig;
 import herald.event.Json;
 import herald.security.SecretBox;
+import herald.sources.SourceStore;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
 import herald.web.ApiException;
@@ -82,7 +83,8 @@ public final class Main implements Runnable {
         public Integer call() throws IOException {
             try (Database db = openDatabase()) {
                 HeraldConfig cfg = config();
-                var service = new BackupService(db, new ConfigStore(SecretBox.fromConfig(cfg.masterKey(), cfg.dataDir())));
+                var secrets = SecretBox.fromConfig(cfg.masterKey(), cfg.dataDir());
+                var service = new BackupService(db, new ConfigStore(secrets), new SourceStore(secrets));
                 String doc = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
                         service.export(includeSecrets, System.getenv("HERALD_BACKUP_PASSPHRASE")));
                 if (output == null) System.out.println(doc); else Files.writeString(output, doc + "\n");
@@ -109,12 +111,14 @@ public final class Main implements Runnable {
             }
             try (Database db = openDatabase()) {
                 HeraldConfig cfg = config();
-                var service = new BackupService(db, new ConfigStore(SecretBox.fromConfig(cfg.masterKey(), cfg.dataDir())));
+                var secrets = SecretBox.fromConfig(cfg.masterKey(), cfg.dataDir());
+                var service = new BackupService(db, new ConfigStore(secrets), new SourceStore(secrets));
                 var s = service.restore(Json.read(Files.readString(input)),
                         mode.equals("replace") ? BackupService.Mode.REPLACE : BackupService.Mode.MERGE,
                         System.getenv("HERALD_BACKUP_PASSPHRASE"));
-                System.out.printf("restored %d services and %d subscriptions (%s); removed %d services and %d subscriptions%n",
-                        s.services(), s.subscriptions(), mode, s.servicesRemoved(), s.subscriptionsRemoved());
+                System.out.printf("restored %d services and %d subscriptions (%s); removed %d services and %d subscriptions;"
+                                + " sources: %d restored, %d removed%n", s.services(), s.subscriptions(), mode,
+                        s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved());
                 return 0;
             } catch (ApiException e) {
                 return report(e);

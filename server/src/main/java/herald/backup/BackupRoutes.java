@@ -41,6 +41,7 @@ public final class BackupRoutes {
         var s = backup.restore(Requests.jsonBody(ctx, maxBody), mode, ctx.header("X-Backup-Passphrase"));
         Responses.json(ctx, 200, Json.object().put("mode", mode.name().toLowerCase()).put("services", s.services())
                 .put("subscriptions", s.subscriptions()).put("services_removed", s.servicesRemoved())
-                .put("subscriptions_removed", s.subscriptionsRemoved()));
+                .put("subscriptions_removed", s.subscriptionsRemoved()).put("sources", s.sources())
+                .put("sources_removed", s.sourcesRemoved()));
     }
 }

@@ -7,6 +7,8 @@ import herald.app.Herald;
 import herald.delivery.Settings;
 import herald.event.Json;
 import herald.security.SecretBox;
+import herald.sources.SourceBackup;
+import herald.sources.SourceStore;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
 import herald.subscription.Service;
@@ -27,7 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Backup and restore of the configuration (services, subscriptions, the delivery switch) as one
+ * Backup and restore of the configuration (services, subscriptions, sources, the delivery switch) as one
  * versioned JSON document. Secrets are left out unless asked for, and then sealed with a key derived
  * from the caller's passphrase, never with the server's master key. Restore validates the whole
  * document before it changes anything, and applies it in one transaction.
@@ -40,15 +42,18 @@ public final class BackupService {
 
     public enum Mode { REPLACE, MERGE }
 
-    public record Summary(int services, int subscriptions, int servicesRemoved, int subscriptionsRemoved) {}
+    public record Summary(int services, int subscriptions, int servicesRemoved, int subscriptionsRemoved, int sources,
+                          int sourcesRemoved) {}
 
     private final Database db;
     private final ConfigStore store;
     private final Settings settings;
+    private final SourceStore sources;
 
-    public BackupService(Database db, ConfigStore store) {
+    public BackupService(Database db, ConfigStore store, SourceStore sources) {
         this.db = db;
         this.store = store;
+        this.sources = sources;
         this.settings = new Settings(db);
     }
 
@@ -62,6 +67,7 @@ public final class BackupService {
         doc.putObject("settings").put("deliveries_enabled", settings.deliveriesEnabled());
         ArrayNode services = doc.putArray("services");
         ArrayNode subscriptions = doc.putArray("subscriptions");
+        ArrayNode sourcesOut = doc.putArray("sources");
         ObjectNode clearSecrets = Json.object();
         db.read(c -> {
             for (Service s : store.services(c, null, Integer.MAX_VALUE)) {
@@ -71,6 +77,7 @@ public final class BackupService {
             for (Subscription s : store.subscriptions(c, null, null, Integer.MAX_VALUE)) {
                 subscriptions.add(SubscriptionJson.toJson(s));
             }
+            SourceBackup.export(c, sources, includeSecrets, sourcesOut, clearSecrets);
             return null;
         });
         if (includeSecrets) {
@@ -176,6 +183,7 @@ public final class BackupService {
                 Subscription old = existingSubs.get(id);
                 subscriptions.add(s.withId(id, old != null ? old.createdAt() : now, now));
             }
+            var sourcePlan = SourceBackup.plan(c, sources, doc.get("sources"), secrets, mode == Mode.REPLACE, errors);
             errors.throwIfAny(); // nothing has been written yet
 
             int subsRemoved = 0, servicesRemoved = 0;
@@ -203,7 +211,9 @@ public final class BackupService {
                     ps.executeUpdate();
                 }
             }
-            return new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved);
+            sourcePlan.apply(c, sources);
+            return new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourcePlan.sources(),
+                    sourcePlan.removed());
         });
     }
 

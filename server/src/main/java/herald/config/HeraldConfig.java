@@ -29,7 +29,8 @@ public record HeraldConfig(
         String logFormat,
         int dispatcherConcurrency,
         int ingestWriters,
-        int maxPayloadBytes) {
+        int maxPayloadBytes,
+        String sourcesFile) {
 
     /** Every setting: its env name, its config-file key is the same name lower-cased without the prefix. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -51,6 +52,7 @@ public record HeraldConfig(
         d.put("HERALD_DISPATCHER_CONCURRENCY", "64");
         d.put("HERALD_INGEST_WRITERS", "2");
         d.put("HERALD_MAX_PAYLOAD_BYTES", String.valueOf(256 * 1024));
+        d.put("HERALD_SOURCES_FILE", "");
         return Map.copyOf(d);
     }
 
@@ -99,11 +101,15 @@ public record HeraldConfig(
                 errors.add("HERALD_OUTBOUND_ALLOW: " + e.getMessage());
             }
         }
+        String sourcesFile = v.get("HERALD_SOURCES_FILE").trim();
+        if (!sourcesFile.isEmpty() && !Files.isReadable(Path.of(sourcesFile))) {
+            errors.add("HERALD_SOURCES_FILE: cannot read " + sourcesFile);
+        }
         if (!errors.isEmpty()) throw new ConfigException(errors);
         return new HeraldConfig(v.get("HERALD_HTTP_HOST").trim(), port, dataDir, dbUrl,
                 v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD"),
                 v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), List.copyOf(allow),
-                maxBody, maxBatch, logFormat, concurrency, writers, maxPayload);
+                maxBody, maxBatch, logFormat, concurrency, writers, maxPayload, sourcesFile);
     }
 
     public boolean isSqlite() {

@@ -47,7 +47,13 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    private record Request(List<Event> events, CompletableFuture<List<Outcome>> done) {}
+    /** Statements committed in the same transaction as a request's events, such as a source's checkpoint. */
+    @FunctionalInterface
+    public interface SameTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    private record Request(List<Event> events, SameTransaction extra, CompletableFuture<List<Outcome>> done) {}
 
     private final Database db;
     private final Router router;
@@ -73,8 +79,16 @@ public final class EventWriter implements AutoCloseable {
     }
 
     public CompletableFuture<List<Outcome>> submit(List<Event> events) {
+        return writeWith(events, null);
+    }
+
+    /**
+     * Like {@link #submit}, and {@code extra} runs in the transaction that commits these events (after
+     * them): both commit or neither. If {@code extra} throws, only this request fails.
+     */
+    public CompletableFuture<List<Outcome>> writeWith(List<Event> events, SameTransaction extra) {
         CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
-        if (closing || !queue.offer(new Request(events, done))) {
+        if (closing || !queue.offer(new Request(events, extra, done))) {
             done.completeExceptionally(new OverloadedException());
         } else if (waitingEvents.addAndGet(events.size()) >= OVERFLOW_EVENTS) {
             for (Thread t : overflowWriters) LockSupport.unpark(t);
@@ -155,7 +169,8 @@ public final class EventWriter implements AutoCloseable {
         long now = System.currentTimeMillis();
         List<Event> all = new ArrayList<>();
         for (Request r : group) all.addAll(r.events);
-        boolean[] stored = db.dialect() == Database.Dialect.POSTGRES ? insertPostgres(c, all, now) : insertBatch(c, all, now);
+        boolean[] stored = all.isEmpty() ? new boolean[0]
+                : db.dialect() == Database.Dialect.POSTGRES ? insertPostgres(c, all, now) : insertBatch(c, all, now);
         List<List<Outcome>> results = new ArrayList<>(group.size());
         int k = 0;
         try (PreparedStatement ps = c.prepareStatement(
@@ -187,6 +202,7 @@ public final class EventWriter implements AutoCloseable {
             ps.executeBatch();
         }
         if (!newTypes.isEmpty()) recordTypes(c, newTypes, all, now);
+        for (Request r : group) if (r.extra != null) r.extra.run(c);
         return results;
     }
 

@@ -1,0 +1,221 @@
+package herald.sources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.event.Ids;
+import herald.event.Json;
+import herald.ingest.EventWriter;
+import herald.routing.Router;
+import herald.store.Database;
+import herald.web.ApiException;
+import herald.web.FieldError;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running sources of this Herald: one {@link SourceTailer} per enabled source, kept in step with
+ * the {@code sources} table (changed through the API, a restore, the sources file or another node)
+ * every few seconds and at once after an API change. Each source is tailed by one node at a time,
+ * the holder of its lease.
+ */
+public final class Sources implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sources.class);
+    private static final long RECONCILE_MS = 2_000;
+
+    private final Database db;
+    private final SourceStore store;
+    private final EventWriter writer;
+    private final Router router;
+    /** This process, as the owner of source leases. */
+    private final String node = Ids.newId("node");
+    private final Map<String, SourceTailer> running = new ConcurrentHashMap<>();
+    private volatile Map<String, Source> known = Map.of();
+    private volatile boolean closing;
+    private Thread supervisor;
+    private MultiGauge lagRowsGauge;
+    private MultiGauge lastLogIdGauge;
+    private MultiGauge failingGauge;
+
+    public Sources(Database db, SourceStore store, EventWriter writer, Router router) {
+        this.db = db;
+        this.store = store;
+        this.writer = writer;
+        this.router = router;
+    }
+
+    public SourceStore store() {
+        return store;
+    }
+
+    /** Per-source gauges, refreshed with the set of running sources. */
+    public void registerMetrics(MeterRegistry registry) {
+        lagRowsGauge = MultiGauge.builder("herald_source_lag_rows").description("log rows above the checkpoint").register(registry);
+        lastLogIdGauge = MultiGauge.builder("herald_source_last_log_id").description("the checkpoint").register(registry);
+        failingGauge = MultiGauge.builder("herald_source_failing").description("1 while the Moodle database fails").register(registry);
+    }
+
+    private void publishMetrics() {
+        if (lagRowsGauge == null) return;
+        List<MultiGauge.Row<?>> lag = new ArrayList<>(), last = new ArrayList<>(), failing = new ArrayList<>();
+        for (SourceTailer t : running.values()) {
+            Tags tags = Tags.of("source", t.source().name());
+            lag.add(MultiGauge.Row.of(tags, t, x -> orNaN(x.status().lagRows())));
+            last.add(MultiGauge.Row.of(tags, t, x -> orNaN(x.status().lastLogId())));
+            failing.add(MultiGauge.Row.of(tags, t, x -> x.status().lastError() == null ? 0 : 1));
+        }
+        lagRowsGauge.register(lag, true);
+        lastLogIdGauge.register(last, true);
+        failingGauge.register(failing, true);
+    }
+
+    private static double orNaN(Long v) {
+        return v == null ? Double.NaN : v;
+    }
+
+    public void start() {
+        reconcile();
+        supervisor = Thread.ofVirtual().name("sources").start(() -> {
+            while (!closing) {
+                LockSupport.parkNanos(RECONCILE_MS * 1_000_000);
+                if (closing) return;
+                try {
+                    reconcile();
+                } catch (RuntimeException e) {
+                    log.warn("sources.reconcile_failed error={}", e.toString());
+                }
+            }
+        });
+    }
+
+    /** Starts, restarts (changed settings) and stops tailers to match the table. */
+    public synchronized void reconcile() {
+        if (closing) return;
+        List<Source> all = db.read(c -> store.list(c, null, Integer.MAX_VALUE));
+        Map<String, Source> byId = new HashMap<>();
+        for (Source s : all) byId.put(s.id(), s);
+        known = Map.copyOf(byId);
+        for (var e : new ArrayList<>(running.entrySet())) {
+            Source now = byId.get(e.getKey());
+            Source was = e.getValue().source();
+            if (now == null || !now.enabled() || now.updatedAt() != was.updatedAt()) {
+                running.remove(e.getKey());
+                e.getValue().stop();
+            }
+        }
+        for (Source s : all) {
+            if (s.enabled() && !running.containsKey(s.id())) {
+                SourceTailer t = new SourceTailer(s, db, store, writer, router, node);
+                running.put(s.id(), t);
+                t.start();
+            }
+        }
+        publishMetrics();
+    }
+
+    /** The site URL of a source (its {@code $CFG->wwwroot}), for payloads that name the host. */
+    public Optional<String> siteUrl(String sourceId) {
+        if (sourceId == null) return Optional.empty();
+        Source s = known.get(sourceId);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.siteUrl());
+    }
+
+    /** The status of a source as the API shows it. */
+    public ObjectNode status(Source s) {
+        ObjectNode o = Json.object();
+        SourceTailer t = running.get(s.id());
+        if (t != null) {
+            SourceTailer.Status st = t.status();
+            o.put("state", st.state());
+            o.put("last_log_id", st.lastLogId());
+            o.put("lag_rows", st.lagRows());
+            o.put("lag_s", st.lagS());
+            o.put("last_error", st.lastError());
+            o.put("last_error_at", st.lastErrorAt() == 0 ? null : Instant.ofEpochMilli(st.lastErrorAt()).toString());
+            o.put("watched_ids", st.watched());
+            o.put("given_up_ids", st.givenUp());
+            o.put("last_poll_at", st.lastPollAt() == 0 ? null : Instant.ofEpochMilli(st.lastPollAt()).toString());
+            return o;
+        }
+        // Not tailed here: disabled, or another node holds it.
+        SourceStore.State st = db.read(c -> store.state(c, s.id()));
+        o.put("state", s.enabled() ? "standby" : "disabled");
+        o.put("last_log_id", st.lastLogId());
+        o.putNull("lag_rows");
+        o.putNull("lag_s");
+        o.putNull("last_error");
+        return o;
+    }
+
+    /**
+     * Creates or updates (by name) the sources listed in a JSON file: an array of source objects as
+     * the API takes them. Sources not in the file are left alone. A bad file stops the start with
+     * every problem named.
+     */
+    public static void loadFile(Database db, SourceStore store, Path file) {
+        JsonNode doc;
+        try {
+            doc = Json.MAPPER.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("HERALD_SOURCES_FILE " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (doc == null || !doc.isArray()) throw new IllegalStateException("HERALD_SOURCES_FILE " + file + ": must be a JSON array of sources");
+        List<String> problems = new ArrayList<>();
+        db.inTransaction(c -> {
+            for (int i = 0; i < doc.size(); i++) {
+                JsonNode in = doc.get(i);
+                String name = in.path("name").asText("");
+                Source existing = store.byName(c, name).orElse(null);
+                Source parsed;
+                try {
+                    parsed = SourceJson.parse(in, existing);
+                } catch (ApiException e) {
+                    for (FieldError fe : e.errors()) problems.add("[" + i + "]." + fe.field() + ": " + fe.message());
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                if (existing == null) {
+                    store.insert(c, parsed.withId(Ids.newId("src"), now, now));
+                } else if (!SourceJson.toJson(parsed.withId(null, 0, 0), true)
+                        .equals(SourceJson.toJson(existing.withId(null, 0, 0), true))) { // unchanged: keep updated_at
+                    store.update(c, parsed.withId(existing.id(), existing.createdAt(), now));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("HERALD_SOURCES_FILE " + file + ": " + String.join("; ", problems));
+            }
+            return null;
+        });
+        log.info("sources.file_loaded file={} sources={}", file, doc.size());
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        if (supervisor != null) {
+            LockSupport.unpark(supervisor);
+            try {
+                supervisor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            running.values().parallelStream().forEach(SourceTailer::stop);
+            running.clear();
+        }
+    }
+}

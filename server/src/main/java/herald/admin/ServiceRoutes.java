@@ -9,25 +9,40 @@ import herald.subscription.ServiceJson;
 import herald.web.ApiException;
 import herald.web.Requests;
 import herald.web.Responses;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Map;
 
 /** {@code /api/v1/services}: CRUD, enable/disable, signing secret rotation. */
 public final class ServiceRoutes {
+    /** Adds what the delivery engine knows now (paused, breaker state) to service views, by service id. */
+    public interface LiveState {
+        void describe(Map<String, ObjectNode> viewsById);
+    }
+
     private final Database db;
     private final ConfigStore store;
     private final long maxBody;
+    private final LiveState live;
 
-    public ServiceRoutes(Database db, ConfigStore store, long maxBody) {
+    public ServiceRoutes(Database db, ConfigStore store, long maxBody, LiveState live) {
         this.db = db;
         this.store = store;
         this.maxBody = maxBody;
+        this.live = live;
+    }
+
+    private ObjectNode view(Service s) {
+        ObjectNode o = ServiceJson.toJson(s, false, false);
+        live.describe(Map.of(s.id(), o));
+        return o;
     }
 
     public void register(RoutesConfig r) {
         r.get("/api/v1/services", this::list);
         r.post("/api/v1/services", this::create);
-        r.get("/api/v1/services/{id}", ctx -> Responses.json(ctx, 200, ServiceJson.toJson(find(ctx), false, false)));
+        r.get("/api/v1/services/{id}", ctx -> Responses.json(ctx, 200, view(find(ctx))));
         r.put("/api/v1/services/{id}", ctx -> update(ctx, false));
         r.patch("/api/v1/services/{id}", ctx -> update(ctx, true));
         r.delete("/api/v1/services/{id}", this::delete);
@@ -40,7 +55,10 @@ public final class ServiceRoutes {
         int limit = Requests.limit(ctx);
         String after = Requests.cursor(ctx);
         var rows = db.read(c -> store.services(c, after, limit + 1));
-        Responses.page(ctx, rows, limit, s -> ServiceJson.toJson(s, false, false), Service::id);
+        Map<String, ObjectNode> views = new java.util.LinkedHashMap<>();
+        for (Service s : rows) views.put(s.id(), ServiceJson.toJson(s, false, false));
+        live.describe(views);
+        Responses.page(ctx, rows, limit, s -> views.get(s.id()), Service::id);
     }
 
     private void create(Context ctx) {
@@ -61,7 +79,7 @@ public final class ServiceRoutes {
         Service parsed = ServiceJson.parse(body, current);
         Service s = parsed.withId(current.id(), current.createdAt(), System.currentTimeMillis());
         save(() -> db.inTransaction(c -> store.updateService(c, s)));
-        Responses.json(ctx, 200, ServiceJson.toJson(s, false, false));
+        Responses.json(ctx, 200, view(s));
     }
 
     private void delete(Context ctx) {
@@ -73,7 +91,7 @@ public final class ServiceRoutes {
     private void setEnabled(Context ctx, boolean on) {
         Service s = find(ctx).withEnabled(on, System.currentTimeMillis());
         db.inTransaction(c -> store.updateService(c, s));
-        Responses.json(ctx, 200, ServiceJson.toJson(s, false, false));
+        Responses.json(ctx, 200, view(s));
     }
 
     private void rotate(Context ctx) {

@@ -13,6 +13,7 @@ import herald.delivery.DeliveryRoutes;
 import herald.delivery.DeliveryStore;
 import herald.delivery.Dispatcher;
 import herald.delivery.OutboundGuard;
+import herald.delivery.Retention;
 import herald.delivery.Settings;
 import herald.event.Json;
 import herald.ingest.EventQueries;
@@ -57,6 +58,7 @@ public final class Herald implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final EventWriter writer;
     private final Dispatcher dispatcher;
+    private final Retention retention;
     private final Javalin web;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
@@ -80,13 +82,18 @@ public final class Herald implements AutoCloseable {
         Settings settings = new Settings(db);
         DeliveryStore deliveries = new DeliveryStore(db);
         this.dispatcher = new Dispatcher(db, router, settings, new OutboundGuard(config.outboundAllow()),
-                config.dispatcherConcurrency(), VERSION, metrics);
+                config.dispatcherConcurrency(), VERSION, metrics, configStore, config.deliveryLeaseS() * 1000L);
         this.writer = new EventWriter(db, router, dispatcher::wake,
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
                 db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
         EventCatalog catalog = new EventCatalog(db);
         BackupService backup = new BackupService(db, configStore);
         registerGauges(deliveries);
+        // --- delivery engine: retention of finished work
+        this.retention = new Retention(db, config.retentionDays());
+        retention.start();
+        ServiceRoutes.LiveState liveServiceState = views -> DeliveryRoutes.describeServices(dispatcher.serviceStates(), views);
+        // --- end delivery engine
 
         long maxBody = config.maxBodyBytes();
         Auth auth = new Auth(apiKeys);
@@ -147,10 +154,10 @@ public final class Herald implements AutoCloseable {
                     Json.object().put("status", draining ? "draining" : "up")));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
-            new ServiceRoutes(db, configStore, maxBody).register(r);
+            new ServiceRoutes(db, configStore, maxBody, liveServiceState).register(r);
             new SubscriptionRoutes(db, configStore, maxBody).register(r);
             new SettingsRoutes(settings, dispatcher).register(r);
-            new DeliveryRoutes(deliveries, dispatcher).register(r);
+            new DeliveryRoutes(deliveries, dispatcher, db, configStore, maxBody).register(r);
             new EventTypeRoutes(catalog).register(r);
             new ApiKeyRoutes(apiKeys).register(r);
             new BackupRoutes(backup, maxBody).register(r);
@@ -206,6 +213,10 @@ public final class Herald implements AutoCloseable {
         return dispatcher;
     }
 
+    public Retention retention() {
+        return retention;
+    }
+
     /** Every HTTP route registered, for tests that must cover them all. */
     public List<String[]> routes() {
         List<String[]> out = new ArrayList<>();
@@ -238,6 +249,7 @@ public final class Herald implements AutoCloseable {
         }
         web.stop();
         writer.close();
+        retention.close();
         dispatcher.close();
         db.close();
         log.info("herald.stopped");

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Which events a service receives and in what shape. {@code method} null means the service's
- * method; {@code retry} null means the service's policy.
+ * method; {@code retry} null means the service's policy. {@code disabledReason} says why Herald
+ * disabled it (a 410 Gone from the receiver); null when enabled or disabled by a person.
  */
 public record Subscription(
         String id,
@@ -18,16 +19,24 @@ public record Subscription(
         boolean enabled,
         RetryPolicy retry,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        String disabledReason) {
 
     public static final List<String> FORMATS = List.of("event", "moodle", "nosey", "openedx", "teachbase", "cloudevents", "template");
 
     public Subscription withId(String newId, long created, long updated) {
-        return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated);
+        return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated, disabledReason);
     }
 
     public Subscription withEnabled(boolean on, long updated) {
-        return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated);
+        return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated,
+                null);
+    }
+
+    /** Disabled by Herald, with the reason shown in the API until someone enables it again. */
+    public Subscription disabledBecause(String reason, long updated) {
+        return new Subscription(id, serviceId, events, filter, path, method, format, template, false, retry, createdAt,
+                updated, reason);
     }
 
     /** True when the event named {@code name} with document {@code doc} should be delivered. */

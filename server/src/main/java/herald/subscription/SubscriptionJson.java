@@ -16,7 +16,7 @@ public final class SubscriptionJson {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
-                "retry", "created_at", "updated_at");
+                "retry", "created_at", "updated_at", "disabled_reason");
         String serviceId = f.string("service_id", true, 100, null);
         List<String> events = f.strings("events", 200, 255);
         if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
@@ -36,10 +36,12 @@ public final class SubscriptionJson {
         }
         boolean enabled = f.bool("enabled", true);
         RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : null;
+        // Set by Herald only; enabling the subscription clears it.
+        String disabledReason = enabled ? null : f.string("disabled_reason", false, 1000, null);
         errors.throwIfAny();
         return new Subscription(existing == null ? null : existing.id(), serviceId, List.copyOf(events), filter, path,
                 method, format, template, enabled, retry, existing == null ? 0 : existing.createdAt(),
-                existing == null ? 0 : existing.updatedAt());
+                existing == null ? 0 : existing.updatedAt(), disabledReason);
     }
 
     public static ObjectNode toJson(Subscription s) {
@@ -54,6 +56,7 @@ public final class SubscriptionJson {
         if (s.template() == null) o.putNull("template"); else o.put("template", s.template());
         o.put("enabled", s.enabled());
         if (s.retry() == null) o.putNull("retry"); else o.set("retry", s.retry().toJson());
+        if (s.disabledReason() == null) o.putNull("disabled_reason"); else o.put("disabled_reason", s.disabledReason());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

@@ -156,24 +156,32 @@ public final class DeliveryStore {
     }
 
     private static void insertAttempt(Connection c, Attempt a) throws SQLException {
+        insertAttempts(c, List.of(a));
+    }
+
+    static void insertAttempts(Connection c, List<Attempt> attempts) throws SQLException {
+        if (attempts.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO attempts (id, delivery_id, started_at, duration_ms, status_code, error_kind, error,"
                         + " request_headers, response_headers, response_excerpt, request_method, request_url, request_body)"
                         + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, a.id());
-            ps.setString(2, a.deliveryId());
-            ps.setLong(3, a.startedAt());
-            ps.setLong(4, a.durationMs());
-            if (a.statusCode() == null) ps.setNull(5, java.sql.Types.INTEGER); else ps.setInt(5, a.statusCode());
-            ps.setString(6, a.errorKind());
-            ps.setString(7, a.error());
-            ps.setString(8, a.requestHeaders());
-            ps.setString(9, a.responseHeaders());
-            ps.setString(10, a.responseExcerpt());
-            ps.setString(11, a.requestMethod());
-            ps.setString(12, a.requestUrl());
-            ps.setString(13, a.requestBody());
-            ps.executeUpdate();
+            for (Attempt a : attempts) {
+                ps.setString(1, a.id());
+                ps.setString(2, a.deliveryId());
+                ps.setLong(3, a.startedAt());
+                ps.setLong(4, a.durationMs());
+                if (a.statusCode() == null) ps.setNull(5, java.sql.Types.INTEGER); else ps.setInt(5, a.statusCode());
+                ps.setString(6, a.errorKind());
+                ps.setString(7, a.error());
+                ps.setString(8, a.requestHeaders());
+                ps.setString(9, a.responseHeaders());
+                ps.setString(10, a.responseExcerpt());
+                ps.setString(11, a.requestMethod());
+                ps.setString(12, a.requestUrl());
+                ps.setString(13, a.requestBody());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -51,7 +51,8 @@ public final class Dispatcher implements AutoCloseable {
     private static final int EXCERPT_BYTES = 16 * 1024;
     /**
      * A send still running after this long gives its slot back: the global concurrency bounds
-     * sends that make progress, while a hanging service is bounded only by its own per-service cap.
+     * sends that make progress, while slow sends are bounded per service (at most the global
+     * concurrency each), so a hanging service cannot take the slots the others need.
      */
     private static final long SLOW_MS = 500;
     /** How often the shared per-service states are re-read; pausing on another node shows within this. */
@@ -69,11 +70,12 @@ public final class Dispatcher implements AutoCloseable {
     private final int concurrency;
     private final long leaseMs;
     private final DeliveryMetrics meters;
+    private final FinishWriter finishes;
     private final NodeSignals signals;
     private final ScheduledExecutorService slowTimer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("dispatcher-slow").factory());
-    /** Sends in flight on this node, per service id. */
-    private final Map<String, AtomicInteger> inFlightByService = new ConcurrentHashMap<>();
+    /** Sends on this node running longer than {@link #SLOW_MS}, per service id. */
+    private final Map<String, AtomicInteger> slowByService = new ConcurrentHashMap<>();
     private final Object idle = new Object();
     private volatile Map<String, ServiceStates.State> stateSnapshot = Map.of();
     private volatile long statesReadAt;
@@ -98,6 +100,7 @@ public final class Dispatcher implements AutoCloseable {
         this.concurrency = concurrency;
         this.leaseMs = leaseMs;
         this.meters = new DeliveryMetrics(metrics, store);
+        this.finishes = new FinishWriter(db);
         this.permits = new Semaphore(concurrency);
         this.userAgent = "Herald/" + version;
         this.http = new HttpClient();
@@ -201,9 +204,15 @@ public final class Dispatcher implements AutoCloseable {
 
     private int claimAndSend() throws InterruptedException {
         int free = permits.availablePermits();
-        if (free == 0) {
-            permits.acquire(); // wait for a slot, then give it back for the claim below
-            permits.release();
+        int batch = Math.max(1, concurrency / 2);
+        if (free < batch) {
+            // A claim is a transaction: under load, wait briefly for half the slots so claims come in
+            // batches rather than one delivery each; with nothing free, wait for one.
+            if (permits.tryAcquire(batch, 20, TimeUnit.MILLISECONDS)) permits.release(batch);
+            else if (permits.availablePermits() == 0) {
+                permits.acquire();
+                permits.release();
+            }
             free = permits.availablePermits();
         }
         long now = System.currentTimeMillis();
@@ -220,7 +229,7 @@ public final class Dispatcher implements AutoCloseable {
             due.addAll(probe);
         }
         // Left out of the general claim: services that wait, that have their own budget, or that
-        // already have as many sends hanging on this node as the whole dispatcher may run.
+        // already have as many slow sends on this node as the whole dispatcher may run at once.
         java.util.Set<String> excluded = new java.util.HashSet<>();
         current.forEach((id, st) -> {
             if (st.paused() || st.blocksCalls()) excluded.add(id);
@@ -228,7 +237,7 @@ public final class Dispatcher implements AutoCloseable {
         for (Service svc : table.services().values()) {
             ServiceStates.State st = current.get(svc.id());
             boolean waits = st != null && (st.paused() || st.blocksCalls());
-            boolean saturated = localInFlight(svc.id()) >= concurrency;
+            boolean saturated = slowSends(svc.id()) >= concurrency;
             boolean limited = svc.maxConcurrency() != null || svc.rateLimitPerS() != null;
             if (limited || saturated) excluded.add(svc.id());
             if (limited && !waits && !saturated && svc.enabled() && due.size() < free) {
@@ -241,13 +250,14 @@ public final class Dispatcher implements AutoCloseable {
         for (Delivery d : due) {
             permits.acquire();
             AtomicBoolean holdsPermit = new AtomicBoolean(true);
-            Runnable givePermitBack = () -> {
-                if (holdsPermit.compareAndSet(true, false)) permits.release();
-            };
+            AtomicInteger slowOfService = slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger());
             inFlight.incrementAndGet();
-            AtomicInteger perService = inFlightByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger());
-            perService.incrementAndGet();
-            var slow = slowTimer.schedule(givePermitBack, SLOW_MS, TimeUnit.MILLISECONDS);
+            var slow = slowTimer.schedule(() -> {
+                if (holdsPermit.compareAndSet(true, false)) {
+                    slowOfService.incrementAndGet();
+                    permits.release();
+                }
+            }, SLOW_MS, TimeUnit.MILLISECONDS);
             boolean probe = probes.contains(d.id());
             Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
                 try {
@@ -256,8 +266,8 @@ public final class Dispatcher implements AutoCloseable {
                     log.error("delivery.crashed id={} error={}", d.id(), e.toString());
                 } finally {
                     slow.cancel(false);
-                    perService.decrementAndGet();
-                    givePermitBack.run();
+                    if (holdsPermit.compareAndSet(true, false)) permits.release();
+                    else slowOfService.decrementAndGet();
                     if (inFlight.decrementAndGet() == 0) {
                         synchronized (idle) {
                             idle.notifyAll();
@@ -269,8 +279,8 @@ public final class Dispatcher implements AutoCloseable {
         return due.size();
     }
 
-    private int localInFlight(String serviceId) {
-        AtomicInteger n = inFlightByService.get(serviceId);
+    private int slowSends(String serviceId) {
+        AtomicInteger n = slowByService.get(serviceId);
         return n == null ? 0 : n.get();
     }
 
@@ -356,9 +366,9 @@ public final class Dispatcher implements AutoCloseable {
                 now, ThreadLocalRandom.current().nextDouble());
         trackBreaker(svc, outcome.status, probe, now); // first, so the breaker is open before the retry is due
         switch (decision) {
-            case OutcomeRules.Delivered x -> store.finish(d, "delivered", start, null, attempt);
-            case OutcomeRules.RetryAt r -> store.finish(d, "retrying", r.at(), r.error(), attempt);
-            case OutcomeRules.Dead x -> store.finish(d, "dead", now, x.error(), attempt);
+            case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
+            case OutcomeRules.RetryAt r -> finishes.finish(d, "retrying", r.at(), r.error(), attempt);
+            case OutcomeRules.Dead x -> finishes.finish(d, "dead", now, x.error(), attempt);
             case OutcomeRules.Gone g -> disableSubscription(d, sub, g.error(), attempt);
         }
         meters.outcome(decision);
@@ -478,6 +488,7 @@ public final class Dispatcher implements AutoCloseable {
                 while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) idle.wait(100);
             }
             slowTimer.shutdownNow();
+            finishes.close();
             http.stop();
             dnsScheduler.stop();
         } catch (Exception e) {

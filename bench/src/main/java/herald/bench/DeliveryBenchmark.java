@@ -415,7 +415,7 @@ public final class DeliveryBenchmark {
             long deadline = System.nanoTime() + atMost.toNanos();
             while (delivered(extra) < n) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in " + atMost);
-                Thread.sleep(20);
+                Thread.sleep(100);
             }
         }
 

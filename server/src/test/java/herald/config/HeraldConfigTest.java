@@ -19,6 +19,15 @@ class HeraldConfigTest {
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:./data/herald.db");
         assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(c.maxBatch()).isEqualTo(500);
+        assertThat(c.retentionDays()).isEqualTo(30);
+        assertThat(c.deliveryLeaseS()).isEqualTo(300);
+    }
+
+    @Test
+    void retentionAndLeaseAreBounded() {
+        assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "0", "HERALD_DELIVERY_LEASE_S", "1")))
+                .hasMessageContaining("HERALD_RETENTION_DAYS must be between 1").hasMessageContaining("HERALD_DELIVERY_LEASE_S");
+        assertThat(HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "7")).retentionDays()).isEqualTo(7);
     }
 
     @Test

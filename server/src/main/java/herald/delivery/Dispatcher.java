@@ -54,7 +54,7 @@ public final class Dispatcher implements AutoCloseable {
      * sends that make progress, while slow sends are bounded per service (at most the global
      * concurrency each), so a hanging service cannot take the slots the others need.
      */
-    private static final long SLOW_MS = 500;
+    private static final long SLOW_MS = 100;
     /** How often the shared per-service states are re-read; pausing on another node shows within this. */
     private static final long STATES_TTL_MS = 200;
 

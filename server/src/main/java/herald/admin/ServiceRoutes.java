@@ -13,21 +13,30 @@ import herald.subscription.ServiceJson;
 import herald.web.ApiException;
 import herald.web.Requests;
 import herald.web.Responses;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Map;
 
 /** {@code /api/v1/services}: CRUD, enable/disable, signing secret rotation. */
 public final class ServiceRoutes {
+    /** Adds what the delivery engine knows now (paused, breaker state) to service views, by service id. */
+    public interface LiveState {
+        void describe(Map<String, ObjectNode> viewsById);
+    }
+
     private final Database db;
     private final ConfigStore store;
     private final long maxBody;
     private final OutboundGuard guard;
+    private final LiveState live;
 
-    public ServiceRoutes(Database db, ConfigStore store, long maxBody, OutboundGuard guard) {
+    public ServiceRoutes(Database db, ConfigStore store, long maxBody, OutboundGuard guard, LiveState live) {
         this.db = db;
         this.store = store;
         this.maxBody = maxBody;
         this.guard = guard;
+        this.live = live;
     }
 
     public void register(RoutesConfig r) {
@@ -46,7 +55,10 @@ public final class ServiceRoutes {
         int limit = Requests.limit(ctx);
         String after = Requests.cursor(ctx);
         var rows = db.read(c -> store.services(c, after, limit + 1));
-        Responses.page(ctx, rows, limit, s -> view(s, false), Service::id);
+        Map<String, ObjectNode> views = new java.util.LinkedHashMap<>();
+        for (Service s : rows) views.put(s.id(), view(s, false, false));
+        live.describe(views);
+        Responses.page(ctx, rows, limit, s -> views.get(s.id()), Service::id);
     }
 
     private void create(Context ctx) {
@@ -99,9 +111,16 @@ public final class ServiceRoutes {
      * attempt will fail with {@code refused_address} until it does.
      */
     private ObjectNode view(Service s, boolean revealSigningSecret) {
+        ObjectNode o = view(s, revealSigningSecret, true);
+        return o;
+    }
+
+    /** The service as the API shows it: warnings about its URL, and its live state (breaker, pause) when {@code withLive}. */
+    private ObjectNode view(Service s, boolean revealSigningSecret, boolean withLive) {
         ObjectNode o = ServiceJson.toJson(s, false, revealSigningSecret);
         String refusal = guard.urlRefusal(s.url());
         if (refusal != null) o.putArray("warnings").addObject().put("field", "url").put("message", refusal);
+        if (withLive) live.describe(Map.of(s.id(), o));
         return o;
     }
 

@@ -15,6 +15,7 @@ import herald.delivery.DeliveryRoutes;
 import herald.delivery.DeliveryStore;
 import herald.delivery.Dispatcher;
 import herald.delivery.OutboundGuard;
+import herald.delivery.Retention;
 import herald.delivery.Settings;
 import herald.event.Json;
 import herald.ingest.EventQueries;
@@ -65,6 +66,7 @@ public final class Herald implements AutoCloseable {
     private final EventWriter writer;
     private final Dispatcher dispatcher;
     private final Sources sources;
+    private final Retention retention;
     private final Javalin web;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
@@ -102,7 +104,7 @@ public final class Herald implements AutoCloseable {
         Renderer renderer = new Renderer(config.maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL));
         OutboundGuard outboundGuard = new OutboundGuard(config.outboundAllow());
         this.dispatcher = new Dispatcher(db, router, settings, outboundGuard,
-                config.dispatcherConcurrency(), VERSION, metrics, renderer);
+                config.dispatcherConcurrency(), VERSION, metrics, configStore, config.deliveryLeaseS() * 1000L, renderer);
         this.writer = new EventWriter(db, router, dispatcher::wake,
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
                 db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
@@ -114,6 +116,11 @@ public final class Herald implements AutoCloseable {
 
         BackupService backup = new BackupService(db, configStore, sources.store());
         registerGauges(deliveries);
+        // --- delivery engine: retention of finished work
+        this.retention = new Retention(db, config.retentionDays());
+        retention.start();
+        ServiceRoutes.LiveState liveServiceState = views -> DeliveryRoutes.describeServices(dispatcher.serviceStates(), views);
+        // --- end delivery engine
 
         long maxBody = config.maxBodyBytes();
         Auth auth = new Auth(apiKeys);
@@ -176,10 +183,10 @@ public final class Herald implements AutoCloseable {
                     Json.object().put("status", draining ? "draining" : "up")));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
-            new ServiceRoutes(db, configStore, maxBody, outboundGuard).register(r);
+            new ServiceRoutes(db, configStore, maxBody, outboundGuard, liveServiceState).register(r);
             new SubscriptionRoutes(db, configStore, maxBody).register(r);
             new SettingsRoutes(settings, dispatcher).register(r);
-            new DeliveryRoutes(deliveries, dispatcher).register(r);
+            new DeliveryRoutes(deliveries, dispatcher, db, configStore, maxBody).register(r);
             new EventTypeRoutes(catalog).register(r);
             new ApiKeyRoutes(apiKeys).register(r);
             new BackupRoutes(backup, maxBody).register(r);
@@ -242,6 +249,10 @@ public final class Herald implements AutoCloseable {
         return sources;
     }
 
+    public Retention retention() {
+        return retention;
+    }
+
     /** Every HTTP route registered, for tests that must cover them all. */
     public List<String[]> routes() {
         List<String[]> out = new ArrayList<>();
@@ -275,6 +286,7 @@ public final class Herald implements AutoCloseable {
         web.stop();
         sources.close(); // before the writer: a tailer's last commit goes through it
         writer.close();
+        retention.close();
         dispatcher.close();
         db.close();
         log.info("herald.stopped");

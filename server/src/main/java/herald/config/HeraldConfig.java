@@ -30,7 +30,9 @@ public record HeraldConfig(
         int dispatcherConcurrency,
         int ingestWriters,
         int maxPayloadBytes,
-        String sourcesFile) {
+        String sourcesFile,
+        int retentionDays,
+        int deliveryLeaseS) {
 
     /** Every setting: its env name, its config-file key is the same name lower-cased without the prefix. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -53,6 +55,8 @@ public record HeraldConfig(
         d.put("HERALD_INGEST_WRITERS", "2");
         d.put("HERALD_MAX_PAYLOAD_BYTES", String.valueOf(256 * 1024));
         d.put("HERALD_SOURCES_FILE", "");
+        d.put("HERALD_RETENTION_DAYS", "30");
+        d.put("HERALD_DELIVERY_LEASE_S", "300");
         return Map.copyOf(d);
     }
 
@@ -81,6 +85,8 @@ public record HeraldConfig(
         int concurrency = intIn(v, "HERALD_DISPATCHER_CONCURRENCY", 1, 10_000, errors);
         int writers = intIn(v, "HERALD_INGEST_WRITERS", 1, 64, errors);
         int maxPayload = intIn(v, "HERALD_MAX_PAYLOAD_BYTES", 1024, 64L * 1024 * 1024, errors);
+        int retentionDays = intIn(v, "HERALD_RETENTION_DAYS", 1, 36_500, errors);
+        int leaseS = intIn(v, "HERALD_DELIVERY_LEASE_S", 5, 86_400, errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
         if (!logFormat.equals("plain") && !logFormat.equals("json")) {
             errors.add("HERALD_LOG_FORMAT must be plain or json, was '" + logFormat + "'");
@@ -109,7 +115,7 @@ public record HeraldConfig(
         return new HeraldConfig(v.get("HERALD_HTTP_HOST").trim(), port, dataDir, dbUrl,
                 v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD"),
                 v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), List.copyOf(allow),
-                maxBody, maxBatch, logFormat, concurrency, writers, maxPayload, sourcesFile);
+                maxBody, maxBatch, logFormat, concurrency, writers, maxPayload, sourcesFile, retentionDays, leaseS);
     }
 
     public boolean isSqlite() {

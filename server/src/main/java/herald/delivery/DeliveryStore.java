@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,25 +27,68 @@ public final class DeliveryStore {
     /**
      * Atomically marks up to {@code limit} due deliveries of enabled services as delivering, with a
      * lease; a delivery whose lease ran out (its worker died) is due again. PostgreSQL skips rows
-     * another node is claiming; SQLite's single writer makes the one statement atomic.
+     * another node is claiming; SQLite's single writer makes the one statement atomic. Deliveries of
+     * the {@code excluded} services (paused, breaker open, limited, saturated) stay where they are.
      */
-    public List<Delivery> claim(long now, int limit, long leaseMs) {
-        String lock = db.dialect() == Database.Dialect.POSTGRES ? " FOR UPDATE OF d SKIP LOCKED" : "";
+    public List<Delivery> claim(long now, int limit, long leaseMs, Collection<String> excluded) {
+        return db.inTransaction(c -> claim(c, now, limit, leaseMs, null, excluded));
+    }
+
+    /** The same claim for one service, inside the caller's transaction (which holds its budget). */
+    public List<Delivery> claimForService(Connection c, String serviceId, long now, int limit, long leaseMs)
+            throws SQLException {
+        return claim(c, now, limit, leaseMs, serviceId, List.of());
+    }
+
+    private List<Delivery> claim(Connection c, long now, int limit, long leaseMs, String serviceId,
+                                 Collection<String> excluded) throws SQLException {
+        if (limit <= 0) return List.of();
+        // Two statements, each walking its own partial index in order: one query with an OR of the
+        // two states would sort every waiting row for each claim.
+        List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
+                "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, serviceId, excluded));
+        out.addAll(claimWhere(c, "deliveries_due", "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?"
+                + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs, serviceId, excluded));
+        return out;
+    }
+
+    private List<Delivery> claimWhere(Connection c, String index, String due, long now, int limit, long leaseMs,
+                                      String serviceId, Collection<String> excluded) throws SQLException {
+        if (limit <= 0) return List.of();
+        boolean pg = db.dialect() == Database.Dialect.POSTGRES;
+        String only = serviceId == null ? "" : " AND d.service_id = ?";
+        String not = excluded.isEmpty() ? ""
+                : " AND d.service_id NOT IN (" + String.join(",", Collections.nCopies(excluded.size(), "?")) + ")";
+        int order = due.indexOf(" ORDER BY");
+        String condition = order < 0 ? due : due.substring(0, order);
+        String orderBy = order < 0 ? "" : due.substring(order);
         String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN ("
-                + "SELECT d.id FROM deliveries d JOIN services s ON s.id = d.service_id WHERE s.enabled AND ("
-                + "(d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?)"
-                + " OR (d.status = 'delivering' AND d.lease_until < ?))"
-                + " ORDER BY d.next_attempt_at LIMIT ?" + lock + ") RETURNING " + COLUMNS;
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, now + leaseMs);
-                ps.setLong(2, now);
-                ps.setLong(3, now);
-                ps.setLong(4, now);
-                ps.setInt(5, limit);
-                return rows(ps);
+                + "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY " + index) // SQLite has no statistics to choose by
+                + " JOIN services s ON s.id = d.service_id WHERE s.enabled AND " + condition + only + not + orderBy
+                + " LIMIT ?" + (pg ? " FOR UPDATE OF d SKIP LOCKED" : "") + ") RETURNING " + COLUMNS;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, now + leaseMs);
+            ps.setLong(i++, now);
+            ps.setLong(i++, now);
+            if (serviceId != null) ps.setString(i++, serviceId);
+            for (String id : excluded) ps.setString(i++, id);
+            ps.setInt(i, limit);
+            return rows(ps);
+        }
+    }
+
+    /** Deliveries of the service being sent now, on any node (leases still running). */
+    public int inFlight(Connection c, String serviceId, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM deliveries WHERE service_id = ? AND status = 'delivering' AND lease_until >= ?")) {
+            ps.setString(1, serviceId);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
-        });
+        }
     }
 
     /** The bodies of the given events, by id. */
@@ -64,37 +109,92 @@ public final class DeliveryStore {
 
     /** Records an attempt and the delivery's new state together; a no-op if the lease was lost meanwhile. */
     public void finish(Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt) {
+        db.inTransaction(c -> finish(c, d, status, nextAttemptAt, lastError, attempt));
+    }
+
+    /** {@link #finish} inside the caller's transaction; false when the lease was lost. */
+    public boolean finish(Connection c, Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
+                        + " lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'")) {
+            ps.setString(1, status);
+            ps.setLong(2, nextAttemptAt);
+            ps.setString(3, lastError);
+            ps.setLong(4, System.currentTimeMillis());
+            ps.setString(5, d.id());
+            if (ps.executeUpdate() == 0) return false;
+        }
+        if (attempt != null) insertAttempt(c, attempt);
+        return true;
+    }
+
+    /** Gives a claimed delivery back unsent (its service's breaker opened): no attempt is spent. */
+    public void release(Delivery d) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
+                    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'pending' END,"
                             + " lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'")) {
-                ps.setString(1, status);
-                ps.setLong(2, nextAttemptAt);
-                ps.setString(3, lastError);
-                ps.setLong(4, System.currentTimeMillis());
-                ps.setString(5, d.id());
-                if (ps.executeUpdate() == 0) return null;
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, d.id());
+                ps.executeUpdate();
             }
-            if (attempt != null) insertAttempt(c, attempt);
             return null;
         });
     }
 
+    /** Makes every waiting delivery of a subscription dead with {@code reason}; they can be replayed later. */
+    public int killWaiting(Connection c, String subscriptionId, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE deliveries SET status = 'dead', last_error = ?, updated_at = ?"
+                        + " WHERE subscription_id = ? AND status IN ('pending', 'retrying', 'paused')")) {
+            ps.setString(1, reason);
+            ps.setLong(2, System.currentTimeMillis());
+            ps.setString(3, subscriptionId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Holds a service's waiting deliveries as {@code paused}, or lets them go again. */
+    public int setPaused(Connection c, String serviceId, boolean paused) throws SQLException {
+        String sql = paused
+                ? "UPDATE deliveries SET status = 'paused', updated_at = ? WHERE service_id = ? AND status IN ('pending', 'retrying')"
+                : "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'pending' END, updated_at = ?"
+                        + " WHERE service_id = ? AND status = 'paused'";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, System.currentTimeMillis());
+            ps.setString(2, serviceId);
+            return ps.executeUpdate();
+        }
+    }
+
     private static void insertAttempt(Connection c, Attempt a) throws SQLException {
+        insertAttempts(c, List.of(a));
+    }
+
+    static void insertAttempts(Connection c, List<Attempt> attempts) throws SQLException {
+        if (attempts.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO attempts (id, delivery_id, started_at, duration_ms, status_code, error_kind, error,"
-                        + " request_headers, response_headers, response_excerpt) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, a.id());
-            ps.setString(2, a.deliveryId());
-            ps.setLong(3, a.startedAt());
-            ps.setLong(4, a.durationMs());
-            if (a.statusCode() == null) ps.setNull(5, java.sql.Types.INTEGER); else ps.setInt(5, a.statusCode());
-            ps.setString(6, a.errorKind());
-            ps.setString(7, a.error());
-            ps.setString(8, a.requestHeaders());
-            ps.setString(9, a.responseHeaders());
-            ps.setString(10, a.responseExcerpt());
-            ps.executeUpdate();
+                        + " request_headers, response_headers, response_excerpt, request_method, request_url, request_body)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (Attempt a : attempts) {
+                ps.setString(1, a.id());
+                ps.setString(2, a.deliveryId());
+                ps.setLong(3, a.startedAt());
+                ps.setLong(4, a.durationMs());
+                if (a.statusCode() == null) ps.setNull(5, java.sql.Types.INTEGER); else ps.setInt(5, a.statusCode());
+                ps.setString(6, a.errorKind());
+                ps.setString(7, a.error());
+                ps.setString(8, a.requestHeaders());
+                ps.setString(9, a.responseHeaders());
+                ps.setString(10, a.responseExcerpt());
+                ps.setString(11, a.requestMethod());
+                ps.setString(12, a.requestUrl());
+                ps.setString(13, a.requestBody());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -118,24 +218,58 @@ public final class DeliveryStore {
     }
 
     /** Newest first; every filter optional. */
-    public List<Delivery> list(String status, String serviceId, String subscriptionId, String eventId, String beforeId,
-                               int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM deliveries WHERE 1=1");
-        List<String> args = new ArrayList<>();
-        if (status != null) { sql.append(" AND status = ?"); args.add(status); }
-        if (serviceId != null) { sql.append(" AND service_id = ?"); args.add(serviceId); }
-        if (subscriptionId != null) { sql.append(" AND subscription_id = ?"); args.add(subscriptionId); }
-        if (eventId != null) { sql.append(" AND event_id = ?"); args.add(eventId); }
-        if (beforeId != null) { sql.append(" AND id < ?"); args.add(beforeId); }
-        sql.append(" ORDER BY id DESC LIMIT ?");
+    public List<Delivery> list(DeliveryFilter filter, String beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + prefixed("d.") + " FROM deliveries d");
+        if (filter.needsEvents()) sql.append(" JOIN events e ON e.id = d.event_id");
+        sql.append(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        filter.appendTo(sql, args);
+        if (beforeId != null) { sql.append(" AND d.id < ?"); args.add(beforeId); }
+        sql.append(" ORDER BY d.id DESC LIMIT ?");
+        args.add(limit);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                for (String a : args) ps.setString(i++, a);
-                ps.setInt(i, limit);
+                bind(ps, args);
                 return rows(ps);
             }
         });
+    }
+
+    /**
+     * Makes up to {@code max} matching deliveries due now, oldest first, with a fresh retry schedule;
+     * each keeps its id, hence its {@code webhook-id}. Deliveries being sent or paused are left alone.
+     */
+    public int replay(DeliveryFilter filter, int max) {
+        StringBuilder select = new StringBuilder("SELECT d.id FROM deliveries d");
+        if (filter.needsEvents()) select.append(" JOIN events e ON e.id = d.event_id");
+        select.append(" WHERE d.status NOT IN ('delivering', 'paused')");
+        List<Object> args = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        args.add(now);
+        args.add(now);
+        filter.appendTo(select, args);
+        select.append(" ORDER BY d.id LIMIT ?");
+        args.add(max);
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
+                    + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE id IN (" + select + ")")) {
+                bind(ps, args);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        int i = 1;
+        for (Object a : args) {
+            if (a instanceof String str) ps.setString(i++, str);
+            else if (a instanceof Integer n) ps.setInt(i++, n);
+            else ps.setLong(i++, (Long) a);
+        }
+    }
+
+    private static String prefixed(String alias) {
+        return alias + COLUMNS.replace(", ", ", " + alias);
     }
 
     public List<Attempt> attempts(String deliveryId) {
@@ -143,15 +277,16 @@ public final class DeliveryStore {
             List<Attempt> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, delivery_id, started_at, duration_ms, status_code, error_kind, error, request_headers,"
-                            + " response_headers, response_excerpt FROM attempts WHERE delivery_id = ? ORDER BY id")) {
+                            + " response_headers, response_excerpt, request_method, request_url, request_body"
+                            + " FROM attempts WHERE delivery_id = ? ORDER BY id")) {
                 ps.setString(1, deliveryId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int code = rs.getInt(5);
-                        boolean noCode = rs.wasNull(); // read now: wasNull() speaks of the last column read
-                        out.add(new Attempt(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                noCode ? null : code, rs.getString(6), rs.getString(7), rs.getString(8),
-                                rs.getString(9), rs.getString(10)));
+                        Integer status = rs.wasNull() ? null : code; // before any other column is read
+                        out.add(new Attempt(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), status, rs.getString(6), rs.getString(7), rs.getString(8),
+                                rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                                rs.getString(13)));
                     }
                 }
             }
@@ -159,12 +294,15 @@ public final class DeliveryStore {
         });
     }
 
-    /** Makes a finished or waiting delivery due now; it keeps its id, hence its {@code webhook-id}. */
+    /**
+     * Makes a finished or waiting delivery due now with a fresh retry schedule; it keeps its id,
+     * hence its {@code webhook-id}. False when it is being sent right now.
+     */
     public boolean retryNow(String id) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?"
-                            + " AND status <> 'delivering'")) {
+                    "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL,"
+                            + " updated_at = ? WHERE id = ? AND status NOT IN ('delivering', 'paused')")) {
                 long now = System.currentTimeMillis();
                 ps.setLong(1, now);
                 ps.setLong(2, now);
@@ -182,6 +320,22 @@ public final class DeliveryStore {
                 a.executeUpdate();
                 d.setString(1, id);
                 return d.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** How many deliveries are due and not claimed, and since when the oldest is due. */
+    public record Due(long count, long oldestDueAt) {}
+
+    public Due due(long now) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(next_attempt_at) FROM deliveries"
+                    + " WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ?")) {
+                ps.setLong(1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Due(rs.getLong(1), rs.getLong(2));
+                }
             }
         });
     }

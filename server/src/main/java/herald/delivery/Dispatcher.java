@@ -7,18 +7,24 @@ import herald.rendering.Rendered;
 import herald.rendering.Renderer;
 import herald.routing.Router;
 import herald.store.Database;
+import herald.subscription.ConfigStore;
 import herald.subscription.RetryPolicy;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
@@ -29,16 +35,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims due deliveries and sends them. A commit of new events wakes it at once; otherwise it
- * polls. While the global switch is off nothing is claimed, so deliveries wait.
+ * Claims due deliveries and sends them. A commit of new events wakes it at once (on other nodes
+ * too, through PostgreSQL NOTIFY); otherwise it polls. While the global switch is off nothing is
+ * claimed, so deliveries wait. Per service: paused services and open breakers are skipped, a
+ * half-open breaker gets one probe, limited services are claimed within their shared budget, and a
+ * slow service cannot take the slots the others need (see {@link #SLOW_MS}).
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int EXCERPT_BYTES = 16 * 1024;
-    private static final long LEASE_MS = 5 * 60_000;
+    /**
+     * A send still running after this long gives its slot back: the global concurrency bounds
+     * sends that make progress, while slow sends are bounded per service (at most the global
+     * concurrency each), so a hanging service cannot take the slots the others need.
+     */
+    private static final long SLOW_MS = 100;
+    /** How often the shared per-service states are re-read; pausing on another node shows within this. */
+    private static final long STATES_TTL_MS = 200;
 
     private final Database db;
     private final DeliveryStore store;
+    private final ServiceStates states;
+    private final ConfigStore configs;
     private final Router router;
     private final Renderer renderer;
     private final Settings settings;
@@ -46,7 +64,17 @@ public final class Dispatcher implements AutoCloseable {
     private final OutboundHeaders outboundHeaders;
     private final Semaphore permits;
     private final int concurrency;
-    private final MeterRegistry metrics;
+    private final long leaseMs;
+    private final DeliveryMetrics meters;
+    private final FinishWriter finishes;
+    private final NodeSignals signals;
+    private final ScheduledExecutorService slowTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("dispatcher-slow").factory());
+    /** Sends on this node running longer than {@link #SLOW_MS}, per service id. */
+    private final Map<String, AtomicInteger> slowByService = new ConcurrentHashMap<>();
+    private final Object idle = new Object();
+    private volatile Map<String, ServiceStates.State> stateSnapshot = Map.of();
+    private volatile long statesReadAt;
     private final Object signal = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
@@ -55,26 +83,53 @@ public final class Dispatcher implements AutoCloseable {
     private final Thread loop;
 
     public Dispatcher(Database db, Router router, Settings settings, OutboundGuard guard, int concurrency,
-                      String version, MeterRegistry metrics, Renderer renderer) {
+                      String version, MeterRegistry metrics, ConfigStore configs, long leaseMs,
+                      Renderer renderer) {
         this.renderer = renderer;
         this.db = db;
         this.store = new DeliveryStore(db);
+        this.states = new ServiceStates(db);
+        this.configs = configs;
         this.router = router;
         this.settings = settings;
         this.concurrency = concurrency;
+        this.leaseMs = leaseMs;
+        this.meters = new DeliveryMetrics(metrics, store);
+        this.finishes = new FinishWriter(db);
         this.permits = new Semaphore(concurrency);
         this.outboundHeaders = new OutboundHeaders("Herald/" + version);
-        this.metrics = metrics;
         this.clients = new OutboundClients(guard, concurrency);
+        signals = db.dialect() == Database.Dialect.POSTGRES ? new NodeSignals(db, this::wakeLocal) : null;
         loop = Thread.ofPlatform().name("dispatcher").start(this::run);
     }
 
-    /** Wakes the dispatcher: new deliveries were committed. */
+    /** Wakes the dispatcher, and those of the other nodes: new or newly due deliveries were committed. */
     public void wake() {
+        wakeLocal();
+        if (signals != null) signals.announce();
+    }
+
+    private void wakeLocal() {
         woken = true;
         synchronized (signal) {
             signal.notifyAll();
         }
+    }
+
+    /** Wake-ups received from other nodes (PostgreSQL); tests await it. */
+    public long remoteWakes() {
+        return signals == null ? 0 : signals.received();
+    }
+
+    /** The shared per-service states (pause, breaker, budget). */
+    public ServiceStates serviceStates() {
+        return states;
+    }
+
+    /** Re-reads the per-service states now (after a pause or resume on this node) and wakes the loop. */
+    public void statesChanged() {
+        statesReadAt = 0;
+        wake();
     }
 
     public int inFlight() {
@@ -109,33 +164,107 @@ public final class Dispatcher implements AutoCloseable {
 
     private int claimAndSend() throws InterruptedException {
         int free = permits.availablePermits();
-        if (free == 0) {
-            permits.acquire(); // wait for a slot, then give it back for the claim below
-            permits.release();
+        int batch = Math.max(1, concurrency / 2);
+        if (free < batch) {
+            // A claim is a transaction: under load, wait briefly for half the slots so claims come in
+            // batches rather than one delivery each; with nothing free, wait for one.
+            if (permits.tryAcquire(batch, 20, TimeUnit.MILLISECONDS)) permits.release(batch);
+            else if (permits.availablePermits() == 0) {
+                permits.acquire();
+                permits.release();
+            }
             free = permits.availablePermits();
         }
-        List<Delivery> due = store.claim(System.currentTimeMillis(), Math.min(free, 500), LEASE_MS);
+        long now = System.currentTimeMillis();
+        Router.Table table = db.read(router::table);
+        Map<String, ServiceStates.State> current = currentStates(table);
+        long lease = lease(table);
+        List<Delivery> due = new ArrayList<>();
+        java.util.Set<String> probes = new java.util.HashSet<>();
+        boolean anyBreakerOpen = current.values().stream().anyMatch(ServiceStates.State::blocksCalls);
+        for (String serviceId : anyBreakerOpen ? states.takeProbes(now, lease) : List.<String>of()) {
+            List<Delivery> probe = db.inTransaction(c -> store.claimForService(c, serviceId, now, 1, lease));
+            if (probe.isEmpty()) states.releaseProbe(serviceId);
+            else probes.add(probe.get(0).id());
+            due.addAll(probe);
+        }
+        // Left out of the general claim: services that wait, that have their own budget, or that
+        // already have as many slow sends on this node as the whole dispatcher may run at once.
+        java.util.Set<String> excluded = new java.util.HashSet<>();
+        current.forEach((id, st) -> {
+            if (st.paused() || st.blocksCalls()) excluded.add(id);
+        });
+        for (Service svc : table.services().values()) {
+            ServiceStates.State st = current.get(svc.id());
+            boolean waits = st != null && (st.paused() || st.blocksCalls());
+            boolean saturated = slowSends(svc.id()) >= concurrency;
+            boolean limited = svc.maxConcurrency() != null || svc.rateLimitPerS() != null;
+            if (limited || saturated) excluded.add(svc.id());
+            if (limited && !waits && !saturated && svc.enabled() && due.size() < free) {
+                due.addAll(states.claimWithinBudget(store, svc, Math.min(free - due.size(), 500), now, lease));
+            }
+        }
+        if (due.size() < free) due.addAll(store.claim(now, Math.min(free - due.size(), 500), lease, excluded));
         if (due.isEmpty()) return 0;
         Map<String, String> bodies = store.eventBodies(due.stream().map(Delivery::eventId).distinct().toList());
-        Router.Table table = db.read(router::table);
         for (Delivery d : due) {
             permits.acquire();
+            AtomicBoolean holdsPermit = new AtomicBoolean(true);
+            AtomicInteger slowOfService = slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger());
             inFlight.incrementAndGet();
+            var slow = slowTimer.schedule(() -> {
+                if (holdsPermit.compareAndSet(true, false)) {
+                    slowOfService.incrementAndGet();
+                    permits.release();
+                }
+            }, SLOW_MS, TimeUnit.MILLISECONDS);
+            boolean probe = probes.contains(d.id());
             Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
                 try {
-                    send(d, bodies.get(d.eventId()), table);
+                    send(d, bodies.get(d.eventId()), table, probe);
                 } catch (RuntimeException e) {
                     log.error("delivery.crashed id={} error={}", d.id(), e.toString());
                 } finally {
-                    inFlight.decrementAndGet();
-                    permits.release();
+                    slow.cancel(false);
+                    if (holdsPermit.compareAndSet(true, false)) permits.release();
+                    else slowOfService.decrementAndGet();
+                    if (inFlight.decrementAndGet() == 0) {
+                        synchronized (idle) {
+                            idle.notifyAll();
+                        }
+                    }
                 }
             });
         }
         return due.size();
     }
 
-    private void send(Delivery d, String eventBody, Router.Table table) {
+    private int slowSends(String serviceId) {
+        AtomicInteger n = slowByService.get(serviceId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** A lease outlasts the longest timeout, so a slow send is never claimed twice. */
+    private long lease(Router.Table table) {
+        long longest = 0;
+        for (Service s : table.services().values()) longest = Math.max(longest, s.timeoutMs());
+        return Math.max(leaseMs, longest + 5_000);
+    }
+
+    private Map<String, ServiceStates.State> currentStates(Router.Table table) {
+        long now = System.currentTimeMillis();
+        if (now - statesReadAt > STATES_TTL_MS) {
+            stateSnapshot = states.all();
+            statesReadAt = now;
+            meters.breakerStates(stateSnapshot, table.services());
+            // Deliveries created or retried since the pause show as paused too.
+            stateSnapshot.values().stream().filter(ServiceStates.State::paused)
+                    .forEach(st -> db.inTransaction(c -> store.setPaused(c, st.serviceId(), true)));
+        }
+        return stateSnapshot;
+    }
+
+    private void send(Delivery d, String eventBody, Router.Table table, boolean probe) {
         Service svc = table.services().get(d.serviceId());
         Subscription sub = table.subscriptions().get(d.subscriptionId());
         long start = System.currentTimeMillis();
@@ -144,12 +273,18 @@ public final class Dispatcher implements AutoCloseable {
                     : "event missing", null);
             return;
         }
+        ServiceStates.State st = stateSnapshot.get(svc.id());
+        if (!probe && st != null && (st.blocksCalls() || st.paused())) {
+            store.release(d); // claimed just before the breaker opened or the pause: wait, attempt not spent
+            return;
+        }
         Rendered rendered;
         try {
             rendered = renderer.render(eventBody, svc, sub);
         } catch (RenderException e) {
-            store.finish(d, "dead", start, "render: " + e.getMessage(), null);
-            metrics.counter("herald_delivery_outcomes_total", "outcome", "dead").increment();
+            var dead = new OutcomeRules.Dead("render: " + e.getMessage());
+            store.finish(d, "dead", start, dead.error(), null);
+            meters.outcome(dead);
             return;
         }
         byte[] body = rendered.body();
@@ -161,30 +296,58 @@ public final class Dispatcher implements AutoCloseable {
 
         Outcome outcome = exchange(req);
         long duration = System.currentTimeMillis() - start;
+        boolean delivered = outcome.status != null && outcome.status >= 200 && outcome.status < 300;
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), start, duration, outcome.status, outcome.errorKind,
-                outcome.error, Json.write(OutboundHeaders.redact(headers, svc)), outcome.responseHeaders, outcome.excerpt);
-        int attemptsMade = d.attempts() + 1;
-        if (outcome.status != null && outcome.status >= 200 && outcome.status < 300) {
-            store.finish(d, "delivered", start, null, attempt);
-            metrics.counter("herald_delivery_outcomes_total", "outcome", "delivered").increment();
-        } else {
-            String error = outcome.error != null ? outcome.error : "HTTP " + outcome.status;
-            RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
-            long delayS = policy.delayBeforeRetry(attemptsMade);
-            if (delayS < 0) {
-                store.finish(d, "dead", start, error, attempt);
-                metrics.counter("herald_delivery_outcomes_total", "outcome", "dead").increment();
-            } else {
-                long jittered = (long) (delayS * 1000 * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-                store.finish(d, "retrying", System.currentTimeMillis() + jittered, error, attempt);
-                metrics.counter("herald_delivery_outcomes_total", "outcome", "retrying").increment();
-            }
+                outcome.error, Json.write(OutboundHeaders.redact(headers, svc)), outcome.responseHeaders, outcome.excerpt, method,
+                rendered.url(), delivered ? null : new String(body, StandardCharsets.UTF_8));
+        meters.attempt(svc.name(), duration);
+        RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
+        long now = System.currentTimeMillis();
+        var decision = OutcomeRules.decide(outcome.status, outcome.error, outcome.retryAfter, policy, d.attempts() + 1,
+                now, ThreadLocalRandom.current().nextDouble());
+        trackBreaker(svc, outcome.status, probe, now); // first, so the breaker is open before the retry is due
+        switch (decision) {
+            case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
+            case OutcomeRules.RetryAt r -> finishes.finish(d, "retrying", r.at(), r.error(), attempt);
+            case OutcomeRules.Dead x -> finishes.finish(d, "dead", now, x.error(), attempt);
+            case OutcomeRules.Gone g -> disableSubscription(d, sub, g.error(), attempt);
         }
-        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={}", d.id(), d.eventId(),
-                svc.name(), outcome.status, duration, outcome.errorKind, outcome.error);
+        meters.outcome(decision);
+        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={} probe={}", d.id(),
+                d.eventId(), svc.name(), outcome.status, duration, outcome.errorKind, outcome.error, probe);
+        if (probe || svc.maxConcurrency() != null) wakeLocal(); // a limited service has room again
     }
 
-    private record Outcome(Integer status, String errorKind, String error, String responseHeaders, String excerpt) {}
+    /** 410 Gone: the delivery is dead, the subscription disabled with the reason, its waiting deliveries dead too. */
+    private void disableSubscription(Delivery d, Subscription sub, String reason, Attempt attempt) {
+        long now = System.currentTimeMillis();
+        db.inTransaction(c -> {
+            if (!store.finish(c, d, "dead", now, reason, attempt)) return null;
+            var current = configs.subscription(c, sub.id());
+            if (current.isPresent() && current.get().enabled()) {
+                configs.updateSubscription(c, current.get().disabledBecause(reason, now)); // bumps config_version
+            }
+            store.killWaiting(c, sub.id(), reason);
+            return null;
+        });
+        log.warn("subscription.disabled id={} delivery={} reason={}", sub.id(), d.id(), reason);
+    }
+
+    /** Counts failures against the service's breaker; a probe's result closes or reopens it. */
+    private void trackBreaker(Service svc, Integer status, boolean probe, long now) {
+        boolean failed = OutcomeRules.isServiceFailure(status);
+        if (probe) {
+            if (failed) states.probeFailed(svc.id(), svc.breaker(), now);
+            else states.probeSucceeded(svc.id(), now);
+            statesReadAt = 0;
+        } else if (failed && states.recordFailure(svc.id(), svc.breaker(), now)) {
+            statesReadAt = 0;
+            log.warn("breaker.opened service={} cooldown_s={}", svc.name(), svc.breaker().cooldownS());
+        }
+    }
+
+    private record Outcome(Integer status, String errorKind, String error, String responseHeaders, String excerpt,
+                           String retryAfter) {}
 
     private static Outcome exchange(Request req) {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
@@ -201,6 +364,7 @@ public final class Dispatcher implements AutoCloseable {
                 Response r = result.getResponse();
                 Integer status = r != null && r.getStatus() > 0 ? r.getStatus() : null;
                 String headers = null;
+                String retryAfter = r == null || r.getHeaders() == null ? null : r.getHeaders().get("Retry-After");
                 if (r != null && r.getHeaders() != null) {
                     var h = Json.object();
                     for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
@@ -209,9 +373,9 @@ public final class Dispatcher implements AutoCloseable {
                 String text = new String(excerpt.array(), 0, excerpt.position(), StandardCharsets.UTF_8);
                 if (result.isFailed() && (status == null || result.getResponseFailure() != null)) {
                     Throwable t = result.getFailure();
-                    done.complete(new Outcome(status, kind(t), describe(t), headers, text));
+                    done.complete(new Outcome(status, kind(t), describe(t), headers, text, retryAfter));
                 } else {
-                    done.complete(new Outcome(status, null, null, headers, text));
+                    done.complete(new Outcome(status, null, null, headers, text, retryAfter));
                 }
             }
         });
@@ -251,7 +415,13 @@ public final class Dispatcher implements AutoCloseable {
         wake();
         try {
             loop.join(5_000);
-            permits.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
+            if (signals != null) signals.close();
+            long deadline = System.currentTimeMillis() + 30_000;
+            synchronized (idle) {
+                while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) idle.wait(100);
+            }
+            slowTimer.shutdownNow();
+            finishes.close();
             clients.close();
         } catch (Exception e) {
             log.warn("dispatcher.stop error={}", e.toString());

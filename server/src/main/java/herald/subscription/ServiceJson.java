@@ -40,7 +40,7 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at", "site_url", "tls", "warnings"); // warnings: read-only, ignored
+                "max_concurrency", "created_at", "updated_at", "site_url", "tls", "warnings", "paused"); // warnings, paused: read-only, ignored
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");
@@ -268,7 +268,8 @@ public final class ServiceJson {
 
     private static Service.Breaker breaker(JsonFields b) {
         if (b == null) return Service.Breaker.DEFAULT;
-        b.rejectUnknown("threshold", "window_s", "cooldown_s");
+        // The live fields (state, ...) are shown by GET and ignored here, so a GET document can be PUT back.
+        b.rejectUnknown("threshold", "window_s", "cooldown_s", "state", "failures", "times_opened", "open_until");
         return new Service.Breaker(b.integer("threshold", 1, 10_000, 5), b.integer("window_s", 1, 86_400, 60),
                 b.integer("cooldown_s", 1, 86_400, 300));
     }

@@ -7,6 +7,8 @@ import java.util.List;
  * method; {@code retry} null means the service's policy; {@code contentType} ("json"|"form") and
  * {@code formStyle} null mean the service's. {@code formatOptions} holds settings of the format
  * (e.g. teachbase's mapping), an empty object when there are none.
+ * method; {@code retry} null means the service's policy. {@code disabledReason} says why Herald
+ * disabled it (a 410 Gone from the receiver); null when enabled or disabled by a person.
  */
 public record Subscription(
         String id,
@@ -23,18 +25,25 @@ public record Subscription(
         long updatedAt,
         String contentType,
         String formStyle,
-        com.fasterxml.jackson.databind.node.ObjectNode formatOptions) {
+        com.fasterxml.jackson.databind.node.ObjectNode formatOptions,
+        String disabledReason) {
 
     public static final List<String> FORMATS = List.of("event", "moodle", "nosey", "openedx", "teachbase", "cloudevents", "template");
 
     public Subscription withId(String newId, long created, long updated) {
         return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated,
-                contentType, formStyle, formatOptions);
+                contentType, formStyle, formatOptions, disabledReason);
     }
 
     public Subscription withEnabled(boolean on, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated,
-                contentType, formStyle, formatOptions);
+                contentType, formStyle, formatOptions, null);
+    }
+
+    /** Disabled by Herald, with the reason shown in the API until someone enables it again. */
+    public Subscription disabledBecause(String reason, long updated) {
+        return new Subscription(id, serviceId, events, filter, path, method, format, template, false, retry, createdAt,
+                updated, contentType, formStyle, formatOptions, reason);
     }
 
     /** True when the event named {@code name} with document {@code doc} should be delivered. */

@@ -17,7 +17,7 @@ public final class SubscriptionJson {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
-                "retry", "created_at", "updated_at", "content_type", "form_style", "format_options");
+                "retry", "created_at", "updated_at", "content_type", "form_style", "format_options", "disabled_reason");
         String serviceId = f.string("service_id", true, 100, null);
         List<String> events = f.strings("events", 200, 255);
         if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
@@ -42,10 +42,12 @@ public final class SubscriptionJson {
         ObjectNode formatOptions = FormatOptions.check(format, f.raw("format_options"), errors);
         boolean enabled = f.bool("enabled", true);
         RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : null;
+        // Set by Herald only; enabling the subscription clears it.
+        String disabledReason = enabled ? null : f.string("disabled_reason", false, 1000, null);
         errors.throwIfAny();
         return new Subscription(existing == null ? null : existing.id(), serviceId, List.copyOf(events), filter, path,
                 method, format, template, enabled, retry, existing == null ? 0 : existing.createdAt(),
-                existing == null ? 0 : existing.updatedAt(), contentType, formStyle, formatOptions);
+                existing == null ? 0 : existing.updatedAt(), contentType, formStyle, formatOptions, disabledReason);
     }
 
     public static ObjectNode toJson(Subscription s) {
@@ -63,6 +65,7 @@ public final class SubscriptionJson {
         if (s.contentType() == null) o.putNull("content_type"); else o.put("content_type", s.contentType());
         if (s.formStyle() == null) o.putNull("form_style"); else o.put("form_style", s.formStyle());
         o.set("format_options", s.formatOptions() == null ? Json.object() : s.formatOptions().deepCopy());
+        if (s.disabledReason() == null) o.putNull("disabled_reason"); else o.put("disabled_reason", s.disabledReason());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

@@ -30,6 +30,20 @@ class HeraldConfigTest {
     }
 
     @Test
+    void retentionAndLeaseDefaultsAndBounds() {
+        HeraldConfig c = HeraldConfig.fromMap(Map.of());
+        assertThat(c.retentionDays()).isEqualTo(30);
+        assertThat(c.deliveryLeaseS()).isEqualTo(300);
+    }
+
+    @Test
+    void retentionAndLeaseAreBounded() {
+        assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "0", "HERALD_DELIVERY_LEASE_S", "1")))
+                .hasMessageContaining("HERALD_RETENTION_DAYS must be between 1").hasMessageContaining("HERALD_DELIVERY_LEASE_S");
+        assertThat(HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "7")).retentionDays()).isEqualTo(7);
+    }
+
+    @Test
     void theEnvironmentWinsOverTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("herald.properties");
         Files.writeString(file, "http.port=9000\nmax.batch=10\n");

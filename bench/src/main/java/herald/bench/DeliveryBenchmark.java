@@ -1,0 +1,588 @@
+package herald.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.client.BytesRequestContent;
+
+/**
+ * Delivery benchmark: Herald (a child process started like {@code ./herald start}) delivering to a
+ * fast local sink (nginx, {@code return 200}), against a bare Jetty-client loop posting the same
+ * bodies to the same sink in the same run. Cases:
+ * <ul>
+ *   <li>{@code throughput}: end-to-end deliveries/s, from the first ingest request until every
+ *       delivery is delivered, vs the bare loop (target ≥ 0.6×);</li>
+ *   <li>{@code latency}: p50/p99 from ingest to receipt at a fixed rate (1k events/s), receipt
+ *       timed by an in-process receiver;</li>
+ *   <li>{@code isolation}: healthy services' deliveries/s with half the services hanging vs all
+ *       healthy (target ≥ 0.9×);</li>
+ *   <li>{@code backlog}: drain of a large backlog (1,000,000) vs a small one (10,000), with the
+ *       server's peak RSS (target ≤ 512 MiB; drain rate ≥ 0.9× of the small one).</li>
+ * </ul>
+ * Only 127.0.0.1 is contacted. Results go to stdout; Herald's log to {@code work-dir}.
+ */
+public final class DeliveryBenchmark {
+    static final String KEY = "bench-admin-key-0123456789abcdef";
+    private static final PrintStream out = System.out;
+
+    static final class Options {
+        List<String> cases = List.of("throughput", "latency", "isolation", "backlog");
+        String backend = "sqlite";
+        int sinkPort = 8089;
+        int events = 20_000;
+        int rate = 1000;
+        double latencySeconds = 20;
+        int services = 10;
+        int isolationEvents = 3000;
+        int backlog = 1_000_000;
+        int smallBacklog = 10_000;
+        int concurrency = 64;
+        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path jar = Path.of("server/target/herald.jar");
+        List<String> serverJavaOpts = List.of();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i += 2) {
+                if (args[i].equals("-h") || args[i].equals("--help") || i + 1 >= args.length) usage();
+                String v = args[i + 1];
+                switch (args[i]) {
+                    case "--cases" -> o.cases = List.of(v.split(","));
+                    case "--backend" -> o.backend = v;
+                    case "--sink-port" -> o.sinkPort = Integer.parseInt(v);
+                    case "--events" -> o.events = Integer.parseInt(v);
+                    case "--rate" -> o.rate = Integer.parseInt(v);
+                    case "--latency-seconds" -> o.latencySeconds = Double.parseDouble(v);
+                    case "--services" -> o.services = Integer.parseInt(v);
+                    case "--isolation-events" -> o.isolationEvents = Integer.parseInt(v);
+                    case "--backlog" -> o.backlog = Integer.parseInt(v);
+                    case "--small-backlog" -> o.smallBacklog = Integer.parseInt(v);
+                    case "--work-dir" -> o.workDir = Path.of(v);
+                    case "--jar" -> o.jar = Path.of(v);
+                    case "--server-java-opts" -> o.serverJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+                    default -> usage();
+                }
+            }
+            if (!o.backend.equals("sqlite") && !o.backend.equals("postgres")) usage();
+            return o;
+        }
+
+        static void usage() {
+            System.err.println("""
+                    usage: DeliveryBenchmark [--cases throughput,latency,isolation,backlog] [--backend sqlite|postgres]
+                           [--sink-port 8089] [--events 20000] [--rate 1000] [--latency-seconds 20] [--services 10]
+                           [--isolation-events 3000] [--backlog 1000000] [--small-backlog 10000] [--work-dir DIR] [--jar JAR]
+                           [--server-java-opts "-Xmx256m ..."]   (default: none, as ./herald start)""");
+            System.exit(2);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options opt = Options.parse(args);
+        DeliveryBenchmark b = new DeliveryBenchmark(opt);
+        out.println("backend: " + opt.backend + "; server JVM options: "
+                + (opt.serverJavaOpts.isEmpty() ? "none (as ./herald start)" : String.join(" ", opt.serverJavaOpts)));
+        for (String c : opt.cases) {
+            switch (c) {
+                case "throughput" -> b.throughput();
+                case "latency" -> b.latency();
+                case "isolation" -> b.isolation();
+                case "backlog" -> b.backlog();
+                default -> throw new IllegalArgumentException("unknown case " + c);
+            }
+        }
+        System.exit(0);
+    }
+
+    private final Options opt;
+    private final String sink;
+    private final HttpClient api = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private DeliveryBenchmark(Options opt) {
+        this.opt = opt;
+        this.sink = "http://127.0.0.1:" + opt.sinkPort;
+    }
+
+    // ---------------------------------------------------------------- cases
+
+    private void throughput() throws Exception {
+        out.printf(Locale.ROOT, "== throughput: %,d events, one service, sink %s%n", opt.events, sink);
+        List<String> bodies = bodies("tp", opt.events);
+        int warm = Math.min(5000, opt.events);
+        bareLoop(bodies.subList(0, warm)); // both sides measured warm (JIT, connections)
+        Cpu before = Cpu.now();
+        double bare = bareLoop(bodies);
+        Cpu mid = Cpu.now();
+        out.printf(Locale.ROOT, "   bare Jetty client, %d in flight: %,.0f requests/s (other CPU %.0f%%)%n",
+                opt.concurrency, bare, mid.otherBusy(before) * 100);
+        try (Server h = launch("throughput")) {
+            h.service("sink", sink + "/tp", null);
+            ingestAll(h, bodies("tpwarm", warm), 4);
+            h.awaitDelivered(warm, Duration.ofMinutes(10));
+            mid = Cpu.now();
+            long start = System.nanoTime();
+            ingestAll(h, bodies, 4);
+            h.awaitDelivered(warm + opt.events, Duration.ofMinutes(10));
+            double rate = opt.events / ((System.nanoTime() - start) / 1e9);
+            Cpu after = Cpu.now();
+            out.printf(Locale.ROOT, "   Herald end to end: %,.0f deliveries/s (other CPU %.0f%%, peak RSS %,d MiB)%n", rate,
+                    after.otherBusy(mid) * 100, h.peakRssMiB());
+            out.printf(Locale.ROOT, "   RESULT throughput %s: herald %,.0f/s, bare %,.0f/s, ratio %.2f (target >= 0.6)%n",
+                    opt.backend, rate, bare, rate / bare);
+        }
+    }
+
+    private void latency() throws Exception {
+        out.printf(Locale.ROOT, "== latency: %d events/s for %.0f s, one event per request%n", opt.rate, opt.latencySeconds);
+        Map<String, Long> received = new ConcurrentHashMap<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        receiver.createContext("/", ex -> {
+            long at = System.nanoTime();
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int i = body.indexOf("\"id\":\"");
+            if (i >= 0) received.put(body.substring(i + 6, body.indexOf('"', i + 6)), at);
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        try (Server h = launch("latency")) {
+            h.service("timed", "http://127.0.0.1:" + receiver.getAddress().getPort(), null);
+            ingestAll(h, bodies("latwarm", 5000), 4); // warm, like the other cases
+            h.awaitDelivered(5000, Duration.ofMinutes(5));
+            int n = (int) (opt.rate * opt.latencySeconds);
+            List<String> bodies = bodies("lat", n);
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            AtomicLong failed = new AtomicLong();
+            long start = System.nanoTime();
+            long periodNanos = 1_000_000_000L / opt.rate;
+            Cpu before = Cpu.now();
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < n; i++) {
+                    long due = start + i * periodNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait); // the pacer: one event every 1/rate s
+                    String id = "lat-" + i;
+                    String body = bodies.get(i);
+                    pool.submit(() -> {
+                        long at = System.nanoTime();
+                        try {
+                            h.post("/api/v1/events", body);
+                            sent.put(id, at); // only acknowledged events are timed
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    });
+                }
+            }
+            if (failed.get() > 0) out.printf(Locale.ROOT, "   %d ingest requests failed%n", failed.get());
+            h.awaitDelivered(5000 + sent.size(), Duration.ofMinutes(5));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (received.size() < sent.size() && System.nanoTime() < deadline) Thread.sleep(10);
+            long[] lat = sent.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
+                    .mapToLong(e -> received.get(e.getKey()) - e.getValue()).sorted().toArray();
+            out.printf(Locale.ROOT, "   RESULT latency %s at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d timed,"
+                            + " other CPU %.0f%%)%n", opt.backend, opt.rate, pct(lat, 0.5), pct(lat, 0.99), pct(lat, 1.0),
+                    lat.length, sent.size(), Cpu.now().otherBusy(before) * 100);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private void isolation() throws Exception {
+        int k = opt.services;
+        out.printf(Locale.ROOT, "== isolation: %d services, %,d events each to all of them%n", k, opt.isolationEvents);
+        double allHealthy = isolationRun(k, 0);
+        try (Hang hang = new Hang()) {
+            double halfHanging = isolationRun(k, k / 2, hang);
+            out.printf(Locale.ROOT, "   RESULT isolation %s: healthy deliveries/s all healthy %,.0f, half hanging %,.0f,"
+                    + " ratio %.2f (target >= 0.9)%n", opt.backend, allHealthy, halfHanging, halfHanging / allHealthy);
+        }
+    }
+
+    private double isolationRun(int services, int hanging, Hang... hang) throws Exception {
+        try (Server h = launch("isolation-" + hanging)) {
+            for (int i = 0; i < services; i++) {
+                boolean hangs = i < hanging;
+                h.service("s" + i, hangs ? hang[0].url() : sink + "/s" + i, hangs ? "\"timeout_ms\":10000" : null);
+            }
+            int healthy = services - hanging;
+            Cpu before = Cpu.now();
+            long start = System.nanoTime();
+            ingestAll(h, bodies("iso" + hanging, opt.isolationEvents), 4);
+            h.awaitDeliveredToHealthy((long) healthy * opt.isolationEvents, hanging, Duration.ofMinutes(10));
+            double rate = healthy * opt.isolationEvents / ((System.nanoTime() - start) / 1e9);
+            out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%)%n", healthy,
+                    hanging, rate, Cpu.now().otherBusy(before) * 100);
+            return rate;
+        }
+    }
+
+    private void backlog() throws Exception {
+        double small = backlogRun(opt.smallBacklog);
+        double large = backlogRun(opt.backlog);
+        out.printf(Locale.ROOT, "   RESULT backlog %s: drain %,.0f/s (%,d) vs %,.0f/s (%,d), ratio %.2f (target >= 0.9)%n",
+                opt.backend, large, opt.backlog, small, opt.smallBacklog, large / small);
+    }
+
+    private double backlogRun(int n) throws Exception {
+        out.printf(Locale.ROOT, "== backlog of %,d deliveries%n", n);
+        try (Server h = launch("backlog-" + n)) {
+            h.service("sink", sink + "/backlog", null);
+            h.put("/api/v1/settings", "{\"deliveries_enabled\":false}");
+            long t = System.nanoTime();
+            for (int from = 0; from < n; from += 100_000) {
+                ingestAll(h, bodies("bl" + from + "-", Math.min(100_000, n - from)), 4);
+            }
+            out.printf(Locale.ROOT, "   ingested in %.0f s; RSS %,d MiB%n", (System.nanoTime() - t) / 1e9, h.rssMiB());
+            Cpu before = Cpu.now();
+            long start = System.nanoTime();
+            h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
+            h.awaitDelivered(n, Duration.ofHours(1));
+            double rate = n / ((System.nanoTime() - start) / 1e9);
+            out.printf(Locale.ROOT, "   RESULT drain of %,d: %,.0f deliveries/s, peak RSS during the drain %,d MiB"
+                            + " (target <= 512), other CPU %.0f%%%n", n, rate, h.peakRssMiB(), Cpu.now().otherBusy(before) * 100);
+            return rate;
+        }
+    }
+
+    // ---------------------------------------------------------------- load
+
+    /** Event documents with ids {@code tag-0 …}, as an LMS would send them (about 500 bytes). */
+    static List<String> bodies(String tag, int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add("{\"id\":\"" + tag + "-" + i + "\",\"eventname\":\"\\\\core\\\\event\\\\course_viewed\",\"component\":\"core\","
+                    + "\"action\":\"viewed\",\"target\":\"course\",\"objecttable\":null,\"objectid\":null,\"crud\":\"r\","
+                    + "\"edulevel\":2,\"contextid\":" + (1000 + i % 50) + ",\"contextlevel\":50,\"contextinstanceid\":\""
+                    + (i % 50) + "\",\"userid\":\"" + (i % 997) + "\",\"courseid\":\"" + (i % 50) + "\",\"relateduserid\":null,"
+                    + "\"anonymous\":0,\"other\":null,\"timecreated\":1700000000}");
+        }
+        return out;
+    }
+
+    /** Posts the events in batches of 500 from {@code senders} threads. */
+    private static void ingestAll(Server h, List<String> bodies, int senders) throws Exception {
+        List<String> batches = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i += 500) {
+            batches.add("[" + String.join(",", bodies.subList(i, Math.min(bodies.size(), i + 500))) + "]");
+        }
+        AtomicLong next = new AtomicLong();
+        try (var pool = Executors.newFixedThreadPool(senders)) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                done.add(pool.submit(() -> {
+                    for (long b; (b = next.getAndIncrement()) < batches.size(); ) h.post("/api/v1/events", batches.get((int) b));
+                    return null;
+                }));
+            }
+            for (var f : done) f.get();
+        }
+    }
+
+    /** The reference: Jetty's client posting the same bodies to the same sink, {@code concurrency} at a time. */
+    private double bareLoop(List<String> bodies) throws Exception {
+        var http = new org.eclipse.jetty.client.HttpClient();
+        http.setFollowRedirects(false);
+        http.setMaxConnectionsPerDestination(opt.concurrency);
+        http.start();
+        try {
+            Semaphore slots = new Semaphore(opt.concurrency);
+            AtomicLong failed = new AtomicLong();
+            long start = System.nanoTime();
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String body : bodies) {
+                    slots.acquire();
+                    pool.submit(() -> {
+                        try {
+                            var r = http.newRequest(sink + "/bare").method("POST").timeout(10, TimeUnit.SECONDS)
+                                    .body(new BytesRequestContent("application/json", body.getBytes(StandardCharsets.UTF_8)))
+                                    .send();
+                            if (r.getStatus() != 200) failed.incrementAndGet();
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
+            }
+            if (failed.get() > 0) throw new IllegalStateException(failed.get() + " bare requests failed");
+            return bodies.size() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            http.stop();
+        }
+    }
+
+    static double pct(long[] sortedNanos, double q) {
+        if (sortedNanos.length == 0) return 0;
+        int i = Math.min(sortedNanos.length - 1, Math.max(0, (int) Math.ceil(q * sortedNanos.length) - 1));
+        return sortedNanos[i] / 1e6;
+    }
+
+    // ---------------------------------------------------------------- the server under test
+
+    /** A Herald child process on fresh storage, its database read directly for progress. */
+    final class Server implements AutoCloseable {
+        private final Process process;
+        private final int port;
+        private final Connection db;
+        private final String pgDb;
+        private final List<String> serviceIds = new CopyOnWriteArrayList<>();
+        private volatile long peakRssKiB;
+        private final Thread rssSampler;
+
+        private Server(Process process, int port, Connection db, String pgDb) {
+            this.process = process;
+            this.port = port;
+            this.db = db;
+            this.pgDb = pgDb;
+            this.rssSampler = Thread.ofPlatform().daemon().start(() -> {
+                while (process.isAlive()) {
+                    peakRssKiB = Math.max(peakRssKiB, rssKiB());
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void service(String name, String url, String more) throws Exception {
+            String svc = post("/api/v1/services", "{\"name\":\"" + name + "\",\"url\":\"" + url + "\""
+                    + (more == null ? "" : "," + more) + "}");
+            String id = svc.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
+            serviceIds.add(id);
+            post("/api/v1/subscriptions", "{\"service_id\":\"" + id + "\",\"events\":[\"*\"]}");
+        }
+
+        String post(String path, String body) throws Exception {
+            return send("POST", path, body);
+        }
+
+        String put(String path, String body) throws Exception {
+            return send("PUT", path, body);
+        }
+
+        private String send(String method, String path, String body) throws Exception {
+            HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + " " + r.body());
+            return r.body();
+        }
+
+        long delivered(String extra) throws Exception {
+            try (Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'delivered'" + extra)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        void awaitDelivered(long n, Duration atMost) throws Exception {
+            awaitCount(n, "", atMost);
+        }
+
+        /** Waits for the deliveries to the healthy services (the ones created after the {@code hanging} first). */
+        void awaitDeliveredToHealthy(long n, int hanging, Duration atMost) throws Exception {
+            String ids = String.join(",", serviceIds.subList(hanging, serviceIds.size()).stream().map(s -> "'" + s + "'").toList());
+            awaitCount(n, " AND service_id IN (" + ids + ")", atMost);
+        }
+
+        private void awaitCount(long n, String extra, Duration atMost) throws Exception {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (delivered(extra) < n) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in " + atMost);
+                Thread.sleep(100);
+            }
+        }
+
+        long rssKiB() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D+", ""));
+                }
+            } catch (IOException | RuntimeException e) {
+                // exited
+            }
+            return 0;
+        }
+
+        long rssMiB() {
+            return rssKiB() / 1024;
+        }
+
+        long peakRssMiB() {
+            return peakRssKiB / 1024;
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            rssSampler.interrupt();
+            db.close();
+            if (pgDb != null) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+                     Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + pgDb + " WITH (FORCE)");
+                }
+            }
+        }
+    }
+
+    private Server launch(String name) throws Exception {
+        Path dir = Files.createTempDirectory(opt.workDir, "delivery-" + name + "-");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("HERALD_HTTP_PORT", Integer.toString(port));
+        env.put("HERALD_DATA_DIR", dir.toString());
+        env.put("HERALD_ADMIN_KEY", KEY);
+        env.put("HERALD_OUTBOUND_ALLOW", "127.0.0.0/8");
+        String pgDb = null;
+        String jdbc = "jdbc:sqlite:" + dir.resolve("herald.db");
+        if (opt.backend.equals("postgres")) {
+            pgDb = "herald_bench_" + Long.toHexString(System.nanoTime());
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+                 Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + pgDb);
+            }
+            jdbc = "jdbc:postgresql://127.0.0.1:5432/" + pgDb + "?user=postgres";
+            env.put("HERALD_DATABASE_URL", jdbc);
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(opt.serverJavaOpts);
+        command.addAll(List.of("-jar", opt.jar.toString(), "start"));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile());
+        Process p = pb.start();
+        Cpu.heraldPid = p.pid();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            if (!p.isAlive()) throw new IllegalStateException("herald exited; see " + dir.resolve("herald.log"));
+            try {
+                if (api.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) throw notYet;
+            }
+            Thread.sleep(100);
+        }
+        return new Server(p, port, DriverManager.getConnection(jdbc), pgDb);
+    }
+
+    /** A receiver that accepts connections and never answers: a hanging service. */
+    static final class Hang implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+
+        Hang() throws IOException {
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) held.add(server.accept());
+                } catch (IOException closed) {
+                    // stopped
+                }
+            });
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : held) s.close();
+        }
+    }
+
+    /**
+     * Machine-wide CPU from /proc/stat, and the part of it used by this run's own processes (this
+     * JVM, the Herald child, nginx, PostgreSQL): what is left is other load on the shared machine.
+     */
+    record Cpu(long busy, long total, long ours) {
+        static volatile long heraldPid = -1;
+
+        static Cpu now() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                long total = 0;
+                for (int i = 1; i < Math.min(f.length, 9); i++) {
+                    long v = Long.parseLong(f[i]);
+                    total += v;
+                    if (i != 4 && i != 5) busy += v; // idle, iowait
+                }
+                return new Cpu(busy, total, oursTicks());
+            } catch (IOException | RuntimeException e) {
+                return new Cpu(0, 0, 0);
+            }
+        }
+
+        private static long oursTicks() {
+            long self = ProcessHandle.current().pid();
+            long sum = 0;
+            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path d : dirs) {
+                    try {
+                        long pid = Long.parseLong(d.getFileName().toString());
+                        String st = Files.readString(d.resolve("stat"));
+                        int close = st.lastIndexOf(')');
+                        String name = st.substring(st.indexOf('(') + 1, close);
+                        if (pid != self && pid != heraldPid && !name.equals("postgres") && !name.equals("nginx")) continue;
+                        String[] x = st.substring(close + 2).split(" ");
+                        sum += Long.parseLong(x[11]) + Long.parseLong(x[12]); // utime, stime
+                    } catch (IOException | RuntimeException e) {
+                        // ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+            return sum;
+        }
+
+        /** The share of the machine used by other processes since {@code before}. */
+        double otherBusy(Cpu before) {
+            long t = total - before.total;
+            return t == 0 ? 0 : Math.max(0, (double) (busy - before.busy - (ours - before.ours)) / t);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package herald.delivery;
+
+import herald.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prunes what is done: delivered deliveries with their attempts once older than the retention
+ * period, then events older than it that have no delivery left. Dead letters (and anything still
+ * waiting) keep their event. Runs hourly in small batches so it never holds the write lock long.
+ */
+public final class Retention implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+    private static final int BATCH = 1000;
+
+    public record Pruned(long deliveries, long events) {}
+
+    private final Database db;
+    private final long retentionMs;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("retention").factory());
+
+    public Retention(Database db, int retentionDays) {
+        this.db = db;
+        this.retentionMs = TimeUnit.DAYS.toMillis(retentionDays);
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::runQuietly, 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void runQuietly() {
+        try {
+            Pruned p = prune(System.currentTimeMillis());
+            if (p.deliveries() + p.events() > 0) log.info("retention.pruned deliveries={} events={}", p.deliveries(), p.events());
+        } catch (RuntimeException e) {
+            log.warn("retention.failed error={}", e.toString());
+        }
+    }
+
+    /** Prunes what finished before {@code now} minus the retention period. */
+    public Pruned prune(long now) {
+        long cutoff = now - retentionMs;
+        long deliveries = 0;
+        int n;
+        do {
+            n = db.inTransaction(c -> pruneDelivered(c, cutoff));
+            deliveries += n;
+        } while (n == BATCH);
+        long events = 0;
+        do {
+            n = db.inTransaction(c -> pruneEvents(c, cutoff));
+            events += n;
+        } while (n == BATCH);
+        return new Pruned(deliveries, events);
+    }
+
+    private static int pruneDelivered(Connection c, long cutoff) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM deliveries WHERE status = 'delivered' AND updated_at < ? ORDER BY id LIMIT " + BATCH)) {
+            ps.setLong(1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ids.add(rs.getString(1));
+            }
+        }
+        if (ids.isEmpty()) return 0;
+        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
+        try (PreparedStatement attempts = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + marks + ")");
+             PreparedStatement deliveries = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + marks + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                attempts.setString(i + 1, ids.get(i));
+                deliveries.setString(i + 1, ids.get(i));
+            }
+            attempts.executeUpdate();
+            deliveries.executeUpdate();
+        }
+        return ids.size();
+    }
+
+    private static int pruneEvents(Connection c, long cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e"
+                + " WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)"
+                + " ORDER BY e.seq LIMIT " + BATCH + ")")) {
+            ps.setLong(1, cutoff);
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

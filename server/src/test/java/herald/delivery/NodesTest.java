@@ -1,0 +1,59 @@
+package herald.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import herald.event.Json;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.TestHerald;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Two Herald nodes on one PostgreSQL database share the work. */
+class NodesTest {
+
+    @Test
+    void twoNodesDeliverTenThousandEventsWithNoDoubleClaim() throws Exception {
+        String masterKey = Base64.getEncoder().encodeToString(new byte[32]); // both nodes read the same secrets
+        try (TestHerald a = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", masterKey));
+             TestHerald b = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", masterKey,
+                     "HERALD_DATABASE_URL", a.environment().get("HERALD_DATABASE_URL")));
+             Receiver receiver = new Receiver()) {
+            Hooks.serviceSubscribedToAll(a.api(), "sink", receiver.url(), null);
+
+            // A commit on node A wakes node B through NOTIFY.
+            long wakes = b.herald().dispatcher().remoteWakes();
+            a.api().post("/api/v1/events", Events.courseViewed("wake-1"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> b.herald().dispatcher().remoteWakes() > wakes);
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 1);
+
+            int total = 10_000;
+            for (int batch = 0; batch < total / 500; batch++) {
+                ArrayNode events = Json.MAPPER.createArrayNode();
+                for (int i = 0; i < 500; i++) events.add(Events.courseViewed("n-" + batch + "-" + i));
+                var node = batch % 2 == 0 ? a : b;
+                assertThat(node.api().post("/api/v1/events", events).status()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(180)).until(() -> receiver.received().size() >= total + 1);
+
+            Set<String> webhookIds = new HashSet<>();
+            receiver.received().forEach(r -> webhookIds.add(r.header("webhook-id")));
+            assertThat(webhookIds).hasSize(total + 1);
+            assertThat(receiver.received()).hasSize(total + 1);
+            long[] attempts = a.herald().database().read(c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT COUNT(*), COUNT(DISTINCT delivery_id) FROM attempts")) {
+                    rs.next();
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            });
+            assertThat(attempts).containsExactly(total + 1, total + 1);
+        }
+    }
+}

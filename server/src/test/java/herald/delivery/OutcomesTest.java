@@ -1,0 +1,100 @@
+package herald.delivery;
+
+import static herald.delivery.Hooks.awaitDelivery;
+import static herald.delivery.Hooks.serviceSubscribedToAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import herald.event.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.Receiver.Reply;
+import herald.testing.TestHerald;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What each kind of answer (or none) from a real receiver does to a delivery. */
+class OutcomesTest {
+
+    @Test
+    void aHangingReceiverTimesOutAndTheDeliveryIsRetried() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.reply(r -> Reply.hang());
+            serviceSubscribedToAll(h.api(), "slow", receiver.url(), Json.object().put("timeout_ms", 300));
+            h.api().post("/api/v1/events", Events.courseViewed("hang-1"));
+            var d = awaitDelivery(h.api(), "hang-1", Duration.ofSeconds(10), x -> x.get("attempts").size() >= 1);
+            var attempt = d.get("attempts").get(0);
+            assertThat(attempt.get("error_kind").asText()).isEqualTo("timeout");
+            assertThat(attempt.get("status_code").isNull()).isTrue();
+            assertThat(attempt.get("duration_ms").asLong()).isBetween(250L, 5_000L);
+        }
+    }
+
+    @Test
+    void aClosedPortIsAConnectionErrorAndIsRetried() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE)) {
+            serviceSubscribedToAll(h.api(), "closed", "http://127.0.0.1:" + Hooks.freePort(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("closed-1"));
+            var d = awaitDelivery(h.api(), "closed-1", Duration.ofSeconds(10), x -> x.get("attempts").size() >= 2);
+            assertThat(d.get("attempts").get(0).get("error_kind").asText()).isEqualTo("connect");
+            assertThat(d.get("status").asText()).isIn("retrying", "delivering");
+        }
+    }
+
+    @Test
+    void redirectsAreNotFollowedButRetried() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver(); Receiver elsewhere = new Receiver()) {
+            receiver.reply(r -> Reply.status(302).header("Location", elsewhere.url() + "/moved"));
+            serviceSubscribedToAll(h.api(), "moved", receiver.url(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("redirect-1"));
+            var d = awaitDelivery(h.api(), "redirect-1", Duration.ofSeconds(10), x -> x.get("attempts").size() >= 2);
+            assertThat(d.get("attempts").get(0).get("status_code").asInt()).isEqualTo(302);
+            assertThat(d.get("last_error").asText()).contains("302");
+            assertThat(elsewhere.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void retryAfterOnA429DelaysTheNextAttempt() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            AtomicInteger calls = new AtomicInteger();
+            receiver.reply(r -> calls.incrementAndGet() == 1 ? Reply.status(429).header("Retry-After", "2") : Reply.status(200));
+            serviceSubscribedToAll(h.api(), "busy", receiver.url(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("busy-1"));
+            // Without Retry-After the default schedule's first retry would be immediate.
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+            long gap = receiver.received().get(1).atMillis() - receiver.received().get(0).atMillis();
+            assertThat(gap).isGreaterThanOrEqualTo(1_900);
+            awaitDelivery(h.api(), "busy-1", Duration.ofSeconds(5), x -> x.get("status").asText().equals("delivered"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void goneDisablesTheSubscriptionWithAReasonAndKillsTheDelivery(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
+            Api api = h.api();
+            receiver.answer(() -> 410);
+            serviceSubscribedToAll(api, "gone", receiver.url(), null);
+            api.post("/api/v1/events", Events.courseViewed("gone-1"));
+            var d = awaitDelivery(api, "gone-1", Duration.ofSeconds(10), x -> x.get("status").asText().equals("dead"));
+            assertThat(d.get("last_error").asText()).contains("410");
+            assertThat(d.get("attempts")).hasSize(1);
+            var sub = api.get("/api/v1/subscriptions").json().get("items").get(0);
+            assertThat(sub.get("enabled").asBoolean()).isFalse();
+            assertThat(sub.get("disabled_reason").asText()).contains("410");
+            // No more deliveries are made for it; enabling it again clears the reason.
+            api.post("/api/v1/events", Events.courseViewed("gone-2"));
+            assertThat(api.get("/api/v1/events/gone-2").json().get("deliveries")).isEmpty();
+            var enabled = api.patch("/api/v1/subscriptions/" + sub.get("id").asText(), Json.object().put("enabled", true)).json();
+            assertThat(enabled.get("enabled").asBoolean()).isTrue();
+            assertThat(enabled.get("disabled_reason").isNull()).isTrue();
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+}

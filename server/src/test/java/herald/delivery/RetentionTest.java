@@ -1,0 +1,68 @@
+package herald.delivery;
+
+import static herald.delivery.Hooks.awaitDelivery;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import herald.event.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.TestHerald;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RetentionTest {
+
+    private static long attempts(TestHerald h) {
+        return h.herald().database().read(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM attempts")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void deliveredWorkIsPrunedAfterTheRetentionPeriodAndDeadLettersAreKept(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend, Map.of("HERALD_RETENTION_DAYS", "2"));
+             Receiver ok = new Receiver(); Receiver failing = new Receiver()) {
+            Api api = h.api();
+            failing.answer(() -> 500);
+            Hooks.serviceSubscribedToAll(api, "ok", ok.url(), null);
+            var once = Json.object();
+            once.putObject("retry").putArray("schedule_s");
+            var svc = api.post("/api/v1/services", once.put("name", "failing").put("url", failing.url())).json();
+            var sub = Json.object().put("service_id", svc.get("id").asText());
+            sub.putArray("events").add("user.created");
+            api.post("/api/v1/subscriptions", sub);
+
+            api.post("/api/v1/events", Events.courseViewed("r-1"));     // delivered to ok only
+            api.post("/api/v1/events", Events.generic("r-2", "user.created")); // delivered to ok, dead for failing
+            awaitDelivery(api, "r-1", Duration.ofSeconds(10), d -> d.get("status").asText().equals("delivered"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                var ds = api.get("/api/v1/events/r-2").json().get("deliveries");
+                return ds.size() == 2 && ds.findValuesAsText("status").containsAll(java.util.List.of("delivered", "dead"));
+            });
+            assertThat(attempts(h)).isEqualTo(3);
+
+            Retention retention = h.herald().retention();
+            long now = System.currentTimeMillis();
+            assertThat(retention.prune(now)).isEqualTo(new Retention.Pruned(0, 0));
+            assertThat(retention.prune(now + TimeUnit.DAYS.toMillis(1))).isEqualTo(new Retention.Pruned(0, 0));
+
+            // Three days on: both delivered deliveries and their attempts go, and the event with nothing left.
+            assertThat(retention.prune(now + TimeUnit.DAYS.toMillis(3))).isEqualTo(new Retention.Pruned(2, 1));
+            assertThat(api.get("/api/v1/events/r-1").status()).isEqualTo(404);
+            var kept = api.get("/api/v1/events/r-2").json().get("deliveries");
+            assertThat(kept).hasSize(1);
+            assertThat(kept.get(0).get("status").asText()).isEqualTo("dead");
+            assertThat(attempts(h)).isEqualTo(1);
+        }
+    }
+}

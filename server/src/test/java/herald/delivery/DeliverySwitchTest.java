@@ -64,8 +64,10 @@ class DeliverySwitchTest {
             assertThat(got.header("webhook-signature"))
                     .isEqualTo(Signer.standard(secret, id, ts, got.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             assertThat(Json.read(got.body()).get("eventname").asText()).isEqualTo("\\core\\event\\course_viewed");
+            // The receiver has the request before Herald records the answer: wait for the record.
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    h.api().get("/api/v1/deliveries/" + id).json().get("status").asText().equals("delivered"));
             var delivery = h.api().get("/api/v1/deliveries/" + id).json();
-            assertThat(delivery.get("status").asText()).isEqualTo("delivered");
             assertThat(delivery.get("attempts").get(0).get("status_code").asInt()).isEqualTo(200);
             // each outcome is counted, beside (not clashing with) the per-status gauge
             assertThat(h.api(null).get("/metrics").text())

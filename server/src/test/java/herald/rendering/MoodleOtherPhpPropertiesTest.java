@@ -73,7 +73,8 @@ class MoodleOtherPhpPropertiesTest {
             assertThat(MoodleOther.decode(TextNode.valueOf(s)).textValue()).isEqualTo(s);
         }
         assertThat(MoodleOther.decode(TextNode.valueOf("s:2:\"é\";")).textValue()).isEqualTo("é"); // lengths count UTF-8 bytes
-        assertThat(JsonValues.sameValue(MoodleOther.decode(TextNode.valueOf("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}")),
-                Json.read("{\"a\":1}"))).isTrue();
+        // PHP objects are never read (the one serialize() reader, herald.event.PhpUnserialize, refuses them).
+        assertThat(MoodleOther.decode(TextNode.valueOf("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}")).textValue())
+                .isEqualTo("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}");
     }
 }

@@ -1,4 +1,4 @@
-package herald.sources;
+package herald.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

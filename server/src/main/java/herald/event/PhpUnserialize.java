@@ -1,4 +1,4 @@
-package herald.sources;
+package herald.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -146,6 +146,8 @@ public final class OutboundClients implements AutoCloseable {
         http.setConnectTimeout(10_000);
         http.setMaxConnectionsPerDestination(Math.max(64, concurrency));
         http.setUserAgentField(null); // set per request
+        // A webhook sender keeps no state between deliveries: a cookie one response sets is not sent back.
+        http.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
         // DNS lookups block, so they run on virtual threads; the guard sees every answer.
         http.setSocketAddressResolver(guarded(new SocketAddressResolver.Async(
                 Executors.newVirtualThreadPerTaskExecutor(), dnsScheduler, 10_000), guard));

@@ -55,4 +55,18 @@ class ReceiverAuthTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aCookieSetByOneResponseIsNotSentWithTheNextDelivery() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.reply(r -> Receiver.Reply.status(200).header("Set-Cookie", "session=RECEIVER-s3t; Path=/"));
+            Outbound.subscribeAll(h.api(), receiver.url(), Json.object());
+
+            Outbound.deliverOne(h.api(), "cookie-1");
+            Outbound.deliverOne(h.api(), "cookie-2");
+
+            assertThat(receiver.received()).hasSize(2);
+            assertThat(receiver.received().get(1).header("Cookie")).isNull();
+        }
+    }
 }

@@ -31,7 +31,7 @@ public final class DeliveryStore {
      * the {@code excluded} services (paused, breaker open, limited, saturated) stay where they are.
      */
     public List<Delivery> claim(long now, int limit, long leaseMs, Collection<String> excluded) {
-        return db.inTransaction(c -> claim(c, now, limit, leaseMs, null, excluded));
+        return db.inBookkeepingTransaction(c -> claim(c, now, limit, leaseMs, null, excluded));
     }
 
     /** The same claim for one service, inside the caller's transaction (which holds its budget). */
@@ -109,7 +109,7 @@ public final class DeliveryStore {
 
     /** Records an attempt and the delivery's new state together; a no-op if the lease was lost meanwhile. */
     public void finish(Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt) {
-        db.inTransaction(c -> finish(c, d, status, nextAttemptAt, lastError, attempt));
+        db.inBookkeepingTransaction(c -> finish(c, d, status, nextAttemptAt, lastError, attempt));
     }
 
     /** {@link #finish} inside the caller's transaction; false when the lease was lost. */
@@ -131,7 +131,7 @@ public final class DeliveryStore {
 
     /** Gives a claimed delivery back unsent (its service's breaker opened): no attempt is spent. */
     public void release(Delivery d) {
-        db.inTransaction(c -> {
+        db.inBookkeepingTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'pending' END,"
                             + " lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'")) {

@@ -63,6 +63,9 @@ public final class Dispatcher implements AutoCloseable {
     private final OutboundClients clients;
     private final OutboundHeaders outboundHeaders;
     private final Semaphore permits;
+    /** Claimed deliveries not yet recorded (slow sends aside): claims run ahead of sends, but boundedly. */
+    private final Semaphore room;
+    private static final int MAX_CLAIM = 500;
     private final int concurrency;
     private final long leaseMs;
     private final DeliveryMetrics meters;
@@ -97,6 +100,7 @@ public final class Dispatcher implements AutoCloseable {
         this.meters = new DeliveryMetrics(metrics, store);
         this.finishes = new FinishWriter(db);
         this.permits = new Semaphore(concurrency);
+        this.room = new Semaphore(4 * concurrency);
         this.outboundHeaders = new OutboundHeaders("Herald/" + version);
         this.clients = new OutboundClients(guard, concurrency);
         signals = db.dialect() == Database.Dialect.POSTGRES ? new NodeSignals(db, this::wakeLocal) : null;
@@ -163,18 +167,17 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private int claimAndSend() throws InterruptedException {
-        int free = permits.availablePermits();
         int batch = Math.max(1, concurrency / 2);
-        if (free < batch) {
-            // A claim is a transaction: under load, wait briefly for half the slots so claims come in
-            // batches rather than one delivery each; with nothing free, wait for one.
-            if (permits.tryAcquire(batch, 20, TimeUnit.MILLISECONDS)) permits.release(batch);
-            else if (permits.availablePermits() == 0) {
-                permits.acquire();
-                permits.release();
+        if (room.availablePermits() < batch) {
+            // A claim is a transaction: under load, wait briefly for room for a batch so claims come in
+            // batches rather than one delivery each; with no room at all, wait for some.
+            if (room.tryAcquire(batch, 20, TimeUnit.MILLISECONDS)) room.release(batch);
+            else if (room.availablePermits() == 0) {
+                room.acquire();
+                room.release();
             }
-            free = permits.availablePermits();
         }
+        int free = room.availablePermits();
         long now = System.currentTimeMillis();
         Router.Table table = db.read(router::table);
         Map<String, ServiceStates.State> current = currentStates(table);
@@ -183,7 +186,7 @@ public final class Dispatcher implements AutoCloseable {
         java.util.Set<String> probes = new java.util.HashSet<>();
         boolean anyBreakerOpen = current.values().stream().anyMatch(ServiceStates.State::blocksCalls);
         for (String serviceId : anyBreakerOpen ? states.takeProbes(now, lease) : List.<String>of()) {
-            List<Delivery> probe = db.inTransaction(c -> store.claimForService(c, serviceId, now, 1, lease));
+            List<Delivery> probe = db.inBookkeepingTransaction(c -> store.claimForService(c, serviceId, now, 1, lease));
             if (probe.isEmpty()) states.releaseProbe(serviceId);
             else probes.add(probe.get(0).id());
             due.addAll(probe);
@@ -201,33 +204,24 @@ public final class Dispatcher implements AutoCloseable {
             boolean limited = svc.maxConcurrency() != null || svc.rateLimitPerS() != null;
             if (limited || saturated) excluded.add(svc.id());
             if (limited && !waits && !saturated && svc.enabled() && due.size() < free) {
-                due.addAll(states.claimWithinBudget(store, svc, Math.min(free - due.size(), 500), now, lease));
+                due.addAll(states.claimWithinBudget(store, svc, Math.min(free - due.size(), MAX_CLAIM), now, lease));
             }
         }
-        if (due.size() < free) due.addAll(store.claim(now, Math.min(free - due.size(), 500), lease, excluded));
+        if (due.size() < free) due.addAll(store.claim(now, Math.min(free - due.size(), MAX_CLAIM), lease, excluded));
         if (due.isEmpty()) return 0;
         Map<String, String> bodies = store.eventBodies(due.stream().map(Delivery::eventId).distinct().toList());
         for (Delivery d : due) {
-            permits.acquire();
-            AtomicBoolean holdsPermit = new AtomicBoolean(true);
-            AtomicInteger slowOfService = slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger());
+            room.acquire(); // never waits: only this loop takes room, and it claimed no more than was free
+            Slot slot = new Slot(slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger()));
             inFlight.incrementAndGet();
-            var slow = slowTimer.schedule(() -> {
-                if (holdsPermit.compareAndSet(true, false)) {
-                    slowOfService.incrementAndGet();
-                    permits.release();
-                }
-            }, SLOW_MS, TimeUnit.MILLISECONDS);
             boolean probe = probes.contains(d.id());
             Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
                 try {
-                    send(d, bodies.get(d.eventId()), table, probe);
+                    send(d, bodies.get(d.eventId()), table, probe, slot);
                 } catch (RuntimeException e) {
                     log.error("delivery.crashed id={} error={}", d.id(), e.toString());
                 } finally {
-                    slow.cancel(false);
-                    if (holdsPermit.compareAndSet(true, false)) permits.release();
-                    else slowOfService.decrementAndGet();
+                    slot.done();
                     if (inFlight.decrementAndGet() == 0) {
                         synchronized (idle) {
                             idle.notifyAll();
@@ -237,6 +231,46 @@ public final class Dispatcher implements AutoCloseable {
             });
         }
         return due.size();
+    }
+
+    /**
+     * One claimed delivery's share of the dispatcher: room from its claim until its outcome is
+     * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS}
+     * gives both back and counts as slow for its service instead.
+     */
+    private final class Slot {
+        private final AtomicInteger slowOfService;
+        private final AtomicBoolean holdsRoom = new AtomicBoolean(true);
+        private final AtomicBoolean holdsPermit = new AtomicBoolean();
+        private volatile java.util.concurrent.ScheduledFuture<?> slowTimer;
+
+        Slot(AtomicInteger slowOfService) {
+            this.slowOfService = slowOfService;
+        }
+
+        void beforeSend() throws InterruptedException {
+            permits.acquire();
+            holdsPermit.set(true);
+            slowTimer = Dispatcher.this.slowTimer.schedule(() -> {
+                if (holdsRoom.compareAndSet(true, false)) {
+                    slowOfService.incrementAndGet();
+                    if (holdsPermit.compareAndSet(true, false)) permits.release();
+                    room.release();
+                }
+            }, SLOW_MS, TimeUnit.MILLISECONDS);
+        }
+
+        /** The exchange is over: the next send may start while this outcome is being recorded. */
+        void afterSend() {
+            if (slowTimer != null) slowTimer.cancel(false);
+            if (holdsPermit.compareAndSet(true, false)) permits.release();
+        }
+
+        void done() {
+            afterSend();
+            if (holdsRoom.compareAndSet(true, false)) room.release();
+            else slowOfService.decrementAndGet();
+        }
     }
 
     private int slowSends(String serviceId) {
@@ -264,7 +298,14 @@ public final class Dispatcher implements AutoCloseable {
         return stateSnapshot;
     }
 
-    private void send(Delivery d, String eventBody, Router.Table table, boolean probe) {
+    private void send(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {
+        try {
+            slot.beforeSend();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.release(d); // stopping before the send: the next claim takes it, attempt not spent
+            return;
+        }
         Service svc = table.services().get(d.serviceId());
         Subscription sub = table.subscriptions().get(d.subscriptionId());
         long start = System.currentTimeMillis();
@@ -294,7 +335,12 @@ public final class Dispatcher implements AutoCloseable {
         req.headers(h -> headers.forEach(h::put));
         if (body.length > 0 || !method.equals("GET")) req.body(new BytesRequestContent(rendered.contentType(), body));
 
-        Outcome outcome = exchange(req);
+        Outcome outcome;
+        try {
+            outcome = exchange(req);
+        } finally {
+            slot.afterSend();
+        }
         long duration = System.currentTimeMillis() - start;
         boolean delivered = outcome.status != null && outcome.status >= 200 && outcome.status < 300;
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), start, duration, outcome.status, outcome.errorKind,

@@ -59,7 +59,7 @@ final class FinishWriter implements AutoCloseable {
 
     private void commit(List<Finish> group) {
         try {
-            db.inTransaction(c -> {
+            db.inBookkeepingTransaction(c -> {
                 int[] updated;
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"

@@ -169,7 +169,7 @@ public final class ServiceStates {
      * second's worth). The state row is locked for the claim, so nodes take turns.
      */
     public List<Delivery> claimWithinBudget(DeliveryStore deliveries, Service svc, int want, long now, long leaseMs) {
-        return db.inTransaction(c -> {
+        return db.inBookkeepingTransaction(c -> {
             ensureRow(c, svc.id());
             double tokens;
             long refilledAt;

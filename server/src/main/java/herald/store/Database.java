@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -84,14 +85,54 @@ public final class Database implements AutoCloseable {
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
+            return commitOrRollback(c, work);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static <T> T commitOrRollback(Connection c, SqlWork<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (Throwable t) {
+            c.rollback();
+            throw t;
+        }
+    }
+
+    /**
+     * Like {@link #inTransaction}, for delivery bookkeeping (claims, outcomes, attempts): the commit
+     * does not wait for the disk flush. A crash of Herald's process loses none of it; a crash of the
+     * machine (or of PostgreSQL) can lose the last moments of it, which at worst sends a delivery
+     * again with the same {@code webhook-id}. Acknowledged events never go through here.
+     */
+    public <T> T inBookkeepingTransaction(SqlWork<T> work) {
+        if (dialect == Dialect.POSTGRES) {
+            return inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL synchronous_commit TO OFF");
+                }
+                return work.run(c);
+            });
+        }
+        try (Connection c = pool.getConnection()) {
+            // WAL with synchronous=NORMAL: durable across process crashes, flushed by the next FULL commit.
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous = NORMAL");
+            }
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (Throwable t) {
-                c.rollback();
-                throw t;
+                return commitOrRollback(c, work);
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    c.setAutoCommit(true);
+                    s.execute("PRAGMA synchronous = FULL");
+                } catch (SQLException e) {
+                    pool.evictConnection(c); // never hand out a connection that would not flush event commits
+                    throw e;
+                }
             }
         } catch (SQLException e) {
             throw new StoreException(e);

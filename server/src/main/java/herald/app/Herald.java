@@ -21,6 +21,7 @@ import herald.event.Json;
 import herald.ingest.EventQueries;
 import herald.ingest.EventRoutes;
 import herald.ingest.EventWriter;
+import herald.ingest.IngestHandler;
 import herald.rendering.Renderer;
 import herald.rendering.SiteLocator;
 import herald.routing.Router;
@@ -120,6 +121,7 @@ public final class Herald implements AutoCloseable {
 
         long maxBody = config.maxBodyBytes();
         Auth auth = new Auth(apiKeys);
+        IngestHandler ingest = new IngestHandler(traffic, auth, writer, maxBody, config.maxBatch(), metrics);
         this.web = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -129,6 +131,9 @@ public final class Herald implements AutoCloseable {
             cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.httpPort();
             cfg.events.handlerAdded(routes::add);
+            // POST /api/v1/events is served in front of Javalin (see IngestHandler for why); Javalin
+            // attaches its servlet context inside the server's handler when that is a wrapper.
+            cfg.jetty.modifyServer(server -> server.setHandler(ingest));
             var r = cfg.routes;
             r.before(ctx -> {
                 if (traffic.draining() && !ctx.path().equals("/health")) throw traffic.drainingProblem();
@@ -157,7 +162,7 @@ public final class Herald implements AutoCloseable {
             r.get("/health", ctx -> Responses.json(ctx, traffic.draining() ? 503 : 200,
                     Json.object().put("status", traffic.draining() ? "draining" : "up")));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
+            new EventRoutes(new EventQueries(db), deliveries).register(r);
             new ServiceRoutes(db, configStore, maxBody, outboundGuard, liveServiceState).register(r);
             new SubscriptionRoutes(db, configStore, maxBody).register(r);
             new SettingsRoutes(settings, dispatcher).register(r);
@@ -228,9 +233,10 @@ public final class Herald implements AutoCloseable {
         return retention;
     }
 
-    /** Every HTTP route registered, for tests that must cover them all. */
+    /** Every HTTP route served, for tests that must cover them all. */
     public List<String[]> routes() {
         List<String[]> out = new ArrayList<>();
+        out.add(new String[] {IngestHandler.METHOD, IngestHandler.PATH});
         for (HandlerMetaInfo m : routes) {
             if (m.getHttpMethod() != HandlerType.BEFORE && m.getHttpMethod() != HandlerType.AFTER
                     && m.getHttpMethod().isHttpMethod()) {

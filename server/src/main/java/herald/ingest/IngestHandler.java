@@ -46,6 +46,7 @@ public final class IngestHandler extends Handler.Wrapper {
     public static final String PATH = "/api/v1/events";
     /** An acknowledgement waits at most this long for its commit; then 503, and the client retries. */
     private static final long COMMIT_TIMEOUT_S = 60;
+    private static final java.util.function.Predicate<java.util.concurrent.TimeoutException> IGNORE_IDLE = timeout -> false;
 
     private final Traffic traffic;
     private final Auth auth;
@@ -94,7 +95,8 @@ public final class IngestHandler extends Handler.Wrapper {
             this.path = path;
             long start = traffic.begin();
             // Counted and timed until the answer is written, so that a graceful stop waits for it.
-            this.counted = Callback.from(() -> {
+            // Counting does not block, so Jetty may complete this as it would the request's own callback.
+            this.counted = Callback.from(callback.getInvocationType(), () -> {
                 traffic.end(METHOD, PATH, response.getStatus(), start);
                 callback.succeeded();
             }, failure -> {
@@ -132,6 +134,9 @@ public final class IngestHandler extends Handler.Wrapper {
                     if (chunk.isLast()) break;
                 }
                 List<Event> events = parse(Requests.parseJson(body.bytes()));
+                // Jetty would fail a request idle for its connector's idle timeout (30 s) while it
+                // waits here; the commit's own timeout decides instead, as it did in the servlet.
+                request.addIdleTimeoutListener(IGNORE_IDLE);
                 writer.submit(events).orTimeout(COMMIT_TIMEOUT_S, TimeUnit.SECONDS).whenComplete(this::committed);
             } catch (Throwable e) {
                 fail(e);

@@ -21,6 +21,7 @@ import herald.event.Json;
 import herald.ingest.EventQueries;
 import herald.ingest.EventRoutes;
 import herald.ingest.EventWriter;
+import herald.ingest.IngestHandler;
 import herald.rendering.Renderer;
 import herald.rendering.SiteLocator;
 import herald.routing.Router;
@@ -31,16 +32,15 @@ import herald.sources.SourceRoutes;
 import herald.sources.SourceStore;
 import herald.sources.Sources;
 import herald.store.Database;
-import herald.store.StoreException;
 import herald.subscription.ConfigStore;
 import herald.web.ApiException;
 import herald.web.Auth;
 import herald.web.Responses;
+import herald.web.Traffic;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -48,7 +48,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +69,7 @@ public final class Herald implements AutoCloseable {
     private final Javalin web;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
-    private final AtomicInteger requestsInFlight = new AtomicInteger();
-    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
-    private volatile boolean draining;
+    private final Traffic traffic = new Traffic(metrics);
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private String generatedAdminKey;
 
@@ -124,6 +121,7 @@ public final class Herald implements AutoCloseable {
 
         long maxBody = config.maxBodyBytes();
         Auth auth = new Auth(apiKeys);
+        IngestHandler ingest = new IngestHandler(traffic, auth, writer, maxBody, config.maxBatch(), metrics);
         this.web = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -133,40 +131,22 @@ public final class Herald implements AutoCloseable {
             cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.httpPort();
             cfg.events.handlerAdded(routes::add);
+            // POST /api/v1/events is served in front of Javalin (see IngestHandler for why); Javalin
+            // attaches its servlet context inside the server's handler when that is a wrapper.
+            cfg.jetty.modifyServer(server -> server.setHandler(ingest));
             var r = cfg.routes;
             r.before(ctx -> {
-                if (draining && !ctx.path().equals("/health")) {
-                    ctx.header("Retry-After", "5");
-                    throw new ApiException(503, "Service Unavailable", "Herald is shutting down");
-                }
-                requestsInFlight.incrementAndGet();
-                ctx.attribute("herald.start", System.nanoTime());
+                if (traffic.draining() && !ctx.path().equals("/health")) throw traffic.drainingProblem();
+                ctx.attribute("herald.start", traffic.begin());
             });
             r.before("/api/*", auth);
             r.after(ctx -> {
                 Long start = ctx.attribute("herald.start");
                 if (start == null) return;
-                requestsInFlight.decrementAndGet();
-                String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
-                String method = ctx.method().name();
-                int status = ctx.statusCode();
-                // Built once per (method, route, status): building a meter per request costs more than the request.
-                requestTimers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("herald_http_requests")
-                                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                                .register(metrics))
-                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                traffic.end(ctx.method().name(), ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
+                        ctx.statusCode(), start);
             });
-            r.exception(ApiException.class, (e, ctx) -> Responses.problem(ctx, e));
-            r.exception(StoreException.class, (e, ctx) -> {
-                log.warn("store.failed path={} error={}", ctx.path(), e.getMessage());
-                ctx.header("Retry-After", "5");
-                Responses.problem(ctx, new ApiException(503, "Service Unavailable",
-                        "the database is unavailable; nothing was changed, retry shortly"));
-            });
-            r.exception(Exception.class, (e, ctx) -> {
-                log.error("request.failed path={}", ctx.path(), e);
-                Responses.problem(ctx, new ApiException(500, "Internal Server Error", "an unexpected error occurred"));
-            });
+            r.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, Responses.problemFor(e, ctx.path())));
             r.error(404, ctx -> {
                 if (!isProblem(ctx)) Responses.problem(ctx, new ApiException(404, "Not Found", "no such route: "
                         + ctx.method().name() + " " + ctx.path()));
@@ -179,10 +159,10 @@ public final class Herald implements AutoCloseable {
                 if (!isProblem(ctx)) Responses.problem(ctx, new ApiException(413, "Content Too Large",
                         "the body is larger than the limit of " + maxBody + " bytes"));
             });
-            r.get("/health", ctx -> Responses.json(ctx, draining ? 503 : 200,
-                    Json.object().put("status", draining ? "draining" : "up")));
+            r.get("/health", ctx -> Responses.json(ctx, traffic.draining() ? 503 : 200,
+                    Json.object().put("status", traffic.draining() ? "draining" : "up")));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            new EventRoutes(writer, new EventQueries(db), deliveries, maxBody, config.maxBatch(), metrics).register(r);
+            new EventRoutes(new EventQueries(db), deliveries).register(r);
             new ServiceRoutes(db, configStore, maxBody, outboundGuard, liveServiceState).register(r);
             new SubscriptionRoutes(db, configStore, maxBody).register(r);
             new SettingsRoutes(settings, dispatcher).register(r);
@@ -253,9 +233,10 @@ public final class Herald implements AutoCloseable {
         return retention;
     }
 
-    /** Every HTTP route registered, for tests that must cover them all. */
+    /** Every HTTP route served, for tests that must cover them all. */
     public List<String[]> routes() {
         List<String[]> out = new ArrayList<>();
+        out.add(new String[] {IngestHandler.METHOD, IngestHandler.PATH});
         for (HandlerMetaInfo m : routes) {
             if (m.getHttpMethod() != HandlerType.BEFORE && m.getHttpMethod() != HandlerType.AFTER
                     && m.getHttpMethod().isHttpMethod()) {
@@ -272,9 +253,9 @@ public final class Herald implements AutoCloseable {
     @Override
     public void close() {
         if (closed.getAndSet(true)) return;
-        draining = true;
+        traffic.drain();
         long deadline = System.currentTimeMillis() + 30_000;
-        while (requestsInFlight.get() > 0 && System.currentTimeMillis() < deadline) {
+        while (traffic.inFlight() > 0 && System.currentTimeMillis() < deadline) {
             Thread.onSpinWait();
             try {
                 Thread.sleep(10);

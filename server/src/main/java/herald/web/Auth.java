@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Bearer-key check for {@code /api/*}: no or unknown key is 401, a key whose scopes do not cover
  * the request is 403. {@code admin} may do anything, {@code read} only GET, {@code ingest} only
- * {@code POST /api/v1/events}.
+ * {@code POST /api/v1/events}. {@link #authorize} is the decision; Javalin's before-handler and the
+ * ingest fast path ({@code herald.ingest.IngestHandler}) both ask it.
  */
 public final class Auth implements Handler {
     public static final String KEY_ATTRIBUTE = "herald.apiKey";
@@ -21,19 +22,27 @@ public final class Auth implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        String header = ctx.header("Authorization");
-        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        ctx.attribute(KEY_ATTRIBUTE, authorize(ctx.header("Authorization"), ctx.method().name(), ctx.path()));
+    }
+
+    /**
+     * The key that may make this request, given its {@code Authorization} header (or null), method
+     * and path as sent; otherwise throws the 401 (with {@code WWW-Authenticate: Bearer}) or 403 problem.
+     */
+    public ApiKeys.ApiKey authorize(String authorization, String method, String path) {
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
         Optional<ApiKeys.ApiKey> key = keys.authenticate(presented);
         if (key.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "Unauthorized",
-                    presented == null ? "send an API key as 'Authorization: Bearer <key>'" : "the API key is not valid");
+                    presented == null ? "send an API key as 'Authorization: Bearer <key>'" : "the API key is not valid")
+                    .withHeader("WWW-Authenticate", "Bearer");
         }
-        if (!allowed(key.get(), ctx.method().name(), ctx.path())) {
+        if (!allowed(key.get(), method, path)) {
             throw new ApiException(403, "Forbidden", "the API key's scopes " + key.get().scopes()
-                    + " do not allow " + ctx.method().name() + " " + ctx.path());
+                    + " do not allow " + method + " " + path);
         }
-        ctx.attribute(KEY_ATTRIBUTE, key.get());
+        return key.get();
     }
 
     static boolean allowed(ApiKeys.ApiKey key, String method, String path) {

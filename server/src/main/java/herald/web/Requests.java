@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,16 +23,63 @@ public final class Requests {
 
     /** The request body as JSON, refusing bodies over {@code maxBytes} (413) and malformed JSON (400). */
     public static JsonNode jsonBody(Context ctx, long maxBytes) {
-        String declared = ctx.header("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > maxBytes) throw tooLarge(maxBytes);
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "Invalid request", "Content-Length is not a number");
+        checkDeclaredLength(ctx.header("Content-Length"), maxBytes);
+        // The content type is not checked: LMS plugins send JSON under a form header, and the body decides.
+        BoundedBody body = new BoundedBody(maxBytes);
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) body.append(ByteBuffer.wrap(buf, 0, n));
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+        return parseJson(body.bytes());
+    }
+
+    /**
+     * Refuses a declared {@code Content-Length} (the header's value, or null) over {@code maxBytes}
+     * before any of the body is read.
+     */
+    public static void checkDeclaredLength(String contentLength, long maxBytes) {
+        if (contentLength == null) return;
+        try {
+            if (Long.parseLong(contentLength.trim()) > maxBytes) throw tooLarge(maxBytes);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "Invalid request", "Content-Length is not a number");
+        }
+    }
+
+    /**
+     * A request body collected as it arrives, refused (413) as soon as it passes the limit: chunked
+     * bodies have no Content-Length to check up front. Blocking and asynchronous readers both feed one.
+     */
+    public static final class BoundedBody {
+        private final long maxBytes;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        public BoundedBody(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public void append(ByteBuffer chunk) {
+            int n = chunk.remaining();
+            if ((long) out.size() + n > maxBytes) throw tooLarge(maxBytes);
+            if (chunk.hasArray()) {
+                out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), n);
+            } else {
+                byte[] copy = new byte[n];
+                chunk.duplicate().get(copy);
+                out.write(copy, 0, n);
             }
         }
-        // The content type is not checked: LMS plugins send JSON under a form header, and the body decides.
-        byte[] body = readBounded(ctx, maxBytes);
+
+        public byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
+    /** A whole request body as JSON: an empty body or malformed JSON is a 400 naming line and column. */
+    public static JsonNode parseJson(byte[] body) {
         if (body.length == 0) throw ApiException.invalid("body", "a JSON body is required");
         try {
             return Json.MAPPER.readTree(body);
@@ -46,21 +94,9 @@ public final class Requests {
         }
     }
 
-    private static byte[] readBounded(Context ctx, long maxBytes) {
-        try (InputStream in = ctx.bodyInputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            long total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > maxBytes) throw tooLarge(maxBytes); // chunked bodies have no Content-Length to check
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new ApiException(400, "Invalid request", "could not read the request body: " + e.getMessage());
-        }
+    /** The body could not be read (the client went away or stalled). */
+    public static ApiException unreadable(Throwable cause) {
+        return new ApiException(400, "Invalid request", "could not read the request body: " + cause.getMessage());
     }
 
     private static ApiException tooLarge(long maxBytes) {

@@ -4,12 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Json;
+import herald.store.StoreException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Writing responses the same way everywhere: JSON, list pages, RFC 9457 problems. */
+/**
+ * Writing responses the same way everywhere: JSON, list pages, RFC 9457 problems. The problem body
+ * and the mapping of failures to problems are plain functions, so that Javalin's handlers and the
+ * ingest fast path ({@code herald.ingest.IngestHandler}) answer alike.
+ */
 public final class Responses {
+    private static final Logger log = LoggerFactory.getLogger(Responses.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+
     private Responses() {}
 
     public static void json(Context ctx, int status, JsonNode body) {
@@ -30,12 +40,18 @@ public final class Responses {
     }
 
     public static void problem(Context ctx, ApiException e) {
+        e.headers().forEach(ctx::header);
+        ctx.status(e.status()).contentType(PROBLEM_JSON).result(problemBody(e, ctx.path()));
+    }
+
+    /** The problem JSON for {@code e}; {@code instance} is the request's path as sent. */
+    public static byte[] problemBody(ApiException e, String instance) {
         ObjectNode p = Json.object();
         p.put("type", e.status() == 400 ? "urn:herald:problem:invalid-request" : "about:blank");
         p.put("title", e.title());
         p.put("status", e.status());
         p.put("detail", e.getMessage());
-        p.put("instance", ctx.path());
+        p.put("instance", instance);
         if (!e.errors().isEmpty()) {
             ArrayNode errs = p.putArray("errors");
             for (FieldError fe : e.errors()) {
@@ -43,6 +59,26 @@ public final class Responses {
                 if (fe.line() != null) entry.put("line", fe.line()).put("column", fe.column());
             }
         }
-        ctx.status(e.status()).contentType("application/problem+json").result(Json.write(p));
+        try {
+            return Json.MAPPER.writeValueAsBytes(p);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * What a failure while answering {@code path} is told to the client: an {@link ApiException} as
+     * itself, a database failure as 503 (nothing was changed, so a retry is safe), anything else as a
+     * logged 500.
+     */
+    public static ApiException problemFor(Throwable e, String path) {
+        if (e instanceof ApiException api) return api;
+        if (e instanceof StoreException) {
+            log.warn("store.failed path={} error={}", path, e.getMessage());
+            return new ApiException(503, "Service Unavailable", "the database is unavailable; nothing was changed, retry shortly")
+                    .withHeader("Retry-After", "5");
+        }
+        log.error("request.failed path={}", path, e);
+        return new ApiException(500, "Internal Server Error", "an unexpected error occurred");
     }
 }

@@ -18,6 +18,9 @@ import java.util.Optional;
 public final class DeliveryStore {
     private static final String COLUMNS =
             "id, event_id, subscription_id, service_id, status, attempts, next_attempt_at, last_error, created_at, updated_at";
+    /** A claimed delivery's new state after an attempt; a no-op once its lease was lost. */
+    static final String FINISH = "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?,"
+            + " last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'";
     private final Database db;
 
     public DeliveryStore(Database db) {
@@ -115,9 +118,7 @@ public final class DeliveryStore {
     /** {@link #finish} inside the caller's transaction; false when the lease was lost. */
     public boolean finish(Connection c, Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
-                        + " lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'")) {
+        try (PreparedStatement ps = c.prepareStatement(FINISH)) {
             ps.setString(1, status);
             ps.setLong(2, nextAttemptAt);
             ps.setString(3, lastError);
@@ -170,6 +171,53 @@ public final class DeliveryStore {
 
     private static void insertAttempt(Connection c, Attempt a) throws SQLException {
         insertAttempts(c, List.of(a));
+    }
+
+    /** PostgreSQL: every attempt in one statement over arrays. */
+    static void insertAttemptsPostgres(Connection c, List<Attempt> attempts) throws SQLException {
+        if (attempts.isEmpty()) return;
+        int n = attempts.size();
+        String[] ids = new String[n], deliveries = new String[n], kinds = new String[n], errors = new String[n],
+                requestHeaders = new String[n], responseHeaders = new String[n], excerpts = new String[n],
+                methods = new String[n], urls = new String[n], bodies = new String[n];
+        Long[] started = new Long[n], durations = new Long[n];
+        Integer[] statuses = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Attempt a = attempts.get(i);
+            ids[i] = a.id();
+            deliveries[i] = a.deliveryId();
+            started[i] = a.startedAt();
+            durations[i] = a.durationMs();
+            statuses[i] = a.statusCode();
+            kinds[i] = a.errorKind();
+            errors[i] = a.error();
+            requestHeaders[i] = a.requestHeaders();
+            responseHeaders[i] = a.responseHeaders();
+            excerpts[i] = a.responseExcerpt();
+            methods[i] = a.requestMethod();
+            urls[i] = a.requestUrl();
+            bodies[i] = a.requestBody();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO attempts (id, delivery_id, started_at, duration_ms, status_code, error_kind, error,"
+                        + " request_headers, response_headers, response_excerpt, request_method, request_url, request_body)"
+                        + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[],"
+                        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", deliveries));
+            ps.setArray(3, c.createArrayOf("bigint", started));
+            ps.setArray(4, c.createArrayOf("bigint", durations));
+            ps.setArray(5, c.createArrayOf("int4", statuses));
+            ps.setArray(6, c.createArrayOf("text", kinds));
+            ps.setArray(7, c.createArrayOf("text", errors));
+            ps.setArray(8, c.createArrayOf("text", requestHeaders));
+            ps.setArray(9, c.createArrayOf("text", responseHeaders));
+            ps.setArray(10, c.createArrayOf("text", excerpts));
+            ps.setArray(11, c.createArrayOf("text", methods));
+            ps.setArray(12, c.createArrayOf("text", urls));
+            ps.setArray(13, c.createArrayOf("text", bodies));
+            ps.executeUpdate();
+        }
     }
 
     static void insertAttempts(Connection c, List<Attempt> attempts) throws SQLException {

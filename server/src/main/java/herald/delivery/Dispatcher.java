@@ -63,7 +63,10 @@ public final class Dispatcher implements AutoCloseable {
     private final OutboundClients clients;
     private final OutboundHeaders outboundHeaders;
     private final Semaphore permits;
-    /** Claimed deliveries not yet recorded (slow sends aside): claims run ahead of sends, but boundedly. */
+    /**
+     * Claimed deliveries not yet recorded (slow sends aside): claims run ahead of sends, and outcomes
+     * wait to be recorded in groups, but boundedly (8 x concurrency; 4 x left the claim loop waiting).
+     */
     private final Semaphore room;
     private static final int MAX_CLAIM = 500;
     private final int concurrency;
@@ -100,7 +103,7 @@ public final class Dispatcher implements AutoCloseable {
         this.meters = new DeliveryMetrics(metrics, store);
         this.finishes = new FinishWriter(db);
         this.permits = new Semaphore(concurrency);
-        this.room = new Semaphore(4 * concurrency);
+        this.room = new Semaphore(8 * concurrency);
         this.outboundHeaders = new OutboundHeaders("Herald/" + version);
         this.clients = new OutboundClients(guard, concurrency);
         signals = db.dialect() == Database.Dialect.POSTGRES ? new NodeSignals(db, this::wakeLocal) : null;

@@ -21,6 +21,12 @@ public final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final HikariDataSource pool;
+    /**
+     * SQLite allows one writer at a time. Herald's writers (ingest, claims, outcomes) queue here, in
+     * order, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries and
+     * left the write lock idle between transactions.
+     */
+    private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
 
     private Database(Dialect dialect, HikariDataSource pool) {
         this.dialect = dialect;
@@ -84,11 +90,22 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(SqlWork<T> work) {
+        lockWriter();
         try (Connection c = pool.getConnection()) {
             return commitOrRollback(c, work);
         } catch (SQLException e) {
             throw new StoreException(e);
+        } finally {
+            unlockWriter();
         }
+    }
+
+    private void lockWriter() {
+        if (dialect == Dialect.SQLITE) sqliteWriter.lock();
+    }
+
+    private void unlockWriter() {
+        if (dialect == Dialect.SQLITE) sqliteWriter.unlock();
     }
 
     private static <T> T commitOrRollback(Connection c, SqlWork<T> work) throws SQLException {
@@ -118,6 +135,7 @@ public final class Database implements AutoCloseable {
                 return work.run(c);
             });
         }
+        lockWriter();
         try (Connection c = pool.getConnection()) {
             // WAL with synchronous=NORMAL: durable across process crashes, flushed by the next FULL commit.
             try (Statement s = c.createStatement()) {
@@ -136,6 +154,8 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException(e);
+        } finally {
+            unlockWriter();
         }
     }
 

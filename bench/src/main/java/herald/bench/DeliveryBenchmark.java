@@ -239,15 +239,19 @@ public final class DeliveryBenchmark {
 
     private double isolationRun(int services, int hanging, Hang... hang) throws Exception {
         try (Server h = launch("isolation-" + hanging)) {
-            for (int i = 0; i < services; i++) {
-                boolean hangs = i < hanging;
-                h.service("s" + i, hangs ? hang[0].url() : sink + "/s" + i, hangs ? "\"timeout_ms\":10000" : null);
+            for (int i = 0; i < services; i++) h.service("s" + i, sink + "/s" + i, null);
+            // Warm, all healthy (like the other cases), then the first `hanging` services stop answering.
+            int warm = Math.max(1, opt.warmupEvents / services);
+            ingestAll(h, bodies("isowarm" + hanging, warm), 4);
+            h.awaitDelivered((long) services * warm, Duration.ofMinutes(10));
+            for (int i = 0; i < hanging; i++) {
+                h.patch("/api/v1/services/" + h.serviceIds.get(i), "{\"url\":\"" + hang[0].url() + "\",\"timeout_ms\":10000}");
             }
             int healthy = services - hanging;
             Cpu before = Cpu.now();
             long start = System.nanoTime();
             ingestAll(h, bodies("iso" + hanging, opt.isolationEvents), 4);
-            h.awaitDeliveredToHealthy((long) healthy * opt.isolationEvents, hanging, Duration.ofMinutes(10));
+            h.awaitDeliveredToHealthy((long) healthy * (warm + opt.isolationEvents), hanging, Duration.ofMinutes(10));
             double rate = healthy * opt.isolationEvents / ((System.nanoTime() - start) / 1e9);
             out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%)%n", healthy,
                     hanging, rate, Cpu.now().otherBusy(before) * 100);
@@ -400,6 +404,10 @@ public final class DeliveryBenchmark {
 
         String put(String path, String body) throws Exception {
             return send("PUT", path, body);
+        }
+
+        String patch(String path, String body) throws Exception {
+            return send("PATCH", path, body);
         }
 
         private String send(String method, String path, String body) throws Exception {

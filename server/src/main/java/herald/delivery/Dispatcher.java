@@ -238,8 +238,9 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * One claimed delivery's share of the dispatcher: room from its claim until its outcome is
-     * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS}
-     * gives both back and counts as slow for its service instead.
+     * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS},
+     * or any send to a service that has slow sends running, holds neither and counts as slow for
+     * its service instead (at most the dispatcher's concurrency per service: see the claim).
      */
     private final class Slot {
         private final AtomicInteger slowOfService;
@@ -252,15 +253,25 @@ public final class Dispatcher implements AutoCloseable {
         }
 
         void beforeSend() throws InterruptedException {
-            permits.acquire();
-            holdsPermit.set(true);
-            slowTimer = Dispatcher.this.slowTimer.schedule(() -> {
-                if (holdsRoom.compareAndSet(true, false)) {
-                    slowOfService.incrementAndGet();
-                    if (holdsPermit.compareAndSet(true, false)) permits.release();
-                    room.release();
+            // A service whose sends are already slow sends outside the slots at once: waiting SLOW_MS
+            // in a slot first would hold up the other services' sends (measured: isolation 0.76x).
+            if (slowOfService.get() == 0) {
+                permits.acquire();
+                holdsPermit.set(true);
+                if (slowOfService.get() == 0) {
+                    slowTimer = Dispatcher.this.slowTimer.schedule(this::becomeSlow, SLOW_MS, TimeUnit.MILLISECONDS);
+                    return;
                 }
-            }, SLOW_MS, TimeUnit.MILLISECONDS);
+            }
+            becomeSlow();
+        }
+
+        private void becomeSlow() {
+            if (holdsRoom.compareAndSet(true, false)) {
+                slowOfService.incrementAndGet();
+                if (holdsPermit.compareAndSet(true, false)) permits.release();
+                room.release();
+            }
         }
 
         /** The exchange is over: the next send may start while this outcome is being recorded. */

@@ -64,7 +64,7 @@ out="bench/target/delivery-$(date -u +%Y%m%dT%H%M%SZ).txt"
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$JAVA_HOME/bin/java" -Xmx2g -cp server/target/herald.jar:bench/target/classes herald.bench.DeliveryBenchmark \
-        --sink-port "$port" --work-dir "$work" --jar server/target/herald.jar "$@"
+        --sink-port "$port" --work-dir "$work" --jar server/target/herald.jar --server-java-opts "$(./herald java-opts)" "$@"
 } 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 echo "(written to $out)"

@@ -1,6 +1,7 @@
 package herald.delivery;
 
 import herald.store.Database;
+import herald.store.PgColumns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -176,46 +177,24 @@ public final class DeliveryStore {
     /** PostgreSQL: every attempt in one statement over arrays. */
     static void insertAttemptsPostgres(Connection c, List<Attempt> attempts) throws SQLException {
         if (attempts.isEmpty()) return;
-        int n = attempts.size();
-        String[] ids = new String[n], deliveries = new String[n], kinds = new String[n], errors = new String[n],
-                requestHeaders = new String[n], responseHeaders = new String[n], excerpts = new String[n],
-                methods = new String[n], urls = new String[n], bodies = new String[n];
-        Long[] started = new Long[n], durations = new Long[n];
-        Integer[] statuses = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            Attempt a = attempts.get(i);
-            ids[i] = a.id();
-            deliveries[i] = a.deliveryId();
-            started[i] = a.startedAt();
-            durations[i] = a.durationMs();
-            statuses[i] = a.statusCode();
-            kinds[i] = a.errorKind();
-            errors[i] = a.error();
-            requestHeaders[i] = a.requestHeaders();
-            responseHeaders[i] = a.responseHeaders();
-            excerpts[i] = a.responseExcerpt();
-            methods[i] = a.requestMethod();
-            urls[i] = a.requestUrl();
-            bodies[i] = a.requestBody();
-        }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO attempts (id, delivery_id, started_at, duration_ms, status_code, error_kind, error,"
                         + " request_headers, response_headers, response_excerpt, request_method, request_url, request_body)"
                         + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[],"
                         + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", deliveries));
-            ps.setArray(3, c.createArrayOf("bigint", started));
-            ps.setArray(4, c.createArrayOf("bigint", durations));
-            ps.setArray(5, c.createArrayOf("int4", statuses));
-            ps.setArray(6, c.createArrayOf("text", kinds));
-            ps.setArray(7, c.createArrayOf("text", errors));
-            ps.setArray(8, c.createArrayOf("text", requestHeaders));
-            ps.setArray(9, c.createArrayOf("text", responseHeaders));
-            ps.setArray(10, c.createArrayOf("text", excerpts));
-            ps.setArray(11, c.createArrayOf("text", methods));
-            ps.setArray(12, c.createArrayOf("text", urls));
-            ps.setArray(13, c.createArrayOf("text", bodies));
+            ps.setArray(1, PgColumns.text(c, attempts, Attempt::id));
+            ps.setArray(2, PgColumns.text(c, attempts, Attempt::deliveryId));
+            ps.setArray(3, PgColumns.bigint(c, attempts, Attempt::startedAt));
+            ps.setArray(4, PgColumns.bigint(c, attempts, Attempt::durationMs));
+            ps.setArray(5, PgColumns.integer(c, attempts, Attempt::statusCode));
+            ps.setArray(6, PgColumns.text(c, attempts, Attempt::errorKind));
+            ps.setArray(7, PgColumns.text(c, attempts, Attempt::error));
+            ps.setArray(8, PgColumns.text(c, attempts, Attempt::requestHeaders));
+            ps.setArray(9, PgColumns.text(c, attempts, Attempt::responseHeaders));
+            ps.setArray(10, PgColumns.text(c, attempts, Attempt::responseExcerpt));
+            ps.setArray(11, PgColumns.text(c, attempts, Attempt::requestMethod));
+            ps.setArray(12, PgColumns.text(c, attempts, Attempt::requestUrl));
+            ps.setArray(13, PgColumns.text(c, attempts, Attempt::requestBody));
             ps.executeUpdate();
         }
     }

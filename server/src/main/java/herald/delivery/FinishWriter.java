@@ -1,6 +1,7 @@
 package herald.delivery;
 
 import herald.store.Database;
+import herald.store.PgColumns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -117,25 +118,15 @@ final class FinishWriter implements AutoCloseable {
 
     /** PostgreSQL: the group as one statement over arrays, much cheaper for the server than one each. */
     private static Set<String> updatePostgres(Connection c, List<Finish> group, long now) throws SQLException {
-        int n = group.size();
-        String[] ids = new String[n], statuses = new String[n], errors = new String[n];
-        Long[] next = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Finish f = group.get(i);
-            ids[i] = f.delivery().id();
-            statuses[i] = f.status();
-            next[i] = f.nextAttemptAt();
-            errors[i] = f.lastError();
-        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries d SET status = u.status, attempts = d.attempts + 1,"
                 + " next_attempt_at = u.next_at, last_error = u.error, lease_until = NULL, updated_at = ?"
                 + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS u(id, status, next_at, error)"
                 + " WHERE d.id = u.id AND d.status = 'delivering' RETURNING d.id")) {
             ps.setLong(1, now);
-            ps.setArray(2, c.createArrayOf("text", ids));
-            ps.setArray(3, c.createArrayOf("text", statuses));
-            ps.setArray(4, c.createArrayOf("bigint", next));
-            ps.setArray(5, c.createArrayOf("text", errors));
+            ps.setArray(2, PgColumns.text(c, group, f -> f.delivery().id()));
+            ps.setArray(3, PgColumns.text(c, group, Finish::status));
+            ps.setArray(4, PgColumns.bigint(c, group, Finish::nextAttemptAt));
+            ps.setArray(5, PgColumns.text(c, group, Finish::lastError));
             Set<String> kept = new HashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) kept.add(rs.getString(1));

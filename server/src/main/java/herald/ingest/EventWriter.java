@@ -5,6 +5,7 @@ import herald.event.Ids;
 import herald.event.Json;
 import herald.routing.Router;
 import herald.store.Database;
+import herald.store.PgColumns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -222,40 +223,26 @@ public final class EventWriter implements AutoCloseable {
      * event than one execution each. RETURNING names the ids that were new; where a group holds an id
      * twice, its first occurrence is the stored one.
      */
-    private static boolean[] insertPostgres(Connection c, List<Event> events, List<String> bodyTexts, long now)
+    private static boolean[] insertPostgres(Connection c, List<Event> events, List<String> bodies, long now)
             throws SQLException {
-        int n = events.size();
-        String[] ids = new String[n], types = new String[n], sources = new String[n], courses = new String[n],
-                users = new String[n], bodies = bodyTexts.toArray(new String[0]);
-        Long[] occurred = new Long[n], received = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Event e = events.get(i);
-            ids[i] = e.id();
-            types[i] = e.type();
-            sources[i] = e.source();
-            courses[i] = e.courseId();
-            users[i] = e.userId();
-            occurred[i] = e.occurredAtMillis();
-            received[i] = now;
-        }
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, type, source, course_id, user_id,"
                 + " occurred_at, received_at, body) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
                 + " ?::text[], ?::bigint[], ?::bigint[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id")) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", types));
-            ps.setArray(3, c.createArrayOf("text", sources));
-            ps.setArray(4, c.createArrayOf("text", courses));
-            ps.setArray(5, c.createArrayOf("text", users));
-            ps.setArray(6, c.createArrayOf("bigint", occurred));
-            ps.setArray(7, c.createArrayOf("bigint", received));
-            ps.setArray(8, c.createArrayOf("text", bodies));
+            ps.setArray(1, PgColumns.text(c, events, Event::id));
+            ps.setArray(2, PgColumns.text(c, events, Event::type));
+            ps.setArray(3, PgColumns.text(c, events, Event::source));
+            ps.setArray(4, PgColumns.text(c, events, Event::courseId));
+            ps.setArray(5, PgColumns.text(c, events, Event::userId));
+            ps.setArray(6, PgColumns.bigint(c, events, Event::occurredAtMillis));
+            ps.setArray(7, PgColumns.bigint(c, events, e -> now));
+            ps.setArray(8, PgColumns.text(c, bodies, b -> b));
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) inserted.add(rs.getString(1));
             }
         }
-        boolean[] stored = new boolean[n];
-        for (int i = 0; i < n; i++) stored[i] = inserted.remove(ids[i]);
+        boolean[] stored = new boolean[events.size()];
+        for (int i = 0; i < stored.length; i++) stored[i] = inserted.remove(events.get(i).id());
         return stored;
     }
 

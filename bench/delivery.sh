@@ -11,9 +11,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-JDK=$(./herald jdk) || exit 1
-export JAVA_HOME="$JDK"
-
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     echo "== installing nginx (Debian package nginx-light)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null || {
@@ -21,13 +18,8 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-echo "== build (JAVA_HOME=$JAVA_HOME)"
-mkdir -p bench/target
-if ! ./mvnw -q -B package -DskipTests >bench/target/delivery-build.log 2>&1; then
-    grep -v '^WARNING' bench/target/delivery-build.log >&2
-    echo "delivery.sh: build failed (log: bench/target/delivery-build.log)" >&2
-    exit 1
-fi
+. bench/build.sh
+bench_build delivery
 
 work="$PWD/bench/target/delivery-work"
 rm -rf "$work" && mkdir -p "$work/nginx"

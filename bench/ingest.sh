@@ -9,17 +9,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# The JDK the launcher finds (it says what is missing when there is none).
-JDK=$(./herald jdk) || exit 1
-export JAVA_HOME="$JDK"
-
-echo "== build (JAVA_HOME=$JAVA_HOME)"
-mkdir -p bench/target
-if ! ./mvnw -q -B package -DskipTests >bench/target/ingest-build.log 2>&1; then
-    grep -v '^WARNING' bench/target/ingest-build.log >&2
-    echo "ingest.sh: build failed (log: bench/target/ingest-build.log)" >&2
-    exit 1
-fi
+. bench/build.sh
+bench_build ingest
 
 out="bench/target/ingest-$(date -u +%Y%m%dT%H%M%SZ).txt"
 work="$PWD/bench/target/ingest-work" # on the repository's disk, not a tmpfs: fsync must cost what it costs

@@ -10,16 +10,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-JDK=$(./herald jdk) || exit 1
-export JAVA_HOME="$JDK"
-
-echo "== build (JAVA_HOME=$JAVA_HOME)"
-mkdir -p bench/target
-if ! ./mvnw -q -B package -DskipTests >bench/target/moodle-tail-build.log 2>&1; then
-    grep -v '^WARNING' bench/target/moodle-tail-build.log >&2
-    echo "moodle-tail.sh: build failed (log: bench/target/moodle-tail-build.log)" >&2
-    exit 1
-fi
+. bench/build.sh
+bench_build moodle-tail
 
 out="bench/target/moodle-tail-$(date -u +%Y%m%dT%H%M%SZ).txt"
 work="$PWD/bench/target/moodle-tail-work"

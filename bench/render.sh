@@ -9,16 +9,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-JDK=$(./herald jdk) || exit 1
-export JAVA_HOME="$JDK"
-
-echo "== build (JAVA_HOME=$JAVA_HOME)"
-mkdir -p bench/target
-if ! ./mvnw -q -B package -DskipTests >bench/target/render-build.log 2>&1; then
-    grep -v '^WARNING' bench/target/render-build.log >&2
-    echo "render.sh: build failed (log: bench/target/render-build.log)" >&2
-    exit 1
-fi
+. bench/build.sh
+bench_build render
 
 out="bench/target/render-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {

@@ -559,42 +559,10 @@ public final class DeliveryBenchmark {
         static volatile long heraldPid = -1;
 
         static Cpu now() {
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                long busy = 0;
-                long total = 0;
-                for (int i = 1; i < Math.min(f.length, 9); i++) {
-                    long v = Long.parseLong(f[i]);
-                    total += v;
-                    if (i != 4 && i != 5) busy += v; // idle, iowait
-                }
-                return new Cpu(busy, total, oursTicks());
-            } catch (IOException | RuntimeException e) {
-                return new Cpu(0, 0, 0);
-            }
-        }
-
-        private static long oursTicks() {
             long self = ProcessHandle.current().pid();
-            long sum = 0;
-            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-                for (Path d : dirs) {
-                    try {
-                        long pid = Long.parseLong(d.getFileName().toString());
-                        String st = Files.readString(d.resolve("stat"));
-                        int close = st.lastIndexOf(')');
-                        String name = st.substring(st.indexOf('(') + 1, close);
-                        if (pid != self && pid != heraldPid && !name.equals("postgres") && !name.equals("nginx")) continue;
-                        String[] x = st.substring(close + 2).split(" ");
-                        sum += Long.parseLong(x[11]) + Long.parseLong(x[12]); // utime, stime
-                    } catch (IOException | RuntimeException e) {
-                        // ended meanwhile
-                    }
-                }
-            } catch (IOException e) {
-                return 0;
-            }
-            return sum;
+            ProcCpu.Machine m = ProcCpu.machine();
+            return new Cpu(m.busyTicks(), m.totalTicks(), ProcCpu.ticks((pid, name) ->
+                    pid == self || pid == heraldPid || name.equals("postgres") || name.equals("nginx")));
         }
 
         /** The share of the machine used by other processes since {@code before}. */

@@ -818,47 +818,10 @@ public final class IngestBenchmark {
     /** Machine-wide busy time (from /proc/stat, all cores) and this process's CPU time. */
     record CpuSample(long busyTicks, long totalTicks, long processNanos, long postgresTicks) {
         static CpuSample now() {
-            long busy = 0;
-            long total = 0;
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                for (int i = 1; i < Math.min(f.length, 9); i++) {
-                    long v = Long.parseLong(f[i]);
-                    total += v;
-                    if (i != 4 && i != 5) busy += v; // idle, iowait
-                }
-            } catch (IOException | RuntimeException e) {
-                // not Linux: leave zero
-            }
+            ProcCpu.Machine m = ProcCpu.machine();
             long proc = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                     ? os.getProcessCpuTime() : 0;
-            return new CpuSample(busy, total, proc, readPostgresTicks());
-        }
-
-        /** utime + stime of every process named postgres (the server and its backends). */
-        private static long readPostgresTicks() {
-            return ticksOf(java.util.Set.of("postgres"));
-        }
-
-        /** utime + stime of every process with one of these names, in clock ticks. */
-        static long ticksOf(java.util.Set<String> names) {
-            long sum = 0;
-            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-                for (Path d : dirs) {
-                    try {
-                        String st = Files.readString(d.resolve("stat"));
-                        int close = st.lastIndexOf(')');
-                        if (!names.contains(st.substring(st.indexOf('(') + 1, close))) continue;
-                        String[] f = st.substring(close + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                    } catch (IOException | RuntimeException e) {
-                        // the process ended meanwhile
-                    }
-                }
-            } catch (IOException e) {
-                return 0;
-            }
-            return sum;
+            return new CpuSample(m.busyTicks(), m.totalTicks(), proc, ProcCpu.ticks((pid, name) -> name.equals("postgres")));
         }
 
         /** PostgreSQL's processes' CPU as a fraction of all cores over the interval. */

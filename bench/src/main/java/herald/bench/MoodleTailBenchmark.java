@@ -302,7 +302,7 @@ public final class MoodleTailBenchmark {
         }
 
         private static long readDbTicks() {
-            return IngestBenchmark.CpuSample.ticksOf(java.util.Set.of("postgres", "mariadbd"));
+            return ProcCpu.ticks((pid, name) -> name.equals("postgres") || name.equals("mariadbd"));
         }
     }
 

@@ -140,19 +140,9 @@ public final class RenderBenchmark {
     /** Machine CPU from /proc/stat and this process's CPU time: what the rest of the machine used. */
     private record Cpu(long busyTicks, long totalTicks, long processNanos, long wallNanos) {
         static Cpu now() {
-            long busy = 0, total = 0;
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                for (int i = 1; i < f.length; i++) {
-                    long v = Long.parseLong(f[i]);
-                    total += v;
-                    if (i != 4 && i != 5) busy += v; // idle and iowait
-                }
-            } catch (IOException | RuntimeException e) {
-                // not Linux: the load column reads 0
-            }
+            ProcCpu.Machine m = ProcCpu.machine();
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            return new Cpu(busy, total, os.getProcessCpuTime(), System.nanoTime());
+            return new Cpu(m.busyTicks(), m.totalTicks(), os.getProcessCpuTime(), System.nanoTime());
         }
 
         /** Share of the whole machine (all cores) busy with other processes since {@code before}. */

@@ -143,8 +143,9 @@ public final class Herald implements AutoCloseable {
             r.after(ctx -> {
                 Long start = ctx.attribute("herald.start");
                 if (start == null) return;
-                traffic.end(ctx.method().name(), ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
-                        ctx.statusCode(), start);
+                // The route matched, not ctx.endpoint(): in an after-handler that is the after-handler ("*").
+                var matched = ctx.endpoints().matchedHttpEndpoint();
+                traffic.end(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode(), start);
             });
             r.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, Responses.problemFor(e, ctx.path())));
             r.error(404, ctx -> {

@@ -196,7 +196,7 @@ public final class IngestHandler extends Handler.Wrapper {
         String detail = cause instanceof EventWriter.OverloadedException
                 ? "Herald is busy; retry shortly" : cause instanceof StoreException
                 ? "the event store is unavailable; nothing was stored, retry shortly" : "the event could not be stored; retry";
-        return new ApiException(503, "Service Unavailable", detail);
+        return new ApiException(503, "Service Unavailable", detail).withHeader("Retry-After", "5");
     }
 
     private static void problem(Response response, ApiException e, String path, Callback callback) {

@@ -285,4 +285,21 @@ class IngestHandlerTest {
             assertThat(h.api().get("/api/v1/events/fp-late").status()).isEqualTo(404);
         }
     }
+
+    @Test
+    void aStoreThatFailsAnswers503WithRetryAfterAndStoresNothing() {
+        var db = herald.herald().database();
+        db.inTransaction(c -> c.createStatement().execute("CREATE TRIGGER refuse_events BEFORE INSERT ON events"
+                + " BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END"));
+        try {
+            Answer refused = send("POST", "/api/v1/events", event("store-fails-1"));
+            assertProblem(refused, 503, "/api/v1/events");
+            assertThat(refused.header("Retry-After")).isEqualTo("5");
+            assertThat(refused.json().get("detail").asText()).contains("nothing was stored");
+        } finally {
+            db.inTransaction(c -> c.createStatement().execute("DROP TRIGGER refuse_events"));
+        }
+        assertThat(send("GET", "/api/v1/events/store-fails-1", null).status()).isEqualTo(404);
+        assertThat(send("POST", "/api/v1/events", event("store-fails-1")).status()).isEqualTo(202); // the retry is taken
+    }
 }

@@ -44,15 +44,39 @@ public final class DeliveryStore {
         return claim(c, now, limit, leaseMs, serviceId, List.of());
     }
 
+    /**
+     * The same claim for each service of {@code caps} in turn (in its order), a fair share of
+     * {@code limit} each and never more than the service's cap, in one transaction. Used while some
+     * services are left out: the general claim walks the due index in time order and would step
+     * over every waiting delivery of the left-out services on each claim.
+     */
+    public List<Delivery> claimPerService(long now, int limit, long leaseMs, Map<String, Integer> caps) {
+        if (caps.isEmpty() || limit <= 0) return List.of();
+        return db.inBookkeepingTransaction(c -> {
+            List<Delivery> out = new ArrayList<>();
+            int share = Math.max(1, (limit + caps.size() - 1) / caps.size());
+            for (var e : caps.entrySet()) {
+                if (out.size() >= limit) break;
+                out.addAll(claim(c, now, Math.min(Math.min(share, e.getValue()), limit - out.size()), leaseMs, e.getKey(),
+                        List.of()));
+            }
+            return out;
+        });
+    }
+
     private List<Delivery> claim(Connection c, long now, int limit, long leaseMs, String serviceId,
                                  Collection<String> excluded) throws SQLException {
         if (limit <= 0) return List.of();
         // Two statements, each walking its own partial index in order: one query with an OR of the
-        // two states would sort every waiting row for each claim.
+        // two states would sort every waiting row for each claim. One service's due deliveries come
+        // from its own index (service, status), in the order they were created.
         List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
                 "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, serviceId, excluded));
-        out.addAll(claimWhere(c, "deliveries_due", "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?"
-                + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs, serviceId, excluded));
+        String due = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?";
+        out.addAll(serviceId == null
+                ? claimWhere(c, "deliveries_due", due + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs,
+                        null, excluded)
+                : claimWhere(c, "deliveries_service_status", due, now, limit - out.size(), leaseMs, serviceId, excluded));
         return out;
     }
 

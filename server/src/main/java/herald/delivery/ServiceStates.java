@@ -77,7 +77,7 @@ public final class ServiceStates {
 
     /** Counts a failure against a closed breaker; true when it made the breaker open. */
     public boolean recordFailure(String serviceId, Service.Breaker cfg, long now) {
-        return db.inTransaction(c -> {
+        return db.inBookkeepingTransaction(c -> {
             ensureRow(c, serviceId);
             int failures;
             // A failure outside the current window starts a new one.
@@ -103,12 +103,12 @@ public final class ServiceStates {
 
     /** The probe failed: open again for another cooldown. */
     public void probeFailed(String serviceId, Service.Breaker cfg, long now) {
-        db.inTransaction(c -> open(c, serviceId, HALF_OPEN, cfg, now));
+        db.inBookkeepingTransaction(c -> open(c, serviceId, HALF_OPEN, cfg, now));
     }
 
     /** The probe got an answer: close, with a fresh window. */
     public void probeSucceeded(String serviceId, long now) {
-        db.inTransaction(c -> {
+        db.inBookkeepingTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET breaker_state = 'closed', failures = 0,"
                     + " window_start = 0, updated_at = ? WHERE service_id = ? AND breaker_state = 'half_open'")) {
                 ps.setLong(1, now);
@@ -136,7 +136,7 @@ public final class ServiceStates {
      * one probe, until {@code now + leaseMs}. Another node asking at the same time gets none of them.
      */
     public List<String> takeProbes(long now, long leaseMs) {
-        return db.inTransaction(c -> {
+        return db.inBookkeepingTransaction(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET breaker_state = 'half_open',"
                     + " open_until = ?, updated_at = ? WHERE (breaker_state = 'open' OR breaker_state = 'half_open')"
@@ -154,7 +154,7 @@ public final class ServiceStates {
 
     /** Nothing was due to probe with: let the next poll (on any node) try again. */
     public void releaseProbe(String serviceId) {
-        db.inTransaction(c -> {
+        db.inBookkeepingTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE service_state SET open_until = 0 WHERE service_id = ? AND breaker_state = 'half_open'")) {
                 ps.setString(1, serviceId);

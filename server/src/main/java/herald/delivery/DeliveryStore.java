@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,17 +30,17 @@ public final class DeliveryStore {
     /**
      * Atomically marks up to {@code limit} due deliveries of enabled services as delivering, with a
      * lease; a delivery whose lease ran out (its worker died) is due again. PostgreSQL skips rows
-     * another node is claiming; SQLite's single writer makes the one statement atomic. Deliveries of
-     * the {@code excluded} services (paused, breaker open, limited, saturated) stay where they are.
+     * another node is claiming; SQLite's single writer makes the one statement atomic. Only while no
+     * service is left out (paused, breaker open, limited, slow): otherwise see {@link #claimPerService}.
      */
-    public List<Delivery> claim(long now, int limit, long leaseMs, Collection<String> excluded) {
-        return db.inBookkeepingTransaction(c -> claim(c, now, limit, leaseMs, null, excluded));
+    public List<Delivery> claim(long now, int limit, long leaseMs) {
+        return db.inBookkeepingTransaction(c -> claim(c, now, limit, leaseMs, null));
     }
 
     /** The same claim for one service, inside the caller's transaction (which holds its budget). */
     public List<Delivery> claimForService(Connection c, String serviceId, long now, int limit, long leaseMs)
             throws SQLException {
-        return claim(c, now, limit, leaseMs, serviceId, List.of());
+        return claim(c, now, limit, leaseMs, serviceId);
     }
 
     /**
@@ -57,42 +56,37 @@ public final class DeliveryStore {
             int share = Math.max(1, (limit + caps.size() - 1) / caps.size());
             for (var e : caps.entrySet()) {
                 if (out.size() >= limit) break;
-                out.addAll(claim(c, now, Math.min(Math.min(share, e.getValue()), limit - out.size()), leaseMs, e.getKey(),
-                        List.of()));
+                out.addAll(claim(c, now, Math.min(Math.min(share, e.getValue()), limit - out.size()), leaseMs, e.getKey()));
             }
             return out;
         });
     }
 
-    private List<Delivery> claim(Connection c, long now, int limit, long leaseMs, String serviceId,
-                                 Collection<String> excluded) throws SQLException {
+    private List<Delivery> claim(Connection c, long now, int limit, long leaseMs, String serviceId) throws SQLException {
         if (limit <= 0) return List.of();
         // Two statements, each walking its own partial index in order: one query with an OR of the
         // two states would sort every waiting row for each claim. One service's due deliveries come
         // from its own index (service, status), in the order they were created.
         List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
-                "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, serviceId, excluded));
+                "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, serviceId));
         String due = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?";
         out.addAll(serviceId == null
-                ? claimWhere(c, "deliveries_due", due + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs,
-                        null, excluded)
-                : claimWhere(c, "deliveries_service_status", due, now, limit - out.size(), leaseMs, serviceId, excluded));
+                ? claimWhere(c, "deliveries_due", due + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs, null)
+                : claimWhere(c, "deliveries_service_status", due, now, limit - out.size(), leaseMs, serviceId));
         return out;
     }
 
     private List<Delivery> claimWhere(Connection c, String index, String due, long now, int limit, long leaseMs,
-                                      String serviceId, Collection<String> excluded) throws SQLException {
+                                      String serviceId) throws SQLException {
         if (limit <= 0) return List.of();
         boolean pg = db.dialect() == Database.Dialect.POSTGRES;
         String only = serviceId == null ? "" : " AND d.service_id = ?";
-        String not = excluded.isEmpty() ? ""
-                : " AND d.service_id NOT IN (" + String.join(",", Collections.nCopies(excluded.size(), "?")) + ")";
         int order = due.indexOf(" ORDER BY");
         String condition = order < 0 ? due : due.substring(0, order);
         String orderBy = order < 0 ? "" : due.substring(order);
         String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN ("
                 + "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY " + index) // SQLite has no statistics to choose by
-                + " JOIN services s ON s.id = d.service_id WHERE s.enabled AND " + condition + only + not + orderBy
+                + " JOIN services s ON s.id = d.service_id WHERE s.enabled AND " + condition + only + orderBy
                 + " LIMIT ?" + (pg ? " FOR UPDATE OF d SKIP LOCKED" : "") + ") RETURNING " + COLUMNS;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -100,7 +94,6 @@ public final class DeliveryStore {
             ps.setLong(i++, now);
             ps.setLong(i++, now);
             if (serviceId != null) ps.setString(i++, serviceId);
-            for (String id : excluded) ps.setString(i++, id);
             ps.setInt(i, limit);
             return rows(ps);
         }
@@ -122,7 +115,7 @@ public final class DeliveryStore {
     /** The bodies of the given events, by id. */
     public Map<String, String> eventBodies(List<String> eventIds) {
         if (eventIds.isEmpty()) return Map.of();
-        String marks = String.join(",", java.util.Collections.nCopies(eventIds.size(), "?"));
+        String marks = String.join(",", Collections.nCopies(eventIds.size(), "?"));
         return db.read(c -> {
             Map<String, String> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, body FROM events WHERE id IN (" + marks + ")")) {

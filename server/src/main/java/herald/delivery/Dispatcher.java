@@ -218,7 +218,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         int want = Math.min(free - due.size(), MAX_CLAIM);
         if (want > 0 && excluded.isEmpty()) {
-            due.addAll(store.claim(now, want, lease, excluded));
+            due.addAll(store.claim(now, want, lease));
         } else if (want > 0) {
             Map<String, Integer> shares = new java.util.LinkedHashMap<>();
             List<String> open = new ArrayList<>();

@@ -102,7 +102,7 @@ public final class Herald implements AutoCloseable {
         OutboundGuard outboundGuard = new OutboundGuard(config.outboundAllow());
         this.dispatcher = new Dispatcher(db, router, settings, outboundGuard,
                 config.dispatcherConcurrency(), VERSION, metrics, configStore, config.deliveryLeaseS() * 1000L, renderer);
-        this.writer = new EventWriter(db, router, dispatcher::wake,
+        this.writer = new EventWriter(db, router, dispatcher,
                 // SQLite has one writer at a time; PostgreSQL can overlap commits.
                 db.dialect() == Database.Dialect.SQLITE ? 1 : config.ingestWriters());
         EventCatalog catalog = new EventCatalog(db);

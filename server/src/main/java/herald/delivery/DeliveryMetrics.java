@@ -24,6 +24,7 @@ final class DeliveryMetrics {
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final MultiGauge breakers;
+    private final Counter handedOff;
     private volatile DeliveryStore.Due due = new DeliveryStore.Due(0, 0);
     private volatile long dueReadAt;
 
@@ -38,6 +39,12 @@ final class DeliveryMetrics {
         }).description("how long the oldest due delivery has waited").register(registry);
         breakers = MultiGauge.builder("herald_circuit_breaker_state")
                 .description("per service: 0 closed, 1 half-open, 2 open").register(registry);
+        handedOff = Counter.builder("herald_deliveries_handed_off_total")
+                .description("deliveries sent straight from their ingest commit, without a claim").register(registry);
+    }
+
+    void handedOff(int deliveries) {
+        handedOff.increment(deliveries);
     }
 
     private DeliveryStore.Due due() {

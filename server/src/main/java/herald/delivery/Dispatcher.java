@@ -14,7 +14,10 @@ import herald.subscription.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +55,8 @@ public final class Dispatcher implements AutoCloseable {
     private static final long SLOW_MS = 100;
     /** How often the shared per-service states are re-read; pausing on another node shows within this. */
     private static final long STATES_TTL_MS = 200;
+    /** A hand-off decides on this node's last read of the services' states; older than this, claims decide. */
+    private static final long HANDOFF_STATES_MAX_AGE_MS = 1_000;
 
     private final Database db;
     private final DeliveryStore store;
@@ -85,6 +90,8 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean woken;
+    /** Whether the last claim filled its batch, so older due deliveries may be waiting (see {@link #handoff}). */
+    private volatile boolean behind = true;
     private volatile boolean running = true;
     private final Thread loop;
 
@@ -180,7 +187,20 @@ public final class Dispatcher implements AutoCloseable {
                 room.release();
             }
         }
-        int free = room.availablePermits();
+        // This claim's room, all that is free; what it does not use goes back below. Hand-offs from
+        // ingest take room too, so the claim takes its own before it claims.
+        int free = room.drainPermits();
+        int used = 0;
+        try {
+            used = claimAndSend(free);
+        } finally {
+            room.release(Math.max(0, free - used));
+        }
+        return used;
+    }
+
+    /** Claims at most {@code free} deliveries (probes aside) and starts them; each takes a unit of {@code free}. */
+    private int claimAndSend(int free) throws InterruptedException {
         long now = System.currentTimeMillis();
         Router.Table table = db.read(router::table);
         Map<String, ServiceStates.State> current = currentStates(table);
@@ -217,6 +237,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         int want = Math.min(free - due.size(), MAX_CLAIM);
+        int before = due.size();
         if (want > 0 && excluded.isEmpty()) {
             due.addAll(store.claim(now, want, lease));
         } else if (want > 0) {
@@ -228,10 +249,18 @@ public final class Dispatcher implements AutoCloseable {
             shares.putAll(slowRoom);
             due.addAll(store.claimPerService(now, want, lease, shares));
         }
+        // A full batch means more may be due: hand-offs wait until a claim comes back short.
+        if (want > 0) behind = due.size() - before >= want;
         if (due.isEmpty()) return 0;
+        if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
         Map<String, String> bodies = store.eventBodies(due.stream().map(Delivery::eventId).distinct().toList());
+        start(due, bodies, table, probes);
+        return due.size();
+    }
+
+    /** Sends each delivery on its own virtual thread; each already holds its room. */
+    private void start(List<Delivery> due, Map<String, String> bodies, Router.Table table, java.util.Set<String> probes) {
         for (Delivery d : due) {
-            room.acquire(); // never waits: only this loop takes room, and it claimed no more than was free
             Slot slot = new Slot(slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger()));
             inFlight.incrementAndGet();
             boolean probe = probes.contains(d.id());
@@ -250,7 +279,67 @@ public final class Dispatcher implements AutoCloseable {
                 }
             });
         }
-        return due.size();
+    }
+
+    /**
+     * Opens a hand-off for one ingest commit, inside its transaction: the new deliveries it takes are
+     * stored already claimed by this node and sent as soon as the commit is done, which saves a claim
+     * (a write transaction and a read of the events) per batch. Null when older due work is waiting
+     * (it goes first, through claims), when the switch is off, when there is no room, when this
+     * node's view of the services' states is old, or when the dispatcher is stopping.
+     */
+    public Handoff handoff(Connection c, Router.Table table, long now) throws SQLException {
+        if (!running || behind || room.availablePermits() == 0 || now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS
+                || !Settings.deliveriesEnabled(c)) {
+            return null;
+        }
+        return new Handoff(table, now + lease(table));
+    }
+
+    /** One ingest commit's deliveries handed straight to this dispatcher (see {@link #handoff}). */
+    public final class Handoff {
+        private final Router.Table table;
+        private final long leaseUntil;
+        private final Map<String, ServiceStates.State> states = stateSnapshot;
+        private final List<Delivery> taken = new ArrayList<>();
+        private final Map<String, String> bodies = new HashMap<>();
+
+        private Handoff(Router.Table table, long leaseUntil) {
+            this.table = table;
+            this.leaseUntil = leaseUntil;
+        }
+
+        /**
+         * Whether this node sends the delivery itself; if so it must be stored as {@code delivering}
+         * until {@link #leaseUntil()}. Services that something holds back (paused, breaker, limits,
+         * slow sends) are left to claims.
+         */
+        public boolean take(Delivery d, Service svc, String eventBody) {
+            ServiceStates.State st = states.get(svc.id());
+            if (st != null && (st.paused() || st.blocksCalls())) return false;
+            if (svc.maxConcurrency() != null || svc.rateLimitPerS() != null || slowSends(svc.id()) > 0) return false;
+            if (!room.tryAcquire()) return false;
+            taken.add(d);
+            bodies.putIfAbsent(d.eventId(), eventBody);
+            return true;
+        }
+
+        public long leaseUntil() {
+            return leaseUntil;
+        }
+
+        /** The commit is done: send them. */
+        public void committed() {
+            meters.handedOff(taken.size());
+            start(taken, bodies, table, java.util.Set.of());
+            taken.clear();
+        }
+
+        /** The commit failed, nothing was stored: their room goes back. */
+        public void abandoned() {
+            room.release(taken.size());
+            taken.clear();
+        }
     }
 
     /**

@@ -1,8 +1,10 @@
 package herald.delivery;
 
 import herald.store.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /** The global delivery switch, kept in the database so every node obeys the same one. */
 public final class Settings {
@@ -13,12 +15,15 @@ public final class Settings {
     }
 
     public boolean deliveriesEnabled() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE name = 'deliveries_enabled'");
-                 ResultSet rs = ps.executeQuery()) {
-                return !rs.next() || Boolean.parseBoolean(rs.getString(1));
-            }
-        });
+        return db.read(Settings::deliveriesEnabled);
+    }
+
+    /** The switch as the caller's transaction sees it. */
+    public static boolean deliveriesEnabled(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE name = 'deliveries_enabled'");
+             ResultSet rs = ps.executeQuery()) {
+            return !rs.next() || Boolean.parseBoolean(rs.getString(1));
+        }
     }
 
     public void setDeliveriesEnabled(boolean on) {

@@ -1,5 +1,7 @@
 package herald.ingest;
 
+import herald.delivery.Delivery;
+import herald.delivery.Dispatcher;
 import herald.event.Event;
 import herald.event.Ids;
 import herald.event.Json;
@@ -58,16 +60,16 @@ public final class EventWriter implements AutoCloseable {
 
     private final Database db;
     private final Router router;
-    private final Runnable onCommit;
+    private final Dispatcher dispatcher;
     private final BlockingQueue<Request> queue = new ArrayBlockingQueue<>(20_000);
     private final List<Thread> writers = new ArrayList<>();
     private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    public EventWriter(Database db, Router router, Runnable onCommit, int writerCount) {
+    public EventWriter(Database db, Router router, Dispatcher dispatcher, int writerCount) {
         this.db = db;
         this.router = router;
-        this.onCommit = onCommit;
+        this.dispatcher = dispatcher;
         for (int i = 0; i < writerCount; i++) {
             writers.add(Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::run));
         }
@@ -123,19 +125,24 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
+    /** What one commit attempt stored for delivery: handed straight to the dispatcher, or left to claim. */
+    private static final class NewDeliveries {
+        Dispatcher.Handoff handoff;
+        int pending;
+    }
+
     private void commit(List<Request> group) {
+        NewDeliveries created = new NewDeliveries();
         try {
             Set<String> newTypes = new HashSet<>();
-            List<List<Outcome>> results = db.inTransaction(c -> write(c, group, newTypes));
+            List<List<Outcome>> results = db.inTransaction(c -> write(c, group, newTypes, created));
             knownTypes.addAll(newTypes);
-            boolean newDeliveries = false;
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).done.complete(results.get(i));
-                for (Outcome o : results.get(i)) newDeliveries |= o.deliveries() > 0;
-            }
-            // Waking the dispatcher costs it a claim query: only when there is something to claim.
-            if (newDeliveries) onCommit.run();
+            if (created.handoff != null) created.handoff.committed();
+            for (int i = 0; i < group.size(); i++) group.get(i).done.complete(results.get(i));
+            // Waking the dispatchers costs each a claim query: only when there is something to claim.
+            if (created.pending > 0) dispatcher.wake();
         } catch (RuntimeException e) {
+            if (created.handoff != null) created.handoff.abandoned();
             if (group.size() == 1) {
                 log.warn("event.write_failed events={} error={}", group.get(0).events.size(), e.toString());
                 group.get(0).done.completeExceptionally(e);
@@ -146,11 +153,14 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    private List<List<Outcome>> write(Connection c, List<Request> group, Set<String> newTypes) throws SQLException {
-        List<Router.Route> routes = router.routes(c);
+    private List<List<Outcome>> write(Connection c, List<Request> group, Set<String> newTypes, NewDeliveries created)
+            throws SQLException {
+        Router.Table table = router.table(c);
+        List<Router.Route> routes = table.routes();
         long now = System.currentTimeMillis();
         List<Event> all = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
+        boolean handoffAsked = false;
         for (Request r : group) {
             all.addAll(r.events);
             bodies.addAll(r.bodies);
@@ -161,25 +171,38 @@ public final class EventWriter implements AutoCloseable {
         int k = 0;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO deliveries (id, event_id, subscription_id, service_id, status, attempts, next_attempt_at,"
-                        + " created_at, updated_at) VALUES (?,?,?,?,'pending',0,?,?,?)")) {
+                        + " lease_until, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
             for (Request r : group) {
                 List<Outcome> outcomes = new ArrayList<>(r.events.size());
-                for (Event e : r.events) {
+                for (int j = 0; j < r.events.size(); j++) {
+                    Event e = r.events.get(j);
                     if (!stored[k++]) {
                         outcomes.add(new Outcome(e.id(), true, 0));
                         continue;
                     }
                     if (!knownTypes.contains(e.type())) newTypes.add(e.type());
                     List<Router.Route> matched = router.matching(routes, e);
+                    if (!matched.isEmpty() && !handoffAsked) {
+                        created.handoff = dispatcher.handoff(c, table, now);
+                        handoffAsked = true;
+                    }
                     for (Router.Route route : matched) {
-                        ps.setString(1, Ids.newId("msg"));
+                        String id = Ids.newId("msg");
+                        // Taken by this node's dispatcher: stored as already claimed, sent once committed.
+                        boolean handed = created.handoff != null && created.handoff.take(new Delivery(id, e.id(),
+                                route.subscription().id(), route.service().id(), "delivering", 0, now, null, now, now),
+                                route.service(), r.bodies.get(j));
+                        ps.setString(1, id);
                         ps.setString(2, e.id());
                         ps.setString(3, route.subscription().id());
                         ps.setString(4, route.service().id());
-                        ps.setLong(5, now);
+                        ps.setString(5, handed ? "delivering" : "pending");
                         ps.setLong(6, now);
-                        ps.setLong(7, now);
+                        if (handed) ps.setLong(7, created.handoff.leaseUntil()); else ps.setNull(7, java.sql.Types.BIGINT);
+                        ps.setLong(8, now);
+                        ps.setLong(9, now);
                         ps.addBatch();
+                        if (!handed) created.pending++;
                     }
                     outcomes.add(new Outcome(e.id(), false, matched.size()));
                 }

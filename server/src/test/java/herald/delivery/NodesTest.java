@@ -28,10 +28,13 @@ class NodesTest {
              Receiver receiver = new Receiver()) {
             Hooks.serviceSubscribedToAll(a.api(), "sink", receiver.url(), null);
 
-            // A commit on node A wakes node B through NOTIFY.
+            // A commit of waiting deliveries on node A wakes node B through NOTIFY. (With deliveries on,
+            // A's own dispatcher takes a fresh event's deliveries straight from the commit and nothing waits.)
+            a.api().put("/api/v1/settings", Json.MAPPER.readTree("{\"deliveries_enabled\":false}"));
             long wakes = b.herald().dispatcher().remoteWakes();
             a.api().post("/api/v1/events", Events.courseViewed("wake-1"));
             await().atMost(Duration.ofSeconds(5)).until(() -> b.herald().dispatcher().remoteWakes() > wakes);
+            a.api().put("/api/v1/settings", Json.MAPPER.readTree("{\"deliveries_enabled\":true}"));
             await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 1);
 
             int total = 10_000;

@@ -1,0 +1,56 @@
+package herald.delivery;
+
+import static herald.delivery.Hooks.serviceSubscribedToAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import herald.event.Json;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.TestHerald;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A fresh event's deliveries go from the ingest commit straight to this node's dispatcher. */
+class HandoffTest {
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFreshDeliveryIsStoredClaimedWithALeaseAndSentWithoutAClaim(Backend backend) throws Exception {
+        try (TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
+            CountDownLatch answer = new CountDownLatch(1);
+            receiver.reply(r -> {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Receiver.Reply.status(200);
+            });
+            serviceSubscribedToAll(h.api(), "held", receiver.url(), Json.object().put("timeout_ms", 20_000));
+            long posted = System.currentTimeMillis();
+            assertThat(h.api().post("/api/v1/events", Events.courseViewed("hot-1")).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+
+            // While its request is open, the delivery is on record as this node's, with a lease that outlasts
+            // the service's timeout: if the node died now, another would take it after the lease.
+            var row = h.herald().database().read(c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT status, lease_until, attempts FROM deliveries")) {
+                    assertThat(rs.next()).isTrue();
+                    return new Object[] {rs.getString(1), rs.getLong(2), rs.getInt(3)};
+                }
+            });
+            assertThat(row[0]).isEqualTo("delivering");
+            assertThat((long) row[1]).isGreaterThanOrEqualTo(posted + 20_000);
+            assertThat(row[2]).isEqualTo(0);
+            assertThat(h.api(null).get("/metrics").text()).contains("herald_deliveries_handed_off_total 1.0");
+
+            answer.countDown();
+            Hooks.awaitDelivery(h.api(), "hot-1", Duration.ofSeconds(10), d -> d.get("status").asText().equals("delivered"));
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+}

@@ -64,6 +64,8 @@ public final class Main implements Runnable {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 herald.close();
+                // Flushes the log's background writer: the last lines of a graceful stop are kept.
+                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) logs.stop();
                 stopped.countDown();
             }, "shutdown"));
             stopped.await();

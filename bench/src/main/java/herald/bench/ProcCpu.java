@@ -49,4 +49,25 @@ final class ProcCpu {
         }
         return sum;
     }
+
+    /** utime + stime, in clock ticks, of the threads of process {@code pid} whose name {@code which} accepts. */
+    static long threadTicks(long pid, java.util.function.Predicate<String> which) {
+        long sum = 0;
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String st = Files.readString(t.resolve("stat"));
+                    int close = st.lastIndexOf(')');
+                    if (!which.test(st.substring(st.indexOf('(') + 1, close))) continue;
+                    String[] f = st.substring(close + 2).split(" ");
+                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
+    }
 }

@@ -44,21 +44,56 @@ public final class DeliveryStore {
     }
 
     /**
-     * The same claim for each service of {@code caps} in turn (in its order), a fair share of
-     * {@code limit} each and never more than the service's cap, in one transaction. Used while some
+     * The same claim for each service of {@code caps}, a fair share of {@code limit} each (the first
+     * ones one larger where it does not divide) and never more than the service's cap. Used while some
      * services are left out: the general claim walks the due index in time order and would step
      * over every waiting delivery of the left-out services on each claim.
      */
     public List<Delivery> claimPerService(long now, int limit, long leaseMs, Map<String, Integer> caps) {
         if (caps.isEmpty() || limit <= 0) return List.of();
+        // Shares of the limit, the first ones one larger where it does not divide; none over its cap.
+        List<Map.Entry<String, Integer>> shares = new ArrayList<>();
+        int base = limit / caps.size();
+        int larger = limit % caps.size();
+        for (var e : caps.entrySet()) {
+            int share = Math.min(e.getValue(), base + (shares.size() < larger ? 1 : 0));
+            if (share > 0) shares.add(Map.entry(e.getKey(), share));
+        }
+        if (shares.isEmpty()) return List.of();
+        boolean pg = db.dialect() == Database.Dialect.POSTGRES;
+        // One statement for every service (a statement per service cost more than the claims
+        // themselves). Each service's rows come from its own (service, status) index: the IN is the
+        // index condition, so only the service's unfinished rows are read; expired leases included.
+        String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_service_status")
+                + " WHERE d.service_id = " + (pg ? "s.service_id" : "?") + " AND d.status IN ('pending', 'retrying', 'delivering')"
+                + " AND ((d.status <> 'delivering' AND d.next_attempt_at <= ?) OR (d.status = 'delivering' AND d.lease_until < ?))"
+                + " LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
+        String claimed = pg
+                ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
+                        + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
+                : String.join(" UNION ALL ", java.util.Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
+        String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN (" + claimed + ")"
+                + (pg ? "" : " AND service_id IN (SELECT id FROM services WHERE enabled)") + " RETURNING " + COLUMNS;
         return db.inBookkeepingTransaction(c -> {
-            List<Delivery> out = new ArrayList<>();
-            int share = Math.max(1, (limit + caps.size() - 1) / caps.size());
-            for (var e : caps.entrySet()) {
-                if (out.size() >= limit) break;
-                out.addAll(claim(c, now, Math.min(Math.min(share, e.getValue()), limit - out.size()), leaseMs, e.getKey()));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, now + leaseMs);
+                ps.setLong(i++, now);
+                if (pg) {
+                    ps.setArray(i++, PgColumns.text(c, shares, Map.Entry::getKey));
+                    ps.setArray(i++, PgColumns.integer(c, shares, Map.Entry::getValue));
+                    ps.setLong(i++, now);
+                    ps.setLong(i, now);
+                } else {
+                    for (var e : shares) {
+                        ps.setString(i++, e.getKey());
+                        ps.setLong(i++, now);
+                        ps.setLong(i++, now);
+                        ps.setInt(i++, e.getValue());
+                    }
+                }
+                return rows(ps);
             }
-            return out;
         });
     }
 

@@ -65,6 +65,7 @@ public final class DeliveryBenchmark {
         double latencySeconds = 20;
         int services = 10;
         int isolationEvents = 10_000;
+        int isolationRuns = 2;
         int backlog = 1_000_000;
         int smallBacklog = 10_000;
         int concurrency = 64;
@@ -88,6 +89,7 @@ public final class DeliveryBenchmark {
                     case "--latency-seconds" -> o.latencySeconds = Double.parseDouble(v);
                     case "--services" -> o.services = Integer.parseInt(v);
                     case "--isolation-events" -> o.isolationEvents = Integer.parseInt(v);
+                    case "--isolation-runs" -> o.isolationRuns = Integer.parseInt(v);
                     case "--backlog" -> o.backlog = Integer.parseInt(v);
                     case "--small-backlog" -> o.smallBacklog = Integer.parseInt(v);
                     case "--work-dir" -> o.workDir = Path.of(v);
@@ -104,7 +106,7 @@ public final class DeliveryBenchmark {
             System.err.println("""
                     usage: DeliveryBenchmark [--cases throughput,latency,isolation,backlog] [--backend sqlite|postgres]
                            [--sink-port 8089] [--events 50000] [--warmup-events 30000] [--warmup-jit-max 0.05] [--rate 1000] [--latency-seconds 20] [--services 10]
-                           [--isolation-events 10000] [--backlog 1000000] [--small-backlog 10000] [--work-dir DIR] [--jar JAR]
+                           [--isolation-events 10000] [--isolation-runs 2] [--backlog 1000000] [--small-backlog 10000] [--work-dir DIR] [--jar JAR]
                            [--server-java-opts "-Xmx256m ..."]   (default: none, as ./herald start)""");
             System.exit(2);
         }
@@ -231,13 +233,19 @@ public final class DeliveryBenchmark {
 
     private void isolation() throws Exception {
         int k = opt.services;
-        out.printf(Locale.ROOT, "== isolation: %d services, %,d events each to all of them%n", k, opt.isolationEvents);
-        double allHealthy = isolationRun(k, 0);
+        out.printf(Locale.ROOT, "== isolation: %d services, %,d events each to all of them, best of %d runs each%n", k,
+                opt.isolationEvents, opt.isolationRuns);
+        double allHealthy = 0;
+        double halfHanging = 0;
         try (Hang hang = new Hang()) {
-            double halfHanging = isolationRun(k, k / 2, hang);
-            out.printf(Locale.ROOT, "   RESULT isolation %s: healthy deliveries/s all healthy %,.0f, half hanging %,.0f,"
-                    + " ratio %.2f (target >= 0.9)%n", opt.backend, allHealthy, halfHanging, halfHanging / allHealthy);
+            // Alternated, best of each: a run's rate moves by a fifth on this kind of machine.
+            for (int run = 0; run < opt.isolationRuns; run++) {
+                allHealthy = Math.max(allHealthy, isolationRun(k, 0));
+                halfHanging = Math.max(halfHanging, isolationRun(k, k / 2, hang));
+            }
         }
+        out.printf(Locale.ROOT, "   RESULT isolation %s: healthy deliveries/s all healthy %,.0f, half hanging %,.0f,"
+                + " ratio %.2f (target >= 0.9)%n", opt.backend, allHealthy, halfHanging, halfHanging / allHealthy);
     }
 
     private double isolationRun(int services, int hanging, Hang... hang) throws Exception {

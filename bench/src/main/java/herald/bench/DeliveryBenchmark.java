@@ -237,24 +237,32 @@ public final class DeliveryBenchmark {
                 opt.isolationEvents, opt.isolationRuns);
         double allHealthy = 0;
         double halfHanging = 0;
-        try (Hang hang = new Hang()) {
-            // Alternated, best of each: a run's rate moves by a fifth on this kind of machine.
+        try (Hang hang = new Hang(); SlowReceiver slow = new SlowReceiver()) {
+            // Alternated, best of each: a run's rate moves by a tenth on this kind of machine.
             for (int run = 0; run < opt.isolationRuns; run++) {
-                allHealthy = Math.max(allHealthy, isolationRun(k, 0));
-                halfHanging = Math.max(halfHanging, isolationRun(k, k / 2, hang));
+                allHealthy = Math.max(allHealthy, isolationRun(k, 0, hang, slow));
+                halfHanging = Math.max(halfHanging, isolationRun(k, k / 2, hang, slow));
             }
         }
         out.printf(Locale.ROOT, "   RESULT isolation %s: healthy deliveries/s all healthy %,.0f, half hanging %,.0f,"
                 + " ratio %.2f (target >= 0.9)%n", opt.backend, allHealthy, halfHanging, halfHanging / allHealthy);
     }
 
-    private double isolationRun(int services, int hanging, Hang... hang) throws Exception {
+    private double isolationRun(int services, int hanging, Hang hang, SlowReceiver slow) throws Exception {
         try (Server h = launch("isolation-" + hanging)) {
             for (int i = 0; i < services; i++) h.service("s" + i, sink + "/s" + i, null);
             // Warm, all healthy (like the other cases), then the first `hanging` services stop answering.
-            long warm = warmUp(h, "isowarm" + hanging, services) / services;
+            long warm = warmUp(h, "isowarm" + hanging, services, 0);
+            // Both configurations then warm the slow-send path too, with an extra service answering after
+            // 150 ms, which is switched off before measuring. Otherwise the hang is the first slow send the
+            // JIT sees: deoptimizing the compiled send path then left the half-hanging run on slower code
+            // for seconds (measured: ratios 0.76 to 0.98 from run to run).
+            String warmSlow = h.service("warm-slow", slow.url(), null);
+            h.serviceIds.remove(warmSlow); // not one of the measured services
+            warm += warmUp(h, "isowarmslow" + hanging, services + 1, warm * services);
+            h.patch("/api/v1/services/" + warmSlow, "{\"enabled\":false}");
             for (int i = 0; i < hanging; i++) {
-                h.patch("/api/v1/services/" + h.serviceIds.get(i), "{\"url\":\"" + hang[0].url() + "\",\"timeout_ms\":10000}");
+                h.patch("/api/v1/services/" + h.serviceIds.get(i), "{\"url\":\"" + hang.url() + "\",\"timeout_ms\":10000}");
             }
             int healthy = services - hanging;
             // The events are stored first, with deliveries off, so that what is measured is the services'
@@ -267,8 +275,9 @@ public final class DeliveryBenchmark {
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
             h.awaitDeliveredToHealthy((long) healthy * (warm + opt.isolationEvents), hanging, Duration.ofMinutes(10));
             double rate = healthy * opt.isolationEvents / ((System.nanoTime() - start) / 1e9);
-            out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%)%n", healthy,
-                    hanging, rate, Cpu.now().otherBusy(before) * 100);
+            Cpu after = Cpu.now();
+            out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%, %s)%n", healthy,
+                    hanging, rate, after.otherBusy(before) * 100, after.herald(before));
             return rate;
         }
     }
@@ -309,9 +318,14 @@ public final class DeliveryBenchmark {
      * Returns the deliveries made.
      */
     private long warmUp(Server h, String tag, int deliveriesPerEvent) throws Exception {
+        return warmUp(h, tag, deliveriesPerEvent, 0) * deliveriesPerEvent;
+    }
+
+    /** The same, counting from {@code alreadyDelivered} deliveries; returns the events sent. */
+    private long warmUp(Server h, String tag, int deliveriesPerEvent, long alreadyDelivered) throws Exception {
         int round = Math.max(1, 10_000 / deliveriesPerEvent);
         int minRounds = Math.max(1, (opt.warmupEvents + 9_999) / 10_000);
-        long delivered = 0;
+        long delivered = alreadyDelivered;
         double jit = 1;
         int r = 0;
         while (r < 40 && (r < minRounds || jit > opt.warmupJitMax)) {
@@ -324,7 +338,7 @@ public final class DeliveryBenchmark {
         }
         out.printf(Locale.ROOT, "   warm-up: %,d events in %d rounds; Herald's JIT compilers in the last round: %.0f%% of its CPU%n",
                 (long) r * round, r, jit * 100);
-        return delivered;
+        return (long) r * round;
     }
 
     /** The bare loop's warm-up, by the same rule as Herald's, on this JVM's compilers. */
@@ -452,12 +466,13 @@ public final class DeliveryBenchmark {
             });
         }
 
-        void service(String name, String url, String more) throws Exception {
+        String service(String name, String url, String more) throws Exception {
             String svc = post("/api/v1/services", "{\"name\":\"" + name + "\",\"url\":\"" + url + "\""
                     + (more == null ? "" : "," + more) + "}");
             String id = svc.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
             serviceIds.add(id);
             post("/api/v1/subscriptions", "{\"service_id\":\"" + id + "\",\"events\":[\"*\"]}");
+            return id;
         }
 
         String post(String path, String body) throws Exception {
@@ -588,6 +603,35 @@ public final class DeliveryBenchmark {
     }
 
     /** A receiver that accepts connections and never answers: a hanging service. */
+    /** A receiver that answers 200 after 150 ms: slow enough for Herald's slow-send path (100 ms). */
+    static final class SlowReceiver implements AutoCloseable {
+        private final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+
+        SlowReceiver() throws IOException {
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.createContext("/", ex -> {
+                ex.getRequestBody().readAllBytes();
+                try {
+                    Thread.sleep(150); // the receiver's own slowness is what is simulated
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     static final class Hang implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
         private final List<Socket> held = new CopyOnWriteArrayList<>();

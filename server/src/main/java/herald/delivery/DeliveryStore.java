@@ -51,30 +51,31 @@ public final class DeliveryStore {
      */
     public List<Delivery> claimPerService(long now, int limit, long leaseMs, Map<String, Integer> caps) {
         if (caps.isEmpty() || limit <= 0) return List.of();
-        // Shares of the limit, the first ones one larger where it does not divide; none over its cap.
-        List<Map.Entry<String, Integer>> shares = new ArrayList<>();
-        int base = limit / caps.size();
-        int larger = limit % caps.size();
-        for (var e : caps.entrySet()) {
-            int share = Math.min(e.getValue(), base + (shares.size() < larger ? 1 : 0));
-            if (share > 0) shares.add(Map.entry(e.getKey(), share));
-        }
-        if (shares.isEmpty()) return List.of();
         boolean pg = db.dialect() == Database.Dialect.POSTGRES;
-        // One statement for every service (a statement per service cost more than the claims
-        // themselves). Each service's rows come from its own (service, status) index: the IN is the
-        // index condition, so only the service's unfinished rows are read; expired leases included.
-        String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_service_status")
-                + " WHERE d.service_id = " + (pg ? "s.service_id" : "?") + " AND d.status IN ('pending', 'retrying', 'delivering')"
-                + " AND ((d.status <> 'delivering' AND d.next_attempt_at <= ?) OR (d.status = 'delivering' AND d.lease_until < ?))"
-                + " LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
-        String claimed = pg
-                ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
-                        + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
-                : String.join(" UNION ALL ", java.util.Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
-        String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN (" + claimed + ")"
-                + (pg ? "" : " AND service_id IN (SELECT id FROM services WHERE enabled)") + " RETURNING " + COLUMNS;
         return db.inBookkeepingTransaction(c -> {
+            // Expired leases first (a node died), from the leased index: rare, and not held to the caps.
+            List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
+                    "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, List.copyOf(caps.keySet())));
+            // Shares of what is left, the first ones one larger where it does not divide; none over its cap.
+            int left = limit - out.size();
+            List<Map.Entry<String, Integer>> shares = new ArrayList<>();
+            for (var e : caps.entrySet()) {
+                int share = Math.min(e.getValue(), left / caps.size() + (shares.size() < left % caps.size() ? 1 : 0));
+                if (share > 0) shares.add(Map.entry(e.getKey(), share));
+            }
+            if (shares.isEmpty()) return out;
+            // One statement for every service (a statement per service cost more than the claims
+            // themselves), each service's due rows from its own (service, status) index.
+            String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_service_status")
+                    + " WHERE d.service_id = " + (pg ? "s.service_id" : "?")
+                    + " AND d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?"
+                    + " LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
+            String claimed = pg
+                    ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
+                            + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
+                    : String.join(" UNION ALL ", java.util.Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
+            String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN (" + claimed + ")"
+                    + (pg ? "" : " AND service_id IN (SELECT id FROM services WHERE enabled)") + " RETURNING " + COLUMNS;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 ps.setLong(i++, now + leaseMs);
@@ -82,18 +83,17 @@ public final class DeliveryStore {
                 if (pg) {
                     ps.setArray(i++, PgColumns.text(c, shares, Map.Entry::getKey));
                     ps.setArray(i++, PgColumns.integer(c, shares, Map.Entry::getValue));
-                    ps.setLong(i++, now);
                     ps.setLong(i, now);
                 } else {
                     for (var e : shares) {
                         ps.setString(i++, e.getKey());
                         ps.setLong(i++, now);
-                        ps.setLong(i++, now);
                         ps.setInt(i++, e.getValue());
                     }
                 }
-                return rows(ps);
+                out.addAll(rows(ps));
             }
+            return out;
         });
     }
 
@@ -102,20 +102,23 @@ public final class DeliveryStore {
         // Two statements, each walking its own partial index in order: one query with an OR of the
         // two states would sort every waiting row for each claim. One service's due deliveries come
         // from its own index (service, status), in the order they were created.
+        List<String> only = serviceId == null ? null : List.of(serviceId);
         List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
-                "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, serviceId));
+                "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, only));
         String due = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?";
         out.addAll(serviceId == null
                 ? claimWhere(c, "deliveries_due", due + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs, null)
-                : claimWhere(c, "deliveries_service_status", due, now, limit - out.size(), leaseMs, serviceId));
+                : claimWhere(c, "deliveries_service_status", due, now, limit - out.size(), leaseMs, only));
         return out;
     }
 
+    /** {@code serviceIds}: only theirs; null for every service. */
     private List<Delivery> claimWhere(Connection c, String index, String due, long now, int limit, long leaseMs,
-                                      String serviceId) throws SQLException {
+                                      List<String> serviceIds) throws SQLException {
         if (limit <= 0) return List.of();
         boolean pg = db.dialect() == Database.Dialect.POSTGRES;
-        String only = serviceId == null ? "" : " AND d.service_id = ?";
+        String only = serviceIds == null ? ""
+                : " AND d.service_id IN (" + String.join(",", Collections.nCopies(serviceIds.size(), "?")) + ")";
         int order = due.indexOf(" ORDER BY");
         String condition = order < 0 ? due : due.substring(0, order);
         String orderBy = order < 0 ? "" : due.substring(order);
@@ -128,7 +131,7 @@ public final class DeliveryStore {
             ps.setLong(i++, now + leaseMs);
             ps.setLong(i++, now);
             ps.setLong(i++, now);
-            if (serviceId != null) ps.setString(i++, serviceId);
+            if (serviceIds != null) for (String id : serviceIds) ps.setString(i++, id);
             ps.setInt(i, limit);
             return rows(ps);
         }

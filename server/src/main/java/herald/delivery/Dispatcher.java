@@ -150,6 +150,11 @@ public final class Dispatcher implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** Room not held by any claimed or handed-off delivery; tests check none leaks. */
+    int freeRoom() {
+        return room.availablePermits();
+    }
+
     /** How many times the loop has looked for due work; tests await it instead of sleeping. */
     public long polls() {
         return polls.get();

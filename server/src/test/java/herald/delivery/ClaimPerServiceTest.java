@@ -46,4 +46,35 @@ class ClaimPerServiceTest {
             assertThat(api.get("/api/v1/deliveries?status=delivering&limit=100").json().get("items")).hasSize(13);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void expiredLeasesOfTheClaimedServicesAreTakenAgain(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
+            String mine = Hooks.serviceSubscribedToAll(api, "mine", "http://127.0.0.1:9/a", null);
+            String other = Hooks.serviceSubscribedToAll(api, "other", "http://127.0.0.1:9/b", null);
+            assertThat(api.post("/api/v1/events", List.of(Events.courseViewed("lease-1"))).status()).isEqualTo(202);
+            // Both deliveries were claimed by a node that died: their leases ran out a minute ago.
+            h.herald().database().inTransaction(c -> c.createStatement().executeUpdate(
+                    "UPDATE deliveries SET status = 'delivering', lease_until = " + (System.currentTimeMillis() - 60_000)));
+
+            var claimed = new DeliveryStore(h.herald().database())
+                    .claimPerService(System.currentTimeMillis(), 10, 60_000, Map.of(mine, 10));
+
+            assertThat(claimed).singleElement().satisfies(d -> assertThat(d.serviceId()).isEqualTo(mine));
+            // The claimed one has a fresh lease; the other's keeps its expired one until its service is claimed.
+            long now = System.currentTimeMillis();
+            Map<String, Long> leases = h.herald().database().read(c -> {
+                Map<String, Long> out = new java.util.HashMap<>();
+                try (var rs = c.createStatement().executeQuery("SELECT service_id, lease_until FROM deliveries")) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+                }
+                return out;
+            });
+            assertThat(leases.get(mine)).isGreaterThan(now);
+            assertThat(leases.get(other)).isLessThan(now);
+        }
+    }
 }

@@ -53,4 +53,28 @@ class HandoffTest {
             assertThat(receiver.received()).hasSize(1);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCommitThatFailsAfterTheHandOffGivesItsRoomBack(Backend backend) throws Exception {
+        try (TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
+            serviceSubscribedToAll(h.api(), "sink", receiver.url(), null);
+            Dispatcher dispatcher = h.herald().dispatcher();
+            int room = dispatcher.freeRoom();
+            // The store refuses the deliveries, after the hand-off has taken room for them.
+            var db = h.herald().database();
+            db.inTransaction(c -> c.createStatement().execute(backend == Backend.SQLITE
+                    ? "CREATE TRIGGER refuse BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                    : "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
+                            + " CREATE TRIGGER refuse BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION refuse()"));
+            assertThat(h.api().post("/api/v1/events", Events.courseViewed("refused-1")).status()).isEqualTo(503);
+            assertThat(dispatcher.freeRoom()).isEqualTo(room);
+            assertThat(receiver.received()).isEmpty();
+
+            db.inTransaction(c -> c.createStatement().execute("DROP TRIGGER refuse" + (backend == Backend.SQLITE ? "" : " ON deliveries")));
+            assertThat(h.api().post("/api/v1/events", Events.courseViewed("after-1")).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.freeRoom() == room);
+        }
+    }
 }

@@ -257,8 +257,8 @@ public final class Dispatcher implements AutoCloseable {
         // A full batch means more may be due: hand-offs wait until a claim comes back short.
         if (want > 0) behind = due.size() - before >= want;
         if (due.isEmpty()) return 0;
-        if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
         Map<String, String> bodies = store.eventBodies(due.stream().map(Delivery::eventId).distinct().toList());
+        if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
         start(due, bodies, table, probes);
         return due.size();
     }

@@ -25,8 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -79,7 +78,7 @@ public final class Dispatcher implements AutoCloseable {
     private final DeliveryMetrics meters;
     private final FinishWriter finishes;
     private final NodeSignals signals;
-    private final ScheduledExecutorService slowTimer = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledThreadPoolExecutor slowTimer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("dispatcher-slow").factory());
     /** Sends on this node running longer than {@link #SLOW_MS}, per service id. */
     private final Map<String, AtomicInteger> slowByService = new ConcurrentHashMap<>();
@@ -111,6 +110,9 @@ public final class Dispatcher implements AutoCloseable {
         this.finishes = new FinishWriter(db);
         this.permits = new Semaphore(concurrency);
         this.room = new Semaphore(8 * concurrency);
+        // Every send arms a slow timer and nearly all are cancelled: they leave the queue at once
+        // rather than expire in it (thousands a second, each waking the timer thread).
+        slowTimer.setRemoveOnCancelPolicy(true);
         this.outboundHeaders = new OutboundHeaders("Herald/" + version);
         this.clients = new OutboundClients(guard, concurrency);
         signals = db.dialect() == Database.Dialect.POSTGRES ? new NodeSignals(db, this::wakeLocal) : null;

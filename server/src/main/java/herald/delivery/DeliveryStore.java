@@ -73,7 +73,7 @@ public final class DeliveryStore {
             String claimed = pg
                     ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
                             + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
-                    : String.join(" UNION ALL ", java.util.Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
+                    : String.join(" UNION ALL ", Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
             String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN (" + claimed + ")"
                     + (pg ? "" : " AND service_id IN (SELECT id FROM services WHERE enabled)") + " RETURNING " + COLUMNS;
             try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -17,17 +17,24 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -87,7 +94,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile long statesReadAt;
     private final Object signal = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
     private volatile boolean woken;
     /** Whether the last claim filled its batch, so older due deliveries may be waiting (see {@link #handoff}). */
     private volatile boolean behind = true;
@@ -213,7 +220,7 @@ public final class Dispatcher implements AutoCloseable {
         Map<String, ServiceStates.State> current = currentStates(table);
         long lease = lease(table);
         List<Delivery> due = new ArrayList<>();
-        java.util.Set<String> probes = new java.util.HashSet<>();
+        Set<String> probes = new HashSet<>();
         // Taking probes is a write: only when a cooldown (or a probe's lease) has run out, as last read.
         boolean probeDue = current.values().stream().anyMatch(st -> st.blocksCalls() && st.openUntil() <= now);
         for (String serviceId : probeDue ? states.takeProbes(now, lease) : List.<String>of()) {
@@ -226,11 +233,11 @@ public final class Dispatcher implements AutoCloseable {
         // slow sends on this node. Slow services are claimed on their own, no more than the slow
         // sends they may still add (the dispatcher's concurrency each), so a hanging service's
         // deliveries are neither claimed in bulk nor stepped over by every claim.
-        java.util.Set<String> excluded = new java.util.HashSet<>();
+        Set<String> excluded = new HashSet<>();
         current.forEach((id, st) -> {
             if (st.paused() || st.blocksCalls()) excluded.add(id);
         });
-        Map<String, Integer> slowRoom = new java.util.HashMap<>();
+        Map<String, Integer> slowRoom = new HashMap<>();
         for (Service svc : table.services().values()) {
             ServiceStates.State st = current.get(svc.id());
             boolean waits = st != null && (st.paused() || st.blocksCalls());
@@ -248,10 +255,10 @@ public final class Dispatcher implements AutoCloseable {
         if (want > 0 && excluded.isEmpty()) {
             due.addAll(store.claim(now, want, lease));
         } else if (want > 0) {
-            Map<String, Integer> shares = new java.util.LinkedHashMap<>();
+            Map<String, Integer> shares = new LinkedHashMap<>();
             List<String> open = new ArrayList<>();
             for (Service svc : table.services().values()) if (svc.enabled() && !excluded.contains(svc.id())) open.add(svc.id());
-            java.util.Collections.rotate(open, (int) (polls.get() % Math.max(1, open.size()))); // no service always first
+            Collections.rotate(open, (int) (polls.get() % Math.max(1, open.size()))); // no service always first
             for (String id : open) shares.put(id, want);
             shares.putAll(slowRoom);
             due.addAll(store.claimPerService(now, want, lease, shares));
@@ -266,7 +273,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** Sends each delivery on its own virtual thread; each already holds its room. */
-    private void start(List<Delivery> due, Map<String, String> bodies, Router.Table table, java.util.Set<String> probes) {
+    private void start(List<Delivery> due, Map<String, String> bodies, Router.Table table, Set<String> probes) {
         for (Delivery d : due) {
             Slot slot = new Slot(slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger()));
             inFlight.incrementAndGet();
@@ -338,7 +345,7 @@ public final class Dispatcher implements AutoCloseable {
         /** The commit is done: send them. */
         public void committed() {
             meters.handedOff(taken.size());
-            start(taken, bodies, table, java.util.Set.of());
+            start(taken, bodies, table, Set.of());
             taken.clear();
         }
 
@@ -359,7 +366,7 @@ public final class Dispatcher implements AutoCloseable {
         private final AtomicInteger slowOfService;
         private final AtomicBoolean holdsRoom = new AtomicBoolean(true);
         private final AtomicBoolean holdsPermit = new AtomicBoolean();
-        private volatile java.util.concurrent.ScheduledFuture<?> slowTimer;
+        private volatile ScheduledFuture<?> slowTimer;
 
         Slot(AtomicInteger slowOfService) {
             this.slowOfService = slowOfService;
@@ -567,7 +574,7 @@ public final class Dispatcher implements AutoCloseable {
     private static String kind(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof OutboundRefusedException) return "refused_address";
-            if (c instanceof java.util.concurrent.TimeoutException) return "timeout";
+            if (c instanceof TimeoutException) return "timeout";
             if (c instanceof java.net.UnknownHostException) return "dns";
             if (c instanceof java.net.ConnectException) return "connect";
             if (c instanceof javax.net.ssl.SSLException) return "tls";

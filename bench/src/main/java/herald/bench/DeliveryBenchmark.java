@@ -324,39 +324,44 @@ public final class DeliveryBenchmark {
     /** The same, counting from {@code alreadyDelivered} deliveries; returns the events sent. */
     private long warmUp(Server h, String tag, int deliveriesPerEvent, long alreadyDelivered) throws Exception {
         int round = Math.max(1, 10_000 / deliveriesPerEvent);
-        int minRounds = Math.max(1, (opt.warmupEvents + 9_999) / 10_000);
-        long delivered = alreadyDelivered;
-        double jit = 1;
-        int r = 0;
-        while (r < 40 && (r < minRounds || jit > opt.warmupJitMax)) {
-            Cpu before = Cpu.now();
+        long[] delivered = {alreadyDelivered};
+        int rounds = untilJitSettles(Cpu.heraldPid, r -> {
             ingestAll(h, bodies(tag + r + "-", round), 4);
-            delivered += (long) round * deliveriesPerEvent;
-            h.awaitDelivered(delivered, Duration.ofMinutes(10));
-            jit = Cpu.now().jitShare(before);
-            r++;
-        }
-        out.printf(Locale.ROOT, "   warm-up: %,d events in %d rounds; Herald's JIT compilers in the last round: %.0f%% of its CPU%n",
-                (long) r * round, r, jit * 100);
-        return (long) r * round;
+            delivered[0] += (long) round * deliveriesPerEvent;
+            h.awaitDelivered(delivered[0], Duration.ofMinutes(10));
+        }, "Herald's", (long) round);
+        return (long) rounds * round;
     }
 
     /** The bare loop's warm-up, by the same rule as Herald's, on this JVM's compilers. */
     private void warmUpBare() throws Exception {
-        long self = ProcessHandle.current().pid();
+        untilJitSettles(ProcessHandle.current().pid(), r -> bareLoop(bodies("tpwarm" + r + "-", 10_000)), "the bare client's", 10_000);
+    }
+
+    interface Round {
+        void run(int round) throws Exception;
+    }
+
+    /**
+     * Runs rounds: at least {@code --warmup-events} deliveries' worth (10,000 a round), then until a
+     * round in which process {@code pid}'s JIT compilers used under {@code --warmup-jit-max} of its
+     * CPU, at most 40. Returns how many ran.
+     */
+    private int untilJitSettles(long pid, Round round, String whose, long eventsPerRound) throws Exception {
         int minRounds = Math.max(1, (opt.warmupEvents + 9_999) / 10_000);
         double jit = 1;
         int r = 0;
         while (r < 40 && (r < minRounds || jit > opt.warmupJitMax)) {
-            long all = ProcCpu.threadTicks(self, name -> true);
-            long compilers = ProcCpu.threadTicks(self, DeliveryBenchmark::isCompiler);
-            bareLoop(bodies("tpwarm" + r + "-", 10_000));
-            long used = ProcCpu.threadTicks(self, name -> true) - all;
-            jit = used <= 0 ? 0 : (double) (ProcCpu.threadTicks(self, DeliveryBenchmark::isCompiler) - compilers) / used;
+            long all = ProcCpu.threadTicks(pid, name -> true);
+            long compilers = ProcCpu.threadTicks(pid, DeliveryBenchmark::isCompiler);
+            round.run(r);
+            long used = ProcCpu.threadTicks(pid, name -> true) - all;
+            jit = used <= 0 ? 0 : (double) (ProcCpu.threadTicks(pid, DeliveryBenchmark::isCompiler) - compilers) / used;
             r++;
         }
-        out.printf(Locale.ROOT, "   bare warm-up: %,d requests in %d rounds; JIT compilers in the last round: %.0f%% of the JVM's CPU%n",
-                r * 10_000L, r, jit * 100);
+        out.printf(Locale.ROOT, "   warm-up: %,d events in %d rounds; %s JIT compilers in the last round: %.0f%% of its CPU%n",
+                r * eventsPerRound, r, whose, jit * 100);
+        return r;
     }
 
     static boolean isCompiler(String threadName) {
@@ -688,12 +693,6 @@ public final class DeliveryBenchmark {
                     pid == self || pid == h || name.equals("postgres") || name.equals("nginx")),
                     h < 0 ? 0 : ProcCpu.threadTicks(h, name -> true),
                     h < 0 ? 0 : ProcCpu.threadTicks(h, DeliveryBenchmark::isCompiler));
-        }
-
-        /** The share of Herald's CPU since {@code before} used by its JIT compilers. */
-        double jitShare(Cpu before) {
-            long h = herald - before.herald;
-            return h <= 0 ? 0 : (double) (heraldJit - before.heraldJit) / h;
         }
 
         /** Herald's share of the machine since {@code before}, and its JIT compilers' part of it (0-1 each). */

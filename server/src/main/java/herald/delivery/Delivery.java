@@ -1,5 +1,9 @@
 package herald.delivery;
 
+import java.util.Set;
+
 /** One event on its way to one subscription. Its id is the {@code webhook-id} on every attempt. */
 public record Delivery(String id, String eventId, String subscriptionId, String serviceId, String status, int attempts,
-                       long nextAttemptAt, String lastError, long createdAt, long updatedAt) {}
+                       long nextAttemptAt, String lastError, long createdAt, long updatedAt) {
+    public static final Set<String> STATUSES = Set.of("pending", "delivering", "retrying", "delivered", "dead", "paused");
+}

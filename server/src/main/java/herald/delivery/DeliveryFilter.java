@@ -16,7 +16,11 @@ public record DeliveryFilter(String status, String serviceId, String subscriptio
 
     /** Appends {@code AND ...} conditions on {@code d} (deliveries) and {@code e} (events) and their arguments. */
     void appendTo(StringBuilder sql, List<Object> args) {
-        add(sql, args, "d.status = ?", status);
+        if (status != null) {
+            // A literal, not a parameter: only then do the per-status partial indexes apply.
+            if (!Delivery.STATUSES.contains(status)) throw new IllegalArgumentException("unknown status " + status);
+            sql.append(" AND d.status = '").append(status).append('\'');
+        }
         add(sql, args, "d.service_id = ?", serviceId);
         add(sql, args, "d.subscription_id = ?", subscriptionId);
         add(sql, args, "d.event_id = ?", eventId);

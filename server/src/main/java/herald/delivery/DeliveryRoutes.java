@@ -11,14 +11,12 @@ import herald.web.Requests;
 import herald.web.Responses;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.Set;
 
 /**
  * {@code /api/v1/deliveries}: list (dead letters are {@code status=dead}), inspect with attempts and
  * the exact request sent, retry one, replay many by filter, delete; and pausing a service.
  */
 public final class DeliveryRoutes {
-    private static final Set<String> STATUSES = Set.of("pending", "delivering", "retrying", "delivered", "dead", "paused");
     /** Most deliveries one replay request may make due; a larger set takes several requests. */
     static final int MAX_REPLAY = 100_000;
     private final DeliveryStore store;
@@ -60,8 +58,8 @@ public final class DeliveryRoutes {
     }
 
     private static void checkStatus(String status) {
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiException.invalid("status", "must be one of " + String.join(", ", STATUSES.stream().sorted().toList()));
+        if (status != null && !Delivery.STATUSES.contains(status)) {
+            throw ApiException.invalid("status", "must be one of " + String.join(", ", Delivery.STATUSES.stream().sorted().toList()));
         }
     }
 

@@ -19,6 +19,8 @@ public final class DeliveryStore {
     private static final String COLUMNS =
             "id, event_id, subscription_id, service_id, status, attempts, next_attempt_at, last_error, created_at, updated_at";
     /** A claimed delivery's new state after an attempt; a no-op once its lease was lost. */
+    /** Due and unclaimed, written as the due and waiting indexes' condition so that they apply. */
+    private static final String DUE = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?";
     static final String FINISH = "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?,"
             + " last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'";
     private final Database db;
@@ -65,11 +67,10 @@ public final class DeliveryStore {
             }
             if (shares.isEmpty()) return out;
             // One statement for every service (a statement per service cost more than the claims
-            // themselves), each service's due rows from its own (service, status) index.
-            String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_service_status")
-                    + " WHERE d.service_id = " + (pg ? "s.service_id" : "?")
-                    + " AND d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?"
-                    + " LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
+            // themselves), each service's due rows oldest first from the waiting index.
+            String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_waiting")
+                    + " WHERE d.service_id = " + (pg ? "s.service_id" : "?") + " AND " + DUE
+                    + " ORDER BY d.next_attempt_at LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
             String claimed = pg
                     ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
                             + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
@@ -101,14 +102,12 @@ public final class DeliveryStore {
         if (limit <= 0) return List.of();
         // Two statements, each walking its own partial index in order: one query with an OR of the
         // two states would sort every waiting row for each claim. One service's due deliveries come
-        // from its own index (service, status), in the order they were created.
+        // from the waiting index (service, due time).
         List<String> only = serviceId == null ? null : List.of(serviceId);
         List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
                 "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, only));
-        String due = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?";
-        out.addAll(serviceId == null
-                ? claimWhere(c, "deliveries_due", due + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs, null)
-                : claimWhere(c, "deliveries_service_status", due, now, limit - out.size(), leaseMs, only));
+        out.addAll(claimWhere(c, serviceId == null ? "deliveries_due" : "deliveries_waiting",
+                DUE + " ORDER BY d.next_attempt_at", now, limit - out.size(), leaseMs, only));
         return out;
     }
 
@@ -202,14 +201,18 @@ public final class DeliveryStore {
 
     /** Makes every waiting delivery of a subscription dead with {@code reason}; they can be replayed later. */
     public int killWaiting(Connection c, String subscriptionId, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE deliveries SET status = 'dead', last_error = ?, updated_at = ?"
-                        + " WHERE subscription_id = ? AND status IN ('pending', 'retrying', 'paused')")) {
-            ps.setString(1, reason);
-            ps.setLong(2, System.currentTimeMillis());
-            ps.setString(3, subscriptionId);
-            return ps.executeUpdate();
+        int killed = 0;
+        // One statement per partial index (due, paused): deliveries have no index by subscription.
+        for (String waiting : List.of("status IN ('pending', 'retrying')", "status = 'paused'")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'dead', last_error = ?,"
+                    + " updated_at = ? WHERE " + waiting + " AND subscription_id = ?")) {
+                ps.setString(1, reason);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, subscriptionId);
+                killed += ps.executeUpdate();
+            }
         }
+        return killed;
     }
 
     /** Holds a service's waiting deliveries as {@code paused}, or lets them go again. */
@@ -422,14 +425,27 @@ public final class DeliveryStore {
         });
     }
 
-    /** Count of deliveries per status, for metrics and the dashboard. */
+    /**
+     * Count of deliveries per status, for metrics and the dashboard. Each status but delivered is
+     * counted from its partial index; delivered is what is left of the total.
+     */
     public Map<String, Long> countByStatus() {
         return db.read(c -> {
             Map<String, Long> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM deliveries GROUP BY status");
+            long total = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 'total', COUNT(*) FROM deliveries"
+                    + " UNION ALL SELECT status, COUNT(*) FROM deliveries WHERE status IN ('pending', 'retrying') GROUP BY status"
+                    + " UNION ALL SELECT 'delivering', COUNT(*) FROM deliveries WHERE status = 'delivering'"
+                    + " UNION ALL SELECT 'dead', COUNT(*) FROM deliveries WHERE status = 'dead'"
+                    + " UNION ALL SELECT 'paused', COUNT(*) FROM deliveries WHERE status = 'paused'");
                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+                while (rs.next()) {
+                    if (rs.getString(1).equals("total")) total = rs.getLong(2);
+                    else if (rs.getLong(2) > 0) out.put(rs.getString(1), rs.getLong(2));
+                }
             }
+            long delivered = total - out.values().stream().mapToLong(Long::longValue).sum();
+            if (delivered > 0) out.put("delivered", delivered);
             return out;
         });
     }

@@ -8,8 +8,14 @@ import herald.testing.Backend;
 import herald.testing.Events;
 import herald.testing.Receiver;
 import herald.testing.TestHerald;
+import herald.event.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class MetricsTest {
 
@@ -26,6 +32,41 @@ class MetricsTest {
                     .contains("herald_delivery_queue_depth 0.0")
                     .contains("herald_delivery_oldest_due_age_seconds 0.0")
                     .contains("herald_circuit_breaker_state{service=\"crm\"} 0.0"));
+        }
+    }
+
+    /** Each status but delivered is counted from its own partial index; delivered is the rest of the total. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void deliveriesAreCountedByStatus(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            h.api().put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
+            Hooks.serviceSubscribedToAll(h.api(), "crm", "http://127.0.0.1:9/", null);
+            List<Object> batch = new ArrayList<>();
+            for (int i = 0; i < 12; i++) batch.add(Events.courseViewed("count-" + i));
+            h.api().post("/api/v1/events", batch);
+            // 12 pending; give 2 of them each other status.
+            h.herald().database().inTransaction(c -> {
+                var ids = new ArrayList<String>();
+                try (var rs = c.createStatement().executeQuery("SELECT id FROM deliveries ORDER BY id")) {
+                    while (rs.next()) ids.add(rs.getString(1));
+                }
+                String[] statuses = {"retrying", "delivering", "delivered", "dead", "paused"};
+                for (int i = 0; i < statuses.length; i++) {
+                    try (var ps = c.prepareStatement("UPDATE deliveries SET status = ? WHERE id IN (?, ?)")) {
+                        ps.setString(1, statuses[i]);
+                        ps.setString(2, ids.get(2 * i));
+                        ps.setString(3, ids.get(2 * i + 1));
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            });
+
+            assertThat(new DeliveryStore(h.herald().database()).countByStatus()).isEqualTo(Map.of("pending", 2L,
+                    "retrying", 2L, "delivering", 2L, "delivered", 2L, "dead", 2L, "paused", 2L));
+            assertThat(h.api(null).get("/metrics").text()).contains("herald_deliveries{status=\"dead\"} 2.0")
+                    .contains("herald_deliveries{status=\"delivered\"} 2.0");
         }
     }
 }

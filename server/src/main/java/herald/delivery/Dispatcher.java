@@ -12,6 +12,7 @@ import herald.subscription.RetryPolicy;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -540,12 +541,16 @@ public final class Dispatcher implements AutoCloseable {
 
     private static Outcome exchange(Request req) {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
-        ByteBuffer excerpt = ByteBuffer.allocate(EXCERPT_BYTES);
+        // Grown as the response arrives: most receivers answer with a few bytes, if any.
+        ByteArrayOutputStream excerpt = new ByteArrayOutputStream(0);
         req.send(new Response.Listener() {
             @Override
             public void onContent(Response response, ByteBuffer content) {
-                int n = Math.min(content.remaining(), excerpt.remaining());
-                if (n > 0) excerpt.put(content.slice().limit(n)); // keep the start, drop the rest
+                int n = Math.min(content.remaining(), EXCERPT_BYTES - excerpt.size());
+                if (n <= 0) return; // keep the start, drop the rest
+                byte[] chunk = new byte[n];
+                content.slice().get(chunk);
+                excerpt.writeBytes(chunk);
             }
 
             @Override
@@ -559,7 +564,7 @@ public final class Dispatcher implements AutoCloseable {
                     for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
                     headers = Json.write(h);
                 }
-                String text = new String(excerpt.array(), 0, excerpt.position(), StandardCharsets.UTF_8);
+                String text = excerpt.toString(StandardCharsets.UTF_8);
                 if (result.isFailed() && (status == null || result.getResponseFailure() != null)) {
                     Throwable t = result.getFailure();
                     done.complete(new Outcome(status, kind(t), describe(t), headers, text, retryAfter));

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -68,6 +69,13 @@ public final class OutboundHeaders {
             return value.startsWith("Basic ") ? "Basic " + MASK : value.startsWith("Bearer ") ? "Bearer " + MASK : MASK;
         }
         if (svc.auth().type().equals("api_key") && name.equalsIgnoreCase(svc.auth().header())) return MASK;
-        return CREDENTIAL_NAME.matcher(name).find() ? MASK : value;
+        return credentialName(name) ? MASK : value;
+    }
+
+    /** Header names are few (Herald's own and those in services' settings): each is matched once. */
+    private static final Map<String, Boolean> CREDENTIAL_NAMES = new ConcurrentHashMap<>();
+
+    private static boolean credentialName(String name) {
+        return CREDENTIAL_NAMES.computeIfAbsent(name, n -> CREDENTIAL_NAME.matcher(n).find());
     }
 }

@@ -47,6 +47,23 @@ class OutcomesTest {
     }
 
     @Test
+    void anAttemptKeepsTheResponseHeadersAndTheFirst16KiBOfTheBody() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            String body = "0123456789".repeat(4_000); // 40,000 bytes
+            receiver.reply(r -> Reply.status(500).header("X-Trace", "abc-123").body(body));
+            serviceSubscribedToAll(h.api(), "talkative", receiver.url(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("excerpt-1"));
+            var d = awaitDelivery(h.api(), "excerpt-1", Duration.ofSeconds(10), x -> x.get("attempts").size() >= 1);
+            var attempt = d.get("attempts").get(0);
+            assertThat(attempt.get("status_code").asInt()).isEqualTo(500);
+            assertThat(attempt.get("response").asText()).isEqualTo(body.substring(0, 16 * 1024));
+            var headers = new java.util.TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER); // the JDK's server writes X-trace
+            attempt.get("response_headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
+            assertThat(headers).containsEntry("X-Trace", "abc-123");
+        }
+    }
+
+    @Test
     void redirectsAreNotFollowedButRetried() {
         try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver(); Receiver elsewhere = new Receiver()) {
             receiver.reply(r -> Reply.status(302).header("Location", elsewhere.url() + "/moved"));

@@ -32,23 +32,27 @@ public final class Receiver implements AutoCloseable {
      * What to answer; {@code hangs} holds the request open until the receiver closes, {@code delayMs}
      * plays a receiver that takes that long to work.
      */
-    public record Reply(int status, Map<String, String> headers, boolean hangs, long delayMs) {
+    public record Reply(int status, Map<String, String> headers, boolean hangs, long delayMs, String body) {
         public static Reply status(int status) {
-            return new Reply(status, Map.of(), false, 0);
+            return new Reply(status, Map.of(), false, 0, "ok");
         }
 
         public static Reply hang() {
-            return new Reply(0, Map.of(), true, 0);
+            return new Reply(0, Map.of(), true, 0, "");
         }
 
         public Reply header(String name, String value) {
             var more = new java.util.HashMap<>(headers);
             more.put(name, value);
-            return new Reply(status, Map.copyOf(more), hangs, delayMs);
+            return new Reply(status, Map.copyOf(more), hangs, delayMs, body);
         }
 
         public Reply after(long ms) {
-            return new Reply(status, headers, hangs, ms);
+            return new Reply(status, headers, hangs, ms, body);
+        }
+
+        public Reply body(String text) {
+            return new Reply(status, headers, hangs, delayMs, text);
         }
     }
 
@@ -80,7 +84,7 @@ public final class Receiver implements AutoCloseable {
                     return;
                 }
                 if (reply.delayMs() > 0) closed.await(reply.delayMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
+                byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
                 reply.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
                 ex.sendResponseHeaders(reply.status(), out.length);
                 ex.getResponseBody().write(out);

@@ -37,8 +37,10 @@ public final class EventRoutes {
         var filter = new EventQueries.Filter(ctx.queryParam("type"), ctx.queryParam("source"),
                 firstOf(ctx, "course", "course_id"), firstOf(ctx, "user", "user_id"),
                 Requests.time(ctx, "since"), Requests.time(ctx, "until"));
-        var rows = queries.list(filter, before, limit + 1);
-        Responses.page(ctx, rows, limit, e -> view(e), e -> Long.toString(e.seq()));
+        var page = queries.list(filter, before, limit + 1);
+        // A short page with a cursor: the scan window ended before the oldest events (see EventQueries).
+        Responses.page(ctx, page.rows(), limit, e -> view(e), e -> Long.toString(e.seq()),
+                page.scannedDownTo() == null ? null : Long.toString(page.scannedDownTo()));
     }
 
     private void show(Context ctx) {

@@ -31,10 +31,17 @@ public final class Responses {
      * rows; the extra one only tells that another page exists.
      */
     public static <T> void page(Context ctx, List<T> rows, int limit, Function<T, JsonNode> view, Function<T, String> key) {
+        page(ctx, rows, limit, view, key, null);
+    }
+
+    /** {@code continueFrom}: the cursor to give when {@code rows} holds no more than a page but more may follow. */
+    public static <T> void page(Context ctx, List<T> rows, int limit, Function<T, JsonNode> view, Function<T, String> key,
+                                String continueFrom) {
         ObjectNode o = Json.object();
         ArrayNode items = o.putArray("items");
         for (int i = 0; i < Math.min(limit, rows.size()); i++) items.add(view.apply(rows.get(i)));
         if (rows.size() > limit) o.put("next_cursor", Requests.encodeCursor(key.apply(rows.get(limit - 1))));
+        else if (continueFrom != null) o.put("next_cursor", Requests.encodeCursor(continueFrom));
         else o.putNull("next_cursor");
         json(ctx, 200, o);
     }

@@ -24,6 +24,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
@@ -133,6 +134,7 @@ public final class OutboundClients implements AutoCloseable {
     /** {@code tls} null: the JDK's defaults. Host names are always verified against the certificate. */
     private HttpClient newClient(SSLContext tls) {
         HttpClient http = new HttpClient();
+        if (tls == null) http.setExecutor(clientThreads());
         if (tls != null) {
             SslContextFactory.Client factory = new SslContextFactory.Client();
             factory.setSslContext(tls);
@@ -157,6 +159,19 @@ public final class OutboundClients implements AutoCloseable {
             throw new IllegalStateException("cannot start HTTP client", e);
         }
         return http;
+    }
+
+    /**
+     * The clients' threads (I/O and response callbacks; the sends themselves wait on virtual threads).
+     * Jetty's default pool grows to 200, and under load some 70 of them stayed busy, each taking
+     * its turn on the cores from the database writer that every outcome waits for.
+     */
+    private static QueuedThreadPool clientThreads() {
+        int max = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+        QueuedThreadPool pool = new QueuedThreadPool(max, 2);
+        pool.setName("outbound");
+        pool.setDaemon(true);
+        return pool;
     }
 
     /** Resolves names, then refuses addresses the guard forbids: checked at connect time, after DNS. */

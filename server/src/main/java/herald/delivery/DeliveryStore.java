@@ -18,9 +18,9 @@ import java.util.Optional;
 public final class DeliveryStore {
     private static final String COLUMNS =
             "id, event_id, subscription_id, service_id, status, attempts, next_attempt_at, last_error, created_at, updated_at";
-    /** A claimed delivery's new state after an attempt; a no-op once its lease was lost. */
     /** Due and unclaimed, written as the due and waiting indexes' condition so that they apply. */
     private static final String DUE = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?";
+    /** A claimed delivery's new state after an attempt; a no-op once its lease was lost. */
     static final String FINISH = "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?,"
             + " last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'";
     private final Database db;

@@ -6,9 +6,9 @@ import herald.config.HeraldConfig;
 import herald.event.Event;
 import herald.event.EventParser;
 import herald.event.Json;
+import herald.store.Database;
 import herald.web.FieldErrors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
@@ -38,7 +38,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.StringRequestContent;
@@ -432,9 +431,8 @@ public final class IngestBenchmark {
 
     private Measurement runRaw(String backend, Workload w, boolean single, int threads) throws Exception {
         try (Store store = Store.fresh(backend, opt, "raw")) {
-            try (Connection c = store.connect(); Statement s = c.createStatement()) {
-                for (String ddl : eventsDdl(backend)) s.execute(ddl);
-            }
+            // Herald's own migrations build the schema, so the raw side writes the same events table and indexes.
+            Database.open(store.url, null, null).close();
             WorkerFactory f = () -> {
                 Connection c = store.connect();
                 PreparedStatement ps = c.prepareStatement(INSERT);
@@ -485,23 +483,6 @@ public final class IngestBenchmark {
         ps.setLong(6, r.occurredAt);
         ps.setLong(7, now);
         ps.setString(8, r.body);
-    }
-
-    /** The events table and its indexes, taken from Herald's own migration so the schemas stay identical. */
-    static List<String> eventsDdl(String backend) throws IOException {
-        String resource = "db/migration/" + (backend.equals("sqlite") ? "sqlite" : "postgresql") + "/V1__init.sql";
-        String sql;
-        try (InputStream in = Herald.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) throw new IOException("missing " + resource + " on the classpath");
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        sql = sql.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
-        Pattern table = Pattern.compile("(?s)\\s*CREATE TABLE events\\s*\\(.*");
-        Pattern index = Pattern.compile("(?s)\\s*CREATE (UNIQUE )?INDEX \\S+ ON events\\s*\\(.*");
-        List<String> out = Stream.of(sql.split(";")).filter(s -> table.matcher(s).matches() || index.matcher(s).matches())
-                .map(String::strip).toList();
-        if (out.isEmpty() || !out.get(0).startsWith("CREATE TABLE events")) throw new IOException("no events table in " + resource);
-        return out;
     }
 
     // ---------------------------------------------------------------- Herald

@@ -524,6 +524,21 @@ public final class DeliveryBenchmark {
         }
 
         /**
+         * Deliveries not finished yet, from Herald's partial status indexes (one for due rows, one for
+         * rows being sent; a single {@code IN} of the three states matches neither, and PostgreSQL
+         * scanned the table: 50–60 ms a count). One statement, so one snapshot: a row that moves
+         * between the two states while it is counted is counted once.
+         */
+        private long unfinished(String extra) throws Exception {
+            try (Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'retrying')"
+                         + extra + ") + (SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'" + extra + ")")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        /**
          * Waits until no delivery (matching {@code extra}) is left unfinished, then checks that at least
          * {@code n} were delivered. It counts what is left rather than what is done, and waits ten times
          * as long as a count took: counting every delivered row every 100 ms took up to a sixth of the
@@ -533,7 +548,7 @@ public final class DeliveryBenchmark {
             long deadline = System.nanoTime() + atMost.toNanos();
             while (true) {
                 long t = System.nanoTime();
-                long left = count("status IN ('pending', 'retrying', 'delivering')" + extra);
+                long left = unfinished(extra);
                 long tookMs = (System.nanoTime() - t) / 1_000_000;
                 if (left == 0) break;
                 if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in " + atMost);

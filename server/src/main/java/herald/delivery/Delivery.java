@@ -6,4 +6,9 @@ import java.util.Set;
 public record Delivery(String id, String eventId, String subscriptionId, String serviceId, String status, int attempts,
                        long nextAttemptAt, String lastError, long createdAt, long updatedAt) {
     public static final Set<String> STATUSES = Set.of("pending", "delivering", "retrying", "delivered", "dead", "paused");
+
+    public Delivery withStatus(String newStatus) {
+        return new Delivery(id, eventId, subscriptionId, serviceId, newStatus, attempts, nextAttemptAt, lastError, createdAt,
+                updatedAt);
+    }
 }

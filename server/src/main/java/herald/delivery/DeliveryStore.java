@@ -53,52 +53,58 @@ public final class DeliveryStore {
      */
     public List<Delivery> claimPerService(long now, int limit, long leaseMs, Map<String, Integer> caps) {
         if (caps.isEmpty() || limit <= 0) return List.of();
-        boolean pg = db.dialect() == Database.Dialect.POSTGRES;
-        return db.inBookkeepingTransaction(c -> {
-            // Expired leases first (a node died), from the leased index: rare, and not held to the caps.
-            List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
-                    "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, List.copyOf(caps.keySet())));
-            // Shares of what is left, the first ones one larger where it does not divide; none over its cap.
-            int left = limit - out.size();
-            List<Map.Entry<String, Integer>> shares = new ArrayList<>();
-            for (var e : caps.entrySet()) {
-                int share = Math.min(e.getValue(), left / caps.size() + (shares.size() < left % caps.size() ? 1 : 0));
-                if (share > 0) shares.add(Map.entry(e.getKey(), share));
-            }
-            if (shares.isEmpty()) return out;
-            // One statement for every service (a statement per service cost more than the claims
-            // themselves), each service's due rows oldest first from the waiting index.
-            String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_waiting")
-                    + " WHERE d.service_id = " + (pg ? "s.service_id" : "?") + " AND " + DUE
-                    + " ORDER BY d.next_attempt_at LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
-            String claimed = pg
-                    ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
-                            + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
-                    : String.join(" UNION ALL ", Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
-            String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN (" + claimed + ")"
-                    + (pg ? "" : " AND service_id IN (SELECT id FROM services WHERE enabled)") + " RETURNING " + COLUMNS;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                ps.setLong(i++, now + leaseMs);
-                ps.setLong(i++, now);
-                if (pg) {
-                    ps.setArray(i++, PgColumns.text(c, shares, Map.Entry::getKey));
-                    ps.setArray(i++, PgColumns.integer(c, shares, Map.Entry::getValue));
-                    ps.setLong(i, now);
-                } else {
-                    for (var e : shares) {
-                        ps.setString(i++, e.getKey());
-                        ps.setLong(i++, now);
-                        ps.setInt(i++, e.getValue());
-                    }
-                }
-                out.addAll(rows(ps));
-            }
-            return out;
-        });
+        return db.inBookkeepingTransaction(c -> claimPerService(c, now, limit, leaseMs, caps));
     }
 
-    private List<Delivery> claim(Connection c, long now, int limit, long leaseMs, String serviceId) throws SQLException {
+    /** {@link #claimPerService(long, int, long, Map)} inside the caller's transaction. */
+    List<Delivery> claimPerService(Connection c, long now, int limit, long leaseMs, Map<String, Integer> caps)
+            throws SQLException {
+        if (caps.isEmpty() || limit <= 0) return List.of();
+        boolean pg = db.dialect() == Database.Dialect.POSTGRES;
+        // Expired leases first (a node died), from the leased index: rare, and not held to the caps.
+        List<Delivery> out = new ArrayList<>(claimWhere(c, "deliveries_leased",
+                "d.status = 'delivering' AND d.lease_until < ?", now, limit, leaseMs, List.copyOf(caps.keySet())));
+        // Shares of what is left, the first ones one larger where it does not divide; none over its cap.
+        int left = limit - out.size();
+        List<Map.Entry<String, Integer>> shares = new ArrayList<>();
+        for (var e : caps.entrySet()) {
+            int share = Math.min(e.getValue(), left / caps.size() + (shares.size() < left % caps.size() ? 1 : 0));
+            if (share > 0) shares.add(Map.entry(e.getKey(), share));
+        }
+        if (shares.isEmpty()) return out;
+        // One statement for every service (a statement per service cost more than the claims
+        // themselves), each service's due rows oldest first from the waiting index.
+        String oneService = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY deliveries_waiting")
+                + " WHERE d.service_id = " + (pg ? "s.service_id" : "?") + " AND " + DUE
+                + " ORDER BY d.next_attempt_at LIMIT " + (pg ? "s.cap FOR UPDATE OF d SKIP LOCKED" : "?");
+        String claimed = pg
+                ? "SELECT claimed.id FROM unnest(?::text[], ?::int[]) AS s(service_id, cap)"
+                        + " JOIN services sv ON sv.id = s.service_id AND sv.enabled CROSS JOIN LATERAL (" + oneService + ") claimed"
+                : String.join(" UNION ALL ", Collections.nCopies(shares.size(), "SELECT id FROM (" + oneService + ")"));
+        String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE " + idIn(claimed, pg)
+                + (pg ? "" : " AND service_id IN (SELECT id FROM services WHERE enabled)") + " RETURNING " + COLUMNS;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, now + leaseMs);
+            ps.setLong(i++, now);
+            if (pg) {
+                ps.setArray(i++, PgColumns.text(c, shares, Map.Entry::getKey));
+                ps.setArray(i++, PgColumns.integer(c, shares, Map.Entry::getValue));
+                ps.setLong(i, now);
+            } else {
+                for (var e : shares) {
+                    ps.setString(i++, e.getKey());
+                    ps.setLong(i++, now);
+                    ps.setInt(i++, e.getValue());
+                }
+            }
+            out.addAll(rows(ps));
+        }
+        return out;
+    }
+
+    /** The claim inside the caller's transaction; {@code serviceId} null for every service. */
+    List<Delivery> claim(Connection c, long now, int limit, long leaseMs, String serviceId) throws SQLException {
         if (limit <= 0) return List.of();
         // Two statements, each walking its own partial index in order: one query with an OR of the
         // two states would sort every waiting row for each claim. One service's due deliveries come
@@ -121,10 +127,11 @@ public final class DeliveryStore {
         int order = due.indexOf(" ORDER BY");
         String condition = order < 0 ? due : due.substring(0, order);
         String orderBy = order < 0 ? "" : due.substring(order);
-        String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE id IN ("
-                + "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY " + index) // SQLite has no statistics to choose by
+        String claimed = "SELECT d.id FROM deliveries d" + (pg ? "" : " INDEXED BY " + index) // SQLite has no statistics to choose by
                 + " JOIN services s ON s.id = d.service_id WHERE s.enabled AND " + condition + only + orderBy
-                + " LIMIT ?" + (pg ? " FOR UPDATE OF d SKIP LOCKED" : "") + ") RETURNING " + COLUMNS;
+                + " LIMIT ?" + (pg ? " FOR UPDATE OF d SKIP LOCKED" : "");
+        String sql = "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ? WHERE " + idIn(claimed, pg)
+                + " RETURNING " + COLUMNS;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, now + leaseMs);
@@ -134,6 +141,16 @@ public final class DeliveryStore {
             ps.setInt(i, limit);
             return rows(ps);
         }
+    }
+
+    /**
+     * The rows whose id {@code select} picked (a claim's, a replay's). PostgreSQL gets the ids as an array, which
+     * it can only look up in the primary key: with {@code id IN (select)} it planned a hash join
+     * over a scan of the whole table (23 µs per claimed row at 50,000 rows, growing with the
+     * table; 9 µs as an array).
+     */
+    private static String idIn(String select, boolean pg) {
+        return pg ? "id = ANY(ARRAY(" + select + "))" : "id IN (" + select + ")";
     }
 
     /** Deliveries of the service being sent now, on any node (leases still running). */
@@ -337,7 +354,8 @@ public final class DeliveryStore {
         args.add(max);
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
-                    + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE id IN (" + select + ")")) {
+                    + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE "
+                    + idIn(select.toString(), db.dialect() == Database.Dialect.POSTGRES))) {
                 bind(ps, args);
                 return ps.executeUpdate();
             }

@@ -3,7 +3,8 @@ package herald.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Event;
-import herald.event.Json;
+import herald.json.Json;
+import herald.rendering.Formats;
 import herald.rendering.RenderException;
 import herald.rendering.Renderer;
 import herald.subscription.Service;
@@ -62,7 +63,7 @@ public final class RenderBenchmark {
 
         Map<String, Case> cases = new LinkedHashMap<>();
         cases.put(REFERENCE, e -> Json.write(Json.read(e)).length());
-        for (String format : Subscription.FORMATS) {
+        for (String format : new Formats().names()) {
             Subscription sub = subscription(format);
             cases.put(format + " json", e -> renderer.render(e, json, sub).body().length);
         }
@@ -134,7 +135,7 @@ public final class RenderBenchmark {
         ObjectNode o = Json.object().put("service_id", "svc_bench").put("format", format);
         o.putArray("events").add("*");
         if (format.equals("template")) o.put("template", TEMPLATE);
-        return SubscriptionJson.parse(o, null);
+        return SubscriptionJson.parse(o, null, new Formats());
     }
 
     /** Machine CPU from /proc/stat and this process's CPU time: what the rest of the machine used. */

@@ -2,7 +2,7 @@ package herald.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;

@@ -1,44 +1,74 @@
 package herald.config;
 
+import herald.net.Cidr;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * Startup configuration: built-in defaults, then the config file, then {@code HERALD_*} environment
- * variables (env wins). Validated once; the record cannot change afterwards.
+ * variables (env wins). Validated once into one settings record per area, each handed whole to the
+ * part of Herald it configures; nothing can change afterwards.
  */
 public record HeraldConfig(
-        String httpHost,
-        int httpPort,
         Path dataDir,
-        String databaseUrl,
-        String databaseUser,
-        String databasePassword,
-        String adminKey,
-        String masterKey,
-        List<String> outboundAllow,
-        long maxBodyBytes,
-        int maxBatch,
         String logFormat,
-        int dispatcherConcurrency,
-        int ingestWriters,
-        int maxPayloadBytes,
-        String sourcesFile,
-        int retentionDays,
-        int deliveryLeaseS) {
+        HttpSettings http,
+        DatabaseSettings database,
+        AccessSettings access,
+        IngestSettings ingest,
+        DeliverySettings delivery,
+        SourceSettings sources,
+        OutboundSettings outbound) {
 
-    /** Every setting: its env name, its config-file key is the same name lower-cased without the prefix. */
+    /** Where the API listens and how large a request may be. */
+    public record HttpSettings(String host, int port, long maxBodyBytes) {}
+
+    /** Herald's own database. */
+    public record DatabaseSettings(String url, String user, String password) {
+        public boolean isSqlite() {
+            return url.startsWith("jdbc:sqlite:");
+        }
+
+        @Override
+        public String toString() { // never print secrets
+            return url.replaceAll("password=[^&]*", "password=***");
+        }
+    }
+
+    /** The admin key from the environment ("" for none) and the master key that seals secrets ("" to use the data dir's). */
+    public record AccessSettings(String adminKey, String masterKey) {
+        @Override
+        public String toString() {
+            return "AccessSettings[adminKey=" + (adminKey.isEmpty() ? "" : "***") + ", masterKey="
+                    + (masterKey.isEmpty() ? "" : "***") + "]";
+        }
+    }
+
+    /** Ingest: the largest batch, and how many PostgreSQL transactions may commit at once. */
+    public record IngestSettings(int maxBatch, int writers) {}
+
+    /** The delivery engine. */
+    public record DeliverySettings(int concurrency, int leaseS, int retentionDays, int maxPayloadBytes) {}
+
+    /** A JSON file of Moodle sources applied at start ("" for none). */
+    public record SourceSettings(String file) {}
+
+    /** Ranges outbound calls may reach although private or loopback. */
+    public record OutboundSettings(List<String> allow) {}
+
+    /** Every setting by its environment name, with its default. A config file names it in lower case without the prefix. */
     public static final Map<String, String> DEFAULTS = defaults();
 
     private static Map<String, String> defaults() {
-        Map<String, String> d = new HashMap<>();
+        Map<String, String> d = new LinkedHashMap<>();
         d.put("HERALD_HTTP_HOST", "127.0.0.1");
         d.put("HERALD_HTTP_PORT", "8080");
         d.put("HERALD_DATA_DIR", "./data");
@@ -57,7 +87,7 @@ public record HeraldConfig(
         d.put("HERALD_SOURCES_FILE", "");
         d.put("HERALD_RETENTION_DAYS", "30");
         d.put("HERALD_DELIVERY_LEASE_S", "300");
-        return Map.copyOf(d);
+        return java.util.Collections.unmodifiableMap(d);
     }
 
     /** Loads from the given environment, reading {@code HERALD_CONFIG} (or ./herald.properties if present). */
@@ -101,7 +131,7 @@ public record HeraldConfig(
         for (String cidr : v.get("HERALD_OUTBOUND_ALLOW").split(",")) {
             if (cidr.isBlank()) continue;
             try {
-                herald.delivery.Cidr.parse(cidr.trim());
+                Cidr.parse(cidr.trim());
                 allow.add(cidr.trim());
             } catch (IllegalArgumentException e) {
                 errors.add("HERALD_OUTBOUND_ALLOW: " + e.getMessage());
@@ -112,14 +142,14 @@ public record HeraldConfig(
             errors.add("HERALD_SOURCES_FILE: cannot read " + sourcesFile);
         }
         if (!errors.isEmpty()) throw new ConfigException(errors);
-        return new HeraldConfig(v.get("HERALD_HTTP_HOST").trim(), port, dataDir, dbUrl,
-                v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD"),
-                v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), List.copyOf(allow),
-                maxBody, maxBatch, logFormat, concurrency, writers, maxPayload, sourcesFile, retentionDays, leaseS);
-    }
-
-    public boolean isSqlite() {
-        return databaseUrl.startsWith("jdbc:sqlite:");
+        return new HeraldConfig(dataDir, logFormat,
+                new HttpSettings(v.get("HERALD_HTTP_HOST").trim(), port, maxBody),
+                new DatabaseSettings(dbUrl, v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD")),
+                new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim()),
+                new IngestSettings(maxBatch, writers),
+                new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload),
+                new SourceSettings(sourcesFile),
+                new OutboundSettings(List.copyOf(allow)));
     }
 
     private static int intIn(Map<String, String> v, String key, long min, long max, List<String> errors) {
@@ -135,6 +165,11 @@ public record HeraldConfig(
             errors.add(key + " must be a whole number, was '" + raw + "'");
             return (int) min;
         }
+    }
+
+    /** The config file's name for a setting: {@code HERALD_HTTP_PORT} is {@code http.port}. */
+    public static String fileKey(String envName) {
+        return envName.substring("HERALD_".length()).toLowerCase().replace('_', '.');
     }
 
     /** Config file keys: {@code http.port} style, mapped to {@code HERALD_HTTP_PORT}; env-style keys also work. */
@@ -162,7 +197,6 @@ public record HeraldConfig(
 
     @Override
     public String toString() { // never print secrets
-        return "HeraldConfig[http=" + httpHost + ":" + httpPort + ", dataDir=" + dataDir
-                + ", database=" + databaseUrl.replaceAll("password=[^&]*", "password=***") + "]";
+        return "HeraldConfig[http=" + http.host() + ":" + http.port() + ", dataDir=" + dataDir + ", database=" + database + "]";
     }
 }

@@ -1,5 +1,6 @@
 package herald.delivery;
 
+import herald.outbound.ServiceStates;
 import herald.subscription.Service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

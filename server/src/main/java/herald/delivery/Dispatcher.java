@@ -1,20 +1,14 @@
 package herald.delivery;
 
-import herald.event.Ids;
-import herald.event.Json;
-import herald.rendering.RenderException;
-import herald.rendering.Rendered;
+import herald.config.HeraldConfig.DeliverySettings;
+import herald.outbound.OutboundCall;
+import herald.outbound.ServiceStates;
 import herald.rendering.Renderer;
 import herald.routing.Router;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
-import herald.subscription.RetryPolicy;
 import herald.subscription.Service;
-import herald.subscription.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,22 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.http.HttpField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final int EXCERPT_BYTES = 16 * 1024;
     /**
      * A send still running after this long gives its slot back: the global concurrency bounds
      * sends that make progress, while slow sends are bounded per service (at most the global
@@ -67,13 +52,11 @@ public final class Dispatcher implements AutoCloseable {
 
     private final Database db;
     private final DeliveryStore store;
+    private final DeliveryClaims claims;
     private final ServiceStates states;
-    private final ConfigStore configs;
     private final Router router;
-    private final Renderer renderer;
-    private final Settings settings;
-    private final OutboundClients clients;
-    private final OutboundHeaders outboundHeaders;
+    private final DeliverySwitch deliverySwitch;
+    private final DeliverySender sender;
     private final Semaphore permits;
     /**
      * Claimed deliveries not yet recorded (slow sends aside): claims run ahead of sends, and outcomes
@@ -102,28 +85,44 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread loop;
 
-    public Dispatcher(Database db, Router router, Settings settings, OutboundGuard guard, int concurrency,
-                      String version, MeterRegistry metrics, ConfigStore configs, long leaseMs,
-                      Renderer renderer) {
-        this.renderer = renderer;
+    /**
+     * @param settings the engine's settings: concurrency (sends in flight) and lease
+     */
+    public Dispatcher(Database db, DeliveryStore store, Router router, DeliverySwitch deliverySwitch, ServiceStates states,
+                      ConfigStore configs, Renderer renderer, OutboundCall outbound, MeterRegistry metrics,
+                      DeliverySettings settings) {
         this.db = db;
-        this.store = new DeliveryStore(db);
-        this.states = new ServiceStates(db);
-        this.configs = configs;
+        this.store = store;
+        this.claims = new DeliveryClaims(db);
+        this.states = states;
         this.router = router;
-        this.settings = settings;
-        this.concurrency = concurrency;
-        this.leaseMs = leaseMs;
+        this.deliverySwitch = deliverySwitch;
+        this.concurrency = settings.concurrency();
+        this.leaseMs = settings.leaseS() * 1000L;
         this.meters = new DeliveryMetrics(metrics, store);
-        this.finishes = new FinishWriter(db);
+        this.finishes = new FinishWriter(db, store);
+        this.sender = new DeliverySender(db, store, finishes, configs, states, renderer, outbound, meters, new DeliverySender.Dispatch() {
+            @Override
+            public ServiceStates.State lastState(String serviceId) {
+                return stateSnapshot.get(serviceId);
+            }
+
+            @Override
+            public void statesChanged() {
+                statesReadAt = 0;
+            }
+
+            @Override
+            public void wakeLocal() {
+                Dispatcher.this.wakeLocal();
+            }
+        });
         this.permits = new Semaphore(concurrency);
         this.room = new Semaphore(8 * concurrency);
         // Every send arms a slow timer and nearly all are cancelled: they leave the queue at once
         // rather than expire in it (thousands a second, each waking the timer thread).
         slowTimer.setRemoveOnCancelPolicy(true);
-        this.outboundHeaders = new OutboundHeaders("Herald/" + version);
-        this.clients = new OutboundClients(guard, concurrency);
-        signals = db.dialect() == Database.Dialect.POSTGRES ? new NodeSignals(db, this::wakeLocal) : null;
+        signals = db.dialect().notifies() ? new NodeSignals(db, this::wakeLocal) : null;
         loop = Thread.ofPlatform().name("dispatcher").start(this::run);
     }
 
@@ -143,11 +142,6 @@ public final class Dispatcher implements AutoCloseable {
     /** Wake-ups received from other nodes (PostgreSQL); tests await it. */
     public long remoteWakes() {
         return signals == null ? 0 : signals.received();
-    }
-
-    /** The shared per-service states (pause, breaker, budget). */
-    public ServiceStates serviceStates() {
-        return states;
     }
 
     /** Re-reads the per-service states now (after a pause or resume on this node) and wakes the loop. */
@@ -174,7 +168,7 @@ public final class Dispatcher implements AutoCloseable {
         while (running) {
             try {
                 int claimed = 0;
-                if (settings.deliveriesEnabled()) claimed = claimAndSend();
+                if (deliverySwitch.deliveriesEnabled()) claimed = claimAndSend();
                 polls.incrementAndGet();
                 if (claimed == 0) {
                     synchronized (signal) {
@@ -225,7 +219,7 @@ public final class Dispatcher implements AutoCloseable {
         // Taking probes is a write: only when a cooldown (or a probe's lease) has run out, as last read.
         boolean probeDue = current.values().stream().anyMatch(st -> st.blocksCalls() && st.openUntil() <= now);
         for (String serviceId : probeDue ? states.takeProbes(now, lease) : List.<String>of()) {
-            List<Delivery> probe = db.inBookkeepingTransaction(c -> store.claimForService(c, serviceId, now, 1, lease));
+            List<Delivery> probe = db.inBookkeepingTransaction(c -> claims.claimForService(c, serviceId, now, 1, lease));
             if (probe.isEmpty()) states.releaseProbe(serviceId);
             else probes.add(probe.get(0).id());
             due.addAll(probe);
@@ -246,7 +240,17 @@ public final class Dispatcher implements AutoCloseable {
             boolean limited = svc.maxConcurrency() != null || svc.rateLimitPerS() != null;
             if (limited || slow > 0) excluded.add(svc.id());
             if (limited && !waits && slow < concurrency && svc.enabled() && due.size() < free) {
-                due.addAll(states.claimWithinBudget(store, svc, Math.min(free - due.size(), MAX_CLAIM), now, lease));
+                due.addAll(states.takeWithinBudget(svc, Math.min(free - due.size(), MAX_CLAIM), now, new ServiceStates.Budgeted<>() {
+                    @Override
+                    public int inFlight(Connection c) throws SQLException {
+                        return store.inFlight(c, svc.id(), now);
+                    }
+
+                    @Override
+                    public List<Delivery> take(Connection c, int budget) throws SQLException {
+                        return claims.claimForService(c, svc.id(), now, budget, lease);
+                    }
+                }));
             } else if (!limited && !waits && slow > 0 && slow < concurrency && svc.enabled()) {
                 slowRoom.put(svc.id(), concurrency - slow);
             }
@@ -254,7 +258,7 @@ public final class Dispatcher implements AutoCloseable {
         int want = Math.min(free - due.size(), MAX_CLAIM);
         int before = due.size();
         if (want > 0 && excluded.isEmpty()) {
-            due.addAll(store.claim(now, want, lease));
+            due.addAll(claims.claim(now, want, lease));
         } else if (want > 0) {
             Map<String, Integer> shares = new LinkedHashMap<>();
             List<String> open = new ArrayList<>();
@@ -262,7 +266,7 @@ public final class Dispatcher implements AutoCloseable {
             Collections.rotate(open, (int) (polls.get() % Math.max(1, open.size()))); // no service always first
             for (String id : open) shares.put(id, want);
             shares.putAll(slowRoom);
-            due.addAll(store.claimPerService(now, want, lease, shares));
+            due.addAll(claims.perService(now, want, lease, shares));
         }
         // A full batch means more may be due: hand-offs wait until a claim comes back short.
         if (want > 0) behind = due.size() - before >= want;
@@ -281,7 +285,7 @@ public final class Dispatcher implements AutoCloseable {
             boolean probe = probes.contains(d.id());
             Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
                 try {
-                    send(d, bodies.get(d.eventId()), table, probe, slot);
+                    sender.send(d, bodies.get(d.eventId()), table, probe, slot);
                 } catch (RuntimeException e) {
                     log.error("delivery.crashed id={} error={}", d.id(), e.toString());
                 } finally {
@@ -303,16 +307,16 @@ public final class Dispatcher implements AutoCloseable {
      * (it goes first, through claims), when the switch is off, when there is no room, when this
      * node's view of the services' states is old, or when the dispatcher is stopping.
      */
-    public Handoff handoff(Connection c, Router.Table table, long now) throws SQLException {
+    Handoff handoff(Connection c, Router.Table table, long now) throws SQLException {
         if (!running || behind || room.availablePermits() == 0 || now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS
-                || !Settings.deliveriesEnabled(c)) {
+                || !DeliverySwitch.deliveriesEnabled(c)) {
             return null;
         }
         return new Handoff(table, now + lease(table));
     }
 
     /** One ingest commit's deliveries handed straight to this dispatcher (see {@link #handoff}). */
-    public final class Handoff {
+    final class Handoff {
         private final Router.Table table;
         private final long leaseUntil;
         private final Map<String, ServiceStates.State> states = stateSnapshot;
@@ -329,7 +333,7 @@ public final class Dispatcher implements AutoCloseable {
          * until {@link #leaseUntil()}. Services that something holds back (paused, breaker, limits,
          * slow sends) are left to claims.
          */
-        public boolean take(Delivery d, Service svc, String eventBody) {
+        boolean take(Delivery d, Service svc, String eventBody) {
             ServiceStates.State st = states.get(svc.id());
             if (st != null && (st.paused() || st.blocksCalls())) return false;
             if (svc.maxConcurrency() != null || svc.rateLimitPerS() != null || slowSends(svc.id()) > 0) return false;
@@ -339,19 +343,19 @@ public final class Dispatcher implements AutoCloseable {
             return true;
         }
 
-        public long leaseUntil() {
+        long leaseUntil() {
             return leaseUntil;
         }
 
         /** The commit is done: send them. */
-        public void committed() {
+        void committed() {
             meters.handedOff(taken.size());
             start(taken, bodies, table, Set.of());
             taken.clear();
         }
 
         /** The commit failed, nothing was stored: their room goes back. */
-        public void abandoned() {
+        void abandoned() {
             room.release(taken.size());
             taken.clear();
         }
@@ -363,7 +367,7 @@ public final class Dispatcher implements AutoCloseable {
      * or any send to a service that has slow sends running, holds neither and counts as slow for
      * its service instead (at most the dispatcher's concurrency per service: see the claim).
      */
-    private final class Slot {
+    private final class Slot implements DeliverySender.Slot {
         private final AtomicInteger slowOfService;
         private final AtomicBoolean holdsRoom = new AtomicBoolean(true);
         private final AtomicBoolean holdsPermit = new AtomicBoolean();
@@ -378,7 +382,8 @@ public final class Dispatcher implements AutoCloseable {
          * delivery goes back to wait, unsent. A service with some slow sends sends outside the slots
          * at once: waiting SLOW_MS in a slot first would hold up the other services' sends.
          */
-        boolean beforeSend() throws InterruptedException {
+        @Override
+        public boolean acquire() throws InterruptedException {
             int slow = slowOfService.get();
             if (slow >= concurrency) return false;
             if (slow == 0) {
@@ -402,13 +407,14 @@ public final class Dispatcher implements AutoCloseable {
         }
 
         /** The exchange is over: the next send may start while this outcome is being recorded. */
-        void afterSend() {
+        @Override
+        public void exchangeOver() {
             if (slowTimer != null) slowTimer.cancel(false);
             if (holdsPermit.compareAndSet(true, false)) permits.release();
         }
 
         void done() {
-            afterSend();
+            exchangeOver();
             if (holdsRoom.compareAndSet(true, false)) room.release();
             else slowOfService.decrementAndGet();
         }
@@ -439,161 +445,6 @@ public final class Dispatcher implements AutoCloseable {
         return stateSnapshot;
     }
 
-    private void send(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {
-        try {
-            if (!slot.beforeSend()) {
-                store.release(d); // its service has all the slow sends it may have: wait, attempt not spent
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            store.release(d); // stopping before the send: the next claim takes it, attempt not spent
-            return;
-        }
-        Service svc = table.services().get(d.serviceId());
-        Subscription sub = table.subscriptions().get(d.subscriptionId());
-        long start = System.currentTimeMillis();
-        if (svc == null || sub == null || eventBody == null) {
-            store.finish(d, "dead", start, svc == null ? "service deleted" : sub == null ? "subscription deleted"
-                    : "event missing", null);
-            return;
-        }
-        ServiceStates.State st = stateSnapshot.get(svc.id());
-        if (!probe && st != null && (st.blocksCalls() || st.paused())) {
-            store.release(d); // claimed just before the breaker opened or the pause: wait, attempt not spent
-            return;
-        }
-        Rendered rendered;
-        try {
-            rendered = renderer.render(eventBody, svc, sub);
-        } catch (RenderException e) {
-            var dead = new OutcomeRules.Dead("render: " + e.getMessage());
-            store.finish(d, "dead", start, dead.error(), null);
-            meters.outcome(dead);
-            return;
-        }
-        byte[] body = rendered.body();
-        String method = rendered.method();
-        Request req = clients.client(svc).newRequest(rendered.url()).method(method).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
-        Map<String, String> headers = outboundHeaders.build(svc, d.id(), start, rendered.contentType(), body);
-        req.headers(h -> headers.forEach(h::put));
-        if (body.length > 0 || !method.equals("GET")) req.body(new BytesRequestContent(rendered.contentType(), body));
-
-        Outcome outcome;
-        try {
-            outcome = exchange(req);
-        } finally {
-            slot.afterSend();
-        }
-        long duration = System.currentTimeMillis() - start;
-        boolean delivered = outcome.status != null && outcome.status >= 200 && outcome.status < 300;
-        Attempt attempt = new Attempt(Ids.newId("att"), d.id(), start, duration, outcome.status, outcome.errorKind,
-                outcome.error, Json.write(OutboundHeaders.redact(headers, svc)), outcome.responseHeaders, outcome.excerpt, method,
-                rendered.url(), delivered ? null : new String(body, StandardCharsets.UTF_8));
-        meters.attempt(svc.name(), duration);
-        RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
-        long now = System.currentTimeMillis();
-        var decision = OutcomeRules.decide(outcome.status, outcome.error, outcome.retryAfter, policy, d.attempts() + 1,
-                now, ThreadLocalRandom.current().nextDouble());
-        trackBreaker(svc, outcome.status, probe, now); // first, so the breaker is open before the retry is due
-        switch (decision) {
-            case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
-            case OutcomeRules.RetryAt r -> finishes.finish(d, "retrying", r.at(), r.error(), attempt);
-            case OutcomeRules.Dead x -> finishes.finish(d, "dead", now, x.error(), attempt);
-            case OutcomeRules.Gone g -> disableSubscription(d, sub, g.error(), attempt);
-        }
-        meters.outcome(decision);
-        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={} probe={}", d.id(),
-                d.eventId(), svc.name(), outcome.status, duration, outcome.errorKind, outcome.error, probe);
-        if (probe || svc.maxConcurrency() != null) wakeLocal(); // a limited service has room again
-    }
-
-    /** 410 Gone: the delivery is dead, the subscription disabled with the reason, its waiting deliveries dead too. */
-    private void disableSubscription(Delivery d, Subscription sub, String reason, Attempt attempt) {
-        long now = System.currentTimeMillis();
-        db.inTransaction(c -> {
-            if (!store.finish(c, d, "dead", now, reason, attempt)) return null;
-            var current = configs.subscription(c, sub.id());
-            if (current.isPresent() && current.get().enabled()) {
-                configs.updateSubscription(c, current.get().disabledBecause(reason, now)); // bumps config_version
-            }
-            store.killWaiting(c, sub.id(), reason);
-            return null;
-        });
-        log.warn("subscription.disabled id={} delivery={} reason={}", sub.id(), d.id(), reason);
-    }
-
-    /** Counts failures against the service's breaker; a probe's result closes or reopens it. */
-    private void trackBreaker(Service svc, Integer status, boolean probe, long now) {
-        boolean failed = OutcomeRules.isServiceFailure(status);
-        if (probe) {
-            if (failed) states.probeFailed(svc.id(), svc.breaker(), now);
-            else states.probeSucceeded(svc.id(), now);
-            statesReadAt = 0;
-        } else if (failed && states.recordFailure(svc.id(), svc.breaker(), now)) {
-            statesReadAt = 0;
-            log.warn("breaker.opened service={} cooldown_s={}", svc.name(), svc.breaker().cooldownS());
-        }
-    }
-
-    private record Outcome(Integer status, String errorKind, String error, String responseHeaders, String excerpt,
-                           String retryAfter) {}
-
-    private static Outcome exchange(Request req) {
-        CompletableFuture<Outcome> done = new CompletableFuture<>();
-        // Grown as the response arrives: most receivers answer with a few bytes, if any.
-        ByteArrayOutputStream excerpt = new ByteArrayOutputStream(0);
-        req.send(new Response.Listener() {
-            @Override
-            public void onContent(Response response, ByteBuffer content) {
-                int n = Math.min(content.remaining(), EXCERPT_BYTES - excerpt.size());
-                if (n <= 0) return; // keep the start, drop the rest
-                byte[] chunk = new byte[n];
-                content.slice().get(chunk);
-                excerpt.writeBytes(chunk);
-            }
-
-            @Override
-            public void onComplete(Result result) {
-                Response r = result.getResponse();
-                Integer status = r != null && r.getStatus() > 0 ? r.getStatus() : null;
-                String headers = null;
-                String retryAfter = r == null || r.getHeaders() == null ? null : r.getHeaders().get("Retry-After");
-                if (r != null && r.getHeaders() != null) {
-                    var h = Json.object();
-                    for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
-                    headers = Json.write(h);
-                }
-                String text = excerpt.toString(StandardCharsets.UTF_8);
-                if (result.isFailed() && (status == null || result.getResponseFailure() != null)) {
-                    Throwable t = result.getFailure();
-                    done.complete(new Outcome(status, kind(t), describe(t), headers, text, retryAfter));
-                } else {
-                    done.complete(new Outcome(status, null, null, headers, text, retryAfter));
-                }
-            }
-        });
-        return done.join();
-    }
-
-    private static String kind(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof OutboundRefusedException) return "refused_address";
-            if (c instanceof TimeoutException) return "timeout";
-            if (c instanceof java.net.UnknownHostException) return "dns";
-            if (c instanceof java.net.ConnectException) return "connect";
-            if (c instanceof javax.net.ssl.SSLException) return "tls";
-        }
-        return "network";
-    }
-
-    private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return msg.length() > 1000 ? msg.substring(0, 1000) : msg;
-    }
-
     private static void sleepQuietly() {
         try {
             Thread.sleep(1000);
@@ -602,7 +453,7 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Stops claiming and waits for in-flight sends to finish (up to {@code waitMs}). */
+    /** Stops claiming and waits for in-flight sends to finish (up to 30 s). */
     @Override
     public void close() {
         running = false;
@@ -616,7 +467,6 @@ public final class Dispatcher implements AutoCloseable {
             }
             slowTimer.shutdownNow();
             finishes.close();
-            clients.close();
         } catch (Exception e) {
             log.warn("dispatcher.stop error={}", e.toString());
         }

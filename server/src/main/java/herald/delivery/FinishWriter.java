@@ -1,14 +1,8 @@
 package herald.delivery;
 
 import herald.store.Database;
-import herald.store.PgColumns;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import herald.store.Rows;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,37 +28,52 @@ final class FinishWriter implements AutoCloseable {
     private static final int MIN_GROUP = 100;
     private static final long LINGER_NANOS = 5_000_000L;
 
-    private record Finish(Delivery delivery, String status, long nextAttemptAt, String lastError, Attempt attempt,
-                          CompletableFuture<Void> done) {}
+    /** One outcome to record: the delivery's new state, and the attempt (null when nothing was sent). */
+    record Finish(Delivery delivery, String status, long nextAttemptAt, String lastError, Attempt attempt, long at) {}
+
+    /** A claimed delivery's new state after an attempt; a no-op once its lease was lost (another node took it). */
+    static final Rows<Finish> FINISH = Rows.update("deliveries", "id",
+            "status = :status, attempts = attempts + 1, next_attempt_at = :next_at, last_error = :error,"
+                    + " lease_until = NULL, updated_at = :at", "id = :id AND status = 'delivering'", List.of(
+                    new Rows.Column<>("id", Rows.Type.TEXT, f -> f.delivery().id()),
+                    new Rows.Column<>("status", Rows.Type.TEXT, Finish::status),
+                    new Rows.Column<>("next_at", Rows.Type.BIGINT, Finish::nextAttemptAt),
+                    new Rows.Column<>("error", Rows.Type.TEXT, Finish::lastError),
+                    new Rows.Column<>("at", Rows.Type.BIGINT, Finish::at)));
+
+    /** A finish with the caller waiting for its commit. */
+    private record Waiting(Finish finish, CompletableFuture<Void> done) {}
 
     private final Database db;
-    private final BlockingQueue<Finish> queue = new LinkedBlockingQueue<>();
+    private final DeliveryStore store;
+    private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private final Thread writer;
 
-    FinishWriter(Database db) {
+    FinishWriter(Database db, DeliveryStore store) {
         this.db = db;
+        this.store = store;
         this.writer = Thread.ofPlatform().daemon().name("delivery-outcomes").start(this::run);
     }
 
     /** Like {@link DeliveryStore#finish}, committed together with whatever else is waiting. */
     void finish(Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt) {
-        Finish f = new Finish(d, status, nextAttemptAt, lastError, attempt, new CompletableFuture<>());
-        queue.add(f);
-        f.done().join();
+        Waiting w = new Waiting(new Finish(d, status, nextAttemptAt, lastError, attempt, 0), new CompletableFuture<>());
+        queue.add(w);
+        w.done().join();
     }
 
     private void run() {
-        List<Finish> group = new ArrayList<>();
+        List<Waiting> group = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Finish first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Waiting first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
                 long until = System.nanoTime() + LINGER_NANOS;
                 while (group.size() < MIN_GROUP && running) {
-                    Finish more = queue.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    Waiting more = queue.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
                     if (more == null) break;
                     group.add(more);
                     queue.drainTo(group, MAX_GROUP - group.size());
@@ -78,60 +87,29 @@ final class FinishWriter implements AutoCloseable {
         }
     }
 
-    private void commit(List<Finish> group) {
+    private void commit(List<Waiting> group) {
         try {
-            boolean pg = db.dialect() == Database.Dialect.POSTGRES;
             db.inBookkeepingTransaction(c -> {
                 long now = System.currentTimeMillis();
+                List<Finish> finishes = new ArrayList<>(group.size());
+                for (Waiting w : group) {
+                    Finish f = w.finish();
+                    finishes.add(new Finish(f.delivery(), f.status(), f.nextAttemptAt(), f.lastError(), f.attempt(), now));
+                }
                 // A lease lost meanwhile (another node took the delivery): its attempt is not ours to record.
-                Set<String> kept = pg ? updatePostgres(c, group, now) : updateBatch(c, group, now);
+                boolean[] kept = db.dialect().write(c, FINISH, finishes).changed();
                 List<Attempt> attempts = new ArrayList<>();
-                for (Finish f : group) if (f.attempt() != null && kept.contains(f.delivery().id())) attempts.add(f.attempt());
-                if (pg) DeliveryStore.insertAttemptsPostgres(c, attempts);
-                else DeliveryStore.insertAttempts(c, attempts);
+                for (int i = 0; i < finishes.size(); i++) {
+                    if (kept[i] && finishes.get(i).attempt() != null) attempts.add(finishes.get(i).attempt());
+                }
+                store.insertAttempts(c, attempts);
                 return null;
             });
-            group.forEach(f -> f.done().complete(null));
+            group.forEach(w -> w.done().complete(null));
         } catch (RuntimeException e) {
             log.warn("delivery.record_failed deliveries={} error={}", group.size(), e.toString());
             // Not recorded: each stays delivering until its lease runs out, then is sent again.
-            group.forEach(f -> f.done().complete(null));
-        }
-    }
-
-    private static Set<String> updateBatch(Connection c, List<Finish> group, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DeliveryStore.FINISH)) {
-            for (Finish f : group) {
-                ps.setString(1, f.status());
-                ps.setLong(2, f.nextAttemptAt());
-                ps.setString(3, f.lastError());
-                ps.setLong(4, now);
-                ps.setString(5, f.delivery().id());
-                ps.addBatch();
-            }
-            int[] updated = ps.executeBatch();
-            Set<String> kept = new HashSet<>();
-            for (int i = 0; i < updated.length; i++) if (updated[i] != 0) kept.add(group.get(i).delivery().id());
-            return kept;
-        }
-    }
-
-    /** PostgreSQL: the group as one statement over arrays, much cheaper for the server than one each. */
-    private static Set<String> updatePostgres(Connection c, List<Finish> group, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries d SET status = u.status, attempts = d.attempts + 1,"
-                + " next_attempt_at = u.next_at, last_error = u.error, lease_until = NULL, updated_at = ?"
-                + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS u(id, status, next_at, error)"
-                + " WHERE d.id = u.id AND d.status = 'delivering' RETURNING d.id")) {
-            ps.setLong(1, now);
-            ps.setArray(2, PgColumns.text(c, group, f -> f.delivery().id()));
-            ps.setArray(3, PgColumns.text(c, group, Finish::status));
-            ps.setArray(4, PgColumns.bigint(c, group, Finish::nextAttemptAt));
-            ps.setArray(5, PgColumns.text(c, group, Finish::lastError));
-            Set<String> kept = new HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) kept.add(rs.getString(1));
-            }
-            return kept;
+            group.forEach(w -> w.done().complete(null));
         }
     }
 

@@ -1,6 +1,6 @@
 package herald.delivery;
 
-import herald.event.Ids;
+import herald.ids.Ids;
 import herald.store.Database;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;

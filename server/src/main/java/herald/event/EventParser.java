@@ -2,7 +2,9 @@ package herald.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.web.FieldErrors;
+import herald.json.Json;
+import herald.json.JsonPaths;
+import herald.problem.FieldErrors;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,14 +1,11 @@
 package herald.ingest;
 
-import herald.delivery.Delivery;
-import herald.delivery.DeliveryStore;
-import herald.delivery.Dispatcher;
+import herald.delivery.DeliveryIntake;
 import herald.event.Event;
-import herald.event.Ids;
-import herald.event.Json;
+import herald.json.Json;
 import herald.routing.Router;
 import herald.store.Database;
-import herald.store.PgColumns;
+import herald.store.Rows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -61,16 +58,18 @@ public final class EventWriter implements AutoCloseable {
 
     private final Database db;
     private final Router router;
-    private final Dispatcher dispatcher;
+    private final DeliveryIntake intake;
     private final BlockingQueue<Request> queue = new ArrayBlockingQueue<>(20_000);
     private final List<Thread> writers = new ArrayList<>();
     private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    public EventWriter(Database db, Router router, Dispatcher dispatcher, int writerCount) {
+    /** {@code writerCount}: transactions that may commit at once (the dialect may allow fewer). */
+    public EventWriter(Database db, Router router, DeliveryIntake intake, int writerCount) {
         this.db = db;
         this.router = router;
-        this.dispatcher = dispatcher;
+        this.intake = intake;
+        writerCount = db.dialect().writers(writerCount);
         for (int i = 0; i < writerCount; i++) {
             writers.add(Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::run));
         }
@@ -126,24 +125,16 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    /** What one commit attempt stored for delivery: handed straight to the dispatcher, or left to claim. */
-    private static final class NewDeliveries {
-        Dispatcher.Handoff handoff;
-        int pending;
-    }
-
     private void commit(List<Request> group) {
-        NewDeliveries created = new NewDeliveries();
+        DeliveryIntake.Batch[] created = new DeliveryIntake.Batch[1];
         try {
             Set<String> newTypes = new HashSet<>();
             List<List<Outcome>> results = db.inTransaction(c -> write(c, group, newTypes, created));
             knownTypes.addAll(newTypes);
-            if (created.handoff != null) created.handoff.committed();
+            created[0].committed();
             for (int i = 0; i < group.size(); i++) group.get(i).done.complete(results.get(i));
-            // Waking the dispatchers costs each a claim query: only when there is something to claim.
-            if (created.pending > 0) dispatcher.wake();
         } catch (RuntimeException e) {
-            if (created.handoff != null) created.handoff.abandoned();
+            if (created[0] != null) created[0].abandoned();
             if (group.size() == 1) {
                 log.warn("event.write_failed events={} error={}", group.get(0).events.size(), e.toString());
                 group.get(0).done.completeExceptionally(e);
@@ -154,23 +145,22 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    private List<List<Outcome>> write(Connection c, List<Request> group, Set<String> newTypes, NewDeliveries created)
+    private List<List<Outcome>> write(Connection c, List<Request> group, Set<String> newTypes, DeliveryIntake.Batch[] created)
             throws SQLException {
         Router.Table table = router.table(c);
         List<Router.Route> routes = table.routes();
         long now = System.currentTimeMillis();
+        DeliveryIntake.Batch batch = intake.open(table, now);
+        created[0] = batch;
         List<Event> all = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
-        boolean handoffAsked = false;
         for (Request r : group) {
             all.addAll(r.events);
             bodies.addAll(r.bodies);
         }
-        boolean[] stored = all.isEmpty() ? new boolean[0] : db.dialect() == Database.Dialect.POSTGRES
-                ? insertPostgres(c, all, bodies, now) : insertBatch(c, all, bodies, now);
+        boolean[] stored = db.dialect().write(c, EVENTS, stored(all, bodies, now)).changed();
         List<List<Outcome>> results = new ArrayList<>(group.size());
         int k = 0;
-        List<Delivery> deliveries = new ArrayList<>();
         for (Request r : group) {
             List<Outcome> outcomes = new ArrayList<>(r.events.size());
             for (int j = 0; j < r.events.size(); j++) {
@@ -181,84 +171,36 @@ public final class EventWriter implements AutoCloseable {
                 }
                 if (!knownTypes.contains(e.type())) newTypes.add(e.type());
                 List<Router.Route> matched = router.matching(routes, e);
-                if (!matched.isEmpty() && !handoffAsked) {
-                    created.handoff = dispatcher.handoff(c, table, now);
-                    handoffAsked = true;
-                }
-                for (Router.Route route : matched) {
-                    // Stored already claimed when this node's dispatcher takes it (sent once committed), else pending.
-                    Delivery d = new Delivery(Ids.newId("msg"), e.id(), route.subscription().id(), route.service().id(),
-                            "delivering", 0, now, null, now, now);
-                    if (created.handoff == null || !created.handoff.take(d, route.service(), r.bodies.get(j))) {
-                        d = d.withStatus("pending");
-                        created.pending++;
-                    }
-                    deliveries.add(d);
-                }
+                for (Router.Route route : matched) batch.add(c, e, r.bodies.get(j), route);
                 outcomes.add(new Outcome(e.id(), false, matched.size()));
             }
             results.add(outcomes);
         }
-        DeliveryStore.insertNew(c, db.dialect() == Database.Dialect.POSTGRES, deliveries,
-                created.handoff == null ? null : created.handoff.leaseUntil());
+        batch.store(c);
         if (!newTypes.isEmpty()) recordTypes(c, newTypes, all, now);
         for (Request r : group) if (r.extra != null) r.extra.run(c);
         return results;
     }
 
-    private static final String INSERT_EVENT = "INSERT INTO events (id, type, source, course_id, user_id, occurred_at,"
-            + " received_at, body) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING";
+    /** An event as stored, with the time it was received. */
+    private record Stored(Event event, String body, long receivedAt) {}
 
-    /** Which of {@code events} were new (a known id is skipped): one statement execution per event. */
-    private static boolean[] insertBatch(Connection c, List<Event> events, List<String> bodies, long now)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-            for (int i = 0; i < events.size(); i++) {
-                Event e = events.get(i);
-                ps.setString(1, e.id());
-                ps.setString(2, e.type());
-                ps.setString(3, e.source());
-                ps.setString(4, e.courseId());
-                ps.setString(5, e.userId());
-                ps.setLong(6, e.occurredAtMillis());
-                ps.setLong(7, now);
-                ps.setString(8, bodies.get(i));
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            boolean[] stored = new boolean[events.size()];
-            for (int i = 0; i < counts.length; i++) stored[i] = counts[i] > 0;
-            return stored;
-        }
+    private static List<Stored> stored(List<Event> events, List<String> bodies, long now) {
+        List<Stored> out = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) out.add(new Stored(events.get(i), bodies.get(i), now));
+        return out;
     }
 
-    /**
-     * PostgreSQL: the whole group as one statement over arrays, which costs the server much less per
-     * event than one execution each. RETURNING names the ids that were new; where a group holds an id
-     * twice, its first occurrence is the stored one.
-     */
-    private static boolean[] insertPostgres(Connection c, List<Event> events, List<String> bodies, long now)
-            throws SQLException {
-        Set<String> inserted = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, type, source, course_id, user_id,"
-                + " occurred_at, received_at, body) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[], ?::bigint[], ?::bigint[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id")) {
-            ps.setArray(1, PgColumns.text(c, events, Event::id));
-            ps.setArray(2, PgColumns.text(c, events, Event::type));
-            ps.setArray(3, PgColumns.text(c, events, Event::source));
-            ps.setArray(4, PgColumns.text(c, events, Event::courseId));
-            ps.setArray(5, PgColumns.text(c, events, Event::userId));
-            ps.setArray(6, PgColumns.bigint(c, events, Event::occurredAtMillis));
-            ps.setArray(7, PgColumns.bigint(c, events, e -> now));
-            ps.setArray(8, PgColumns.text(c, bodies, b -> b));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) inserted.add(rs.getString(1));
-            }
-        }
-        boolean[] stored = new boolean[events.size()];
-        for (int i = 0; i < stored.length; i++) stored[i] = inserted.remove(events.get(i).id());
-        return stored;
-    }
+    /** Events are written once: a known id is skipped, and then that event is a duplicate (no new deliveries). */
+    private static final Rows<Stored> EVENTS = Rows.insert("events", "id", "ON CONFLICT (id) DO NOTHING", List.of(
+            new Rows.Column<>("id", Rows.Type.TEXT, s -> s.event().id()),
+            new Rows.Column<>("type", Rows.Type.TEXT, s -> s.event().type()),
+            new Rows.Column<>("source", Rows.Type.TEXT, s -> s.event().source()),
+            new Rows.Column<>("course_id", Rows.Type.TEXT, s -> s.event().courseId()),
+            new Rows.Column<>("user_id", Rows.Type.TEXT, s -> s.event().userId()),
+            new Rows.Column<>("occurred_at", Rows.Type.BIGINT, s -> s.event().occurredAtMillis()),
+            new Rows.Column<>("received_at", Rows.Type.BIGINT, Stored::receivedAt),
+            new Rows.Column<>("body", Rows.Type.TEXT, Stored::body)));
 
     /** Event names seen in ingest join the catalog. */
     private void recordTypes(Connection c, Set<String> names, List<Event> events, long now) throws SQLException {

@@ -1,7 +1,8 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
+import herald.json.JsonFields;
 
 /**
  * {@code cloudevents}: CloudEvents 1.0 in structured JSON mode
@@ -10,6 +11,17 @@ import herald.event.Json;
  * object ({@code course_categories/4}) when it has one.
  */
 final class CloudEventsFormat implements Format {
+    @Override
+    public String name() {
+        return "cloudevents";
+    }
+
+    @Override
+    public void checkOptions(JsonFields f) {
+        f.rejectUnknown("source");
+        f.string("source", false, 2048, null);
+    }
+
     static final String MEDIA_TYPE = "application/cloudevents+json";
 
     @Override

@@ -1,7 +1,7 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.event.Json;
+import herald.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Event;
 import herald.event.EventParser;
-import herald.event.Json;
+import herald.json.Json;
+import herald.json.JsonPaths;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -100,7 +101,7 @@ final class EventView {
 
     /** A string field of the document at a dotted path, or null. */
     String text(String path) {
-        JsonNode v = herald.event.JsonPaths.get(body, path);
+        JsonNode v = herald.json.JsonPaths.get(body, path);
         return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
     }
 }

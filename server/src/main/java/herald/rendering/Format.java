@@ -1,13 +1,40 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import herald.json.Json;
+import herald.json.JsonFields;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 
-/** One payload format: what a subscription's receiver expects, built from the event. */
+/**
+ * One payload format: what a subscription's receiver expects, built from the event, and the rules
+ * it sets for the subscriptions that use it. A new format is one class implementing this, listed in
+ * {@link Formats#ALL}.
+ */
 interface Format {
 
+    /** The name subscriptions give in {@code format}. */
+    String name();
+
     Payload render(Input in) throws RenderException;
+
+    /**
+     * Checks {@code format_options} (already known to be an object); problems go to {@code options.errors()}.
+     * By default a format takes no options.
+     */
+    default void checkOptions(JsonFields options) {
+        if (!options.isEmpty()) options.errors().add(options.name(), "the format '" + name() + "' takes no options");
+    }
+
+    /** Whether a subscription in this format must have a template. */
+    default boolean needsTemplate() {
+        return false;
+    }
+
+    /** Whether rendering for {@code subscription} reads the event's {@code record}. */
+    default boolean needsRecord(Subscription subscription) {
+        return false;
+    }
 
     /**
      * What a format gets: the event, the service and subscription, the host of the site the event
@@ -16,7 +43,7 @@ interface Format {
     record Input(EventView event, Service service, Subscription subscription, String siteHost, int maxChars) {
         JsonNode options() {
             JsonNode o = subscription.formatOptions();
-            return o == null ? herald.event.Json.object() : o;
+            return o == null ? Json.object() : o;
         }
     }
 
@@ -36,7 +63,7 @@ interface Format {
 
         String jsonText() {
             if (text != null) return text;
-            return php ? PhpJson.write(tree) : herald.event.Json.write(tree);
+            return php ? PhpJson.write(tree) : Json.write(tree);
         }
     }
 }

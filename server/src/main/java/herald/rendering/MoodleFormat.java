@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class MoodleFormat implements Format {
     @Override
+    public String name() {
+        return "moodle";
+    }
+
+    @Override
     public Payload render(Input in) {
         ObjectNode o = in.event().moodleFields();
         o.put("host", in.siteHost());

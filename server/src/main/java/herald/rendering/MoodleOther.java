@@ -1,8 +1,8 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.event.Json;
 import herald.event.PhpUnserialize;
+import herald.json.Json;
 
 /**
  * Moodle's {@code other} as the plugins send it: decoded. A log row keeps it as text, either PHP

@@ -2,7 +2,8 @@ package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
+import herald.subscription.Subscription;
 
 /**
  * {@code nosey}: {@code {"event": {Moodle fields}, "record": row | false}} as the Nosey plugin
@@ -12,6 +13,17 @@ import herald.event.Json;
  * {@code idnumber}.
  */
 final class NoseyFormat implements Format {
+    @Override
+    public String name() {
+        return "nosey";
+    }
+
+    /** Nosey sends the row the event is about. */
+    @Override
+    public boolean needsRecord(Subscription subscription) {
+        return true;
+    }
+
     @Override
     public Payload render(Input in) {
         ObjectNode o = Json.object();

@@ -2,7 +2,8 @@ package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
+import herald.json.JsonFields;
 import java.net.URI;
 
 /**
@@ -14,6 +15,17 @@ import java.net.URI;
  * is kept; missing fields are filled from the event.
  */
 final class OpenEdxFormat implements Format {
+    @Override
+    public String name() {
+        return "openedx";
+    }
+
+    @Override
+    public void checkOptions(JsonFields f) {
+        f.rejectUnknown("data_class");
+        f.string("data_class", false, 255, null);
+    }
+
     @Override
     public Payload render(Input in) {
         EventView e = in.event();

@@ -2,13 +2,12 @@ package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a stored event into the request one subscription's receiver expects: the subscription's
@@ -27,20 +26,14 @@ public final class Renderer {
 
     private final int maxPayloadBytes;
     private final SiteLocator sites;
-    private final Map<String, Format> formats = Map.of(
-            "event", new EventFormat(),
-            "moodle", new MoodleFormat(),
-            "nosey", new NoseyFormat(),
-            "openedx", new OpenEdxFormat(),
-            "teachbase", new TeachbaseFormat(),
-            "cloudevents", new CloudEventsFormat(),
-            "template", new TemplateFormat());
+    private final Formats formats;
 
     public Renderer() {
-        this(DEFAULT_MAX_PAYLOAD_BYTES, SiteLocator.SOURCE_URL);
+        this(new Formats(), DEFAULT_MAX_PAYLOAD_BYTES, SiteLocator.SOURCE_URL);
     }
 
-    public Renderer(int maxPayloadBytes, SiteLocator sites) {
+    public Renderer(Formats formats, int maxPayloadBytes, SiteLocator sites) {
+        this.formats = formats;
         this.maxPayloadBytes = maxPayloadBytes;
         this.sites = sites;
     }
@@ -58,8 +51,8 @@ public final class Renderer {
     }
 
     public Preview preview(ObjectNode event, Service svc, Subscription sub) throws RenderException {
-        Format format = formats.get(sub.format());
-        if (format == null) throw new RenderException("unknown format '" + sub.format() + "'");
+        Format format = formats.get(sub.format())
+                .orElseThrow(() -> new RenderException("unknown format '" + sub.format() + "'"));
         EventView view = new EventView(event);
         Format.Payload payload = format.render(new Format.Input(view, svc, sub, siteHost(view, svc), maxPayloadBytes));
 

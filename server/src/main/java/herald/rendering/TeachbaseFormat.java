@@ -2,7 +2,8 @@ package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
+import herald.json.JsonFields;
 
 /**
  * {@code teachbase}: {@code {"type": "course_stat", "event": "created", "data": {...}}}. {@code type}
@@ -13,6 +14,20 @@ import herald.event.Json;
  * {@code {"types": {"course": "course_stat"}, "events": {"viewed": "updated"}}}.
  */
 final class TeachbaseFormat implements Format {
+    @Override
+    public String name() {
+        return "teachbase";
+    }
+
+    @Override
+    public void checkOptions(JsonFields f) {
+        f.rejectUnknown("type_from", "event_from", "types", "events");
+        f.string("type_from", false, 255, null);
+        f.string("event_from", false, 255, null);
+        f.stringMap("types", 500, 255);
+        f.stringMap("events", 500, 255);
+    }
+
     @Override
     public Payload render(Input in) {
         EventView e = in.event();

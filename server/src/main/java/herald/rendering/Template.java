@@ -1,7 +1,8 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.event.Json;
+import herald.json.Json;
+import herald.json.JsonPaths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -150,7 +151,7 @@ public final class Template {
             String first = dot < 0 ? path : path.substring(0, dot);
             for (Frame f : stack) {
                 JsonNode start = step(f.value(), first);
-                if (start != null) return dot < 0 ? start : herald.event.JsonPaths.get(start, path.substring(dot + 1));
+                if (start != null) return dot < 0 ? start : herald.json.JsonPaths.get(start, path.substring(dot + 1));
             }
             return null;
         }

@@ -2,9 +2,11 @@ package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
+import herald.subscription.Subscription;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * {@code template}: the subscription's template rendered against the event document, to which
@@ -13,7 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * flattened with the form encoding or GET.
  */
 final class TemplateFormat implements Format {
+    @Override
+    public String name() {
+        return "template";
+    }
+
+    @Override
+    public boolean needsTemplate() {
+        return true;
+    }
+
+    /** A template that names {@code record} (as a value or a section) renders the event's row. */
+    @Override
+    public boolean needsRecord(Subscription subscription) {
+        return subscription.template() != null && RECORD_IN_TEMPLATE.matcher(subscription.template()).find();
+    }
+
     static final int MAX_STEPS = 1_000_000;
+    private static final Pattern RECORD_IN_TEMPLATE = Pattern.compile("\\{\\{\\s*[#^/&]?\\s*record\\b");
     private static final int CACHE_SIZE = 256;
     private final Map<String, Template> compiled = new ConcurrentHashMap<>();
 

@@ -1,5 +1,6 @@
 package herald.sources;
 
+import herald.store.Stored;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public record Source(
         List<String> recordTables,
         boolean enabled,
         long createdAt,
-        long updatedAt) {
+        long updatedAt) implements Stored {
 
     public Source withId(String newId, long created, long updated) {
         return new Source(newId, name, jdbcUrl, user, password, tablePrefix, siteUrl, start, pollMs, graceS, batchSize,

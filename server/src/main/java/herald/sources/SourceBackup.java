@@ -3,9 +3,9 @@ package herald.sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.web.ApiException;
-import herald.web.FieldError;
-import herald.web.FieldErrors;
+import herald.problem.FieldError;
+import herald.problem.FieldErrors;
+import herald.problem.Problem;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -89,7 +89,7 @@ public final class SourceBackup {
             Source s;
             try {
                 s = SourceJson.parse(doc, existing.get(id));
-            } catch (ApiException e) {
+            } catch (Problem e) {
                 for (FieldError fe : e.errors()) errors.add(at + "." + fe.field(), fe.message());
                 continue;
             }

@@ -2,10 +2,10 @@ package herald.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
-import herald.subscription.ServiceJson;
-import herald.web.FieldErrors;
-import herald.web.JsonFields;
+import herald.crypto.SecretBox;
+import herald.json.Json;
+import herald.json.JsonFields;
+import herald.problem.FieldErrors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /** The API's JSON form of a {@link Source}: validation on the way in, the password masked on the way out. */
 public final class SourceJson {
-    public static final String MASK = ServiceJson.MASK;
+    public static final String MASK = SecretBox.MASK;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9_]{0,20}");
     private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]{0,50}");

@@ -1,12 +1,12 @@
 package herald.sources;
 
-import herald.event.Json;
-import herald.security.SecretBox;
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.crypto.SecretBox;
+import herald.store.DocumentTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -28,62 +28,41 @@ public final class SourceStore {
     /** Where a source stands: its checkpoint (null before the start position was resolved) and the lease. */
     public record State(Long lastLogId, String leaseOwner, long leaseUntil) {}
 
-    private final SecretBox secrets;
+    private final DocumentTable<Source> sources;
 
     public SourceStore(SecretBox secrets) {
-        this.secrets = secrets;
+        this.sources = new DocumentTable<>("sources", List.of(
+                new DocumentTable.Column<>("name", Source::name),
+                new DocumentTable.Column<>("enabled", Source::enabled)), new DocumentTable.Codec<>() {
+            @Override public JsonNode full(Source s) { return SourceJson.toJson(s, true); }
+            @Override public JsonNode masked(Source s) { return SourceJson.toJson(s, false); }
+            @Override public Source read(JsonNode doc, String id, long created, long updated) {
+                return SourceJson.parse(doc, null).withId(id, created, updated);
+            }
+        }, secrets);
     }
 
     // --- sources
 
     public List<Source> list(Connection c, String afterId, int limit) throws SQLException {
-        String sql = "SELECT id, secrets, created_at, updated_at FROM sources" + (afterId == null ? "" : " WHERE id < ?")
-                + " ORDER BY id DESC LIMIT ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (afterId != null) ps.setString(i++, afterId);
-            ps.setInt(i, limit);
-            return read(ps);
-        }
+        return sources.list(c, null, null, afterId, limit);
+    }
+
+    public List<Source> all(Connection c) throws SQLException {
+        return sources.all(c);
     }
 
     public Optional<Source> get(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, secrets, created_at, updated_at FROM sources WHERE id = ?")) {
-            ps.setString(1, id);
-            return read(ps).stream().findFirst();
-        }
+        return sources.get(c, id);
     }
 
     public Optional<Source> byName(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, secrets, created_at, updated_at FROM sources WHERE name = ?")) {
-            ps.setString(1, name);
-            return read(ps).stream().findFirst();
-        }
+        return sources.findBy(c, "name", name);
     }
 
-    private List<Source> read(PreparedStatement ps) throws SQLException {
-        List<Source> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Source s = SourceJson.parse(Json.read(secrets.decrypt(rs.getString(2))), null);
-                out.add(s.withId(rs.getString(1), rs.getLong(3), rs.getLong(4)));
-            }
-        }
-        return out;
-    }
-
+    /** A new source, with its tail position not yet resolved. */
     public void insert(Connection c, Source s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO sources (id, name, enabled, spec, secrets, created_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
-            ps.setString(1, s.id());
-            ps.setString(2, s.name());
-            ps.setBoolean(3, s.enabled());
-            ps.setString(4, Json.write(SourceJson.toJson(s, false)));
-            ps.setString(5, secrets.encrypt(Json.write(SourceJson.toJson(s, true))));
-            ps.setLong(6, s.createdAt());
-            ps.setLong(7, s.updatedAt());
-            ps.executeUpdate();
-        }
+        sources.insert(c, s);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_state (source_id, updated_at) VALUES (?,?)")) {
             ps.setString(1, s.id());
             ps.setLong(2, s.updatedAt());
@@ -92,37 +71,19 @@ public final class SourceStore {
     }
 
     public boolean update(Connection c, Source s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE sources SET name = ?, enabled = ?, spec = ?, secrets = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, s.name());
-            ps.setBoolean(2, s.enabled());
-            ps.setString(3, Json.write(SourceJson.toJson(s, false)));
-            ps.setString(4, secrets.encrypt(Json.write(SourceJson.toJson(s, true))));
-            ps.setLong(5, s.updatedAt());
-            ps.setString(6, s.id());
-            return ps.executeUpdate() > 0;
-        }
+        return sources.update(c, s);
     }
 
     /** Deletes a source with its position; the events it stored stay. */
     public boolean delete(Connection c, String id) throws SQLException {
         update(c, "DELETE FROM source_watched WHERE source_id = ?", id);
         update(c, "DELETE FROM source_state WHERE source_id = ?", id);
-        return update(c, "DELETE FROM sources WHERE id = ?", id) > 0;
+        return sources.delete(c, id);
     }
 
-    /**
-     * Gives every listed source a placeholder name no source can have, so that a restore can hand
-     * names around without a unique-name violation.
-     */
+    /** Placeholder names for these sources, so that a restore can hand names around (see {@link DocumentTable#releaseNames}). */
     public void releaseNames(Connection c, Collection<String> ids) throws SQLException {
-        for (String id : ids) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE sources SET name = ? WHERE id = ?")) {
-                ps.setString(1, "~released:" + id);
-                ps.setString(2, id);
-                ps.executeUpdate();
-            }
-        }
+        sources.releaseNames(c, ids);
     }
 
     // --- tail position

@@ -4,7 +4,7 @@ import herald.event.Event;
 import herald.ingest.EventWriter;
 import herald.routing.Router;
 import herald.store.Database;
-import herald.subscription.Subscription;
+import herald.subscription.FormatRules;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,6 @@ final class SourceTailer {
     private static final long MAX_BACKOFF_MS = 60_000;
     /** A larger hole in the ids is a purge or a sequence jump, not transactions in flight: not watched. */
     private static final int MAX_GAP = 10_000;
-    private static final Pattern RECORD_IN_TEMPLATE = Pattern.compile("\\{\\{\\s*[#^/&]?\\s*record\\b");
 
     /** What the status API shows; replaced as a whole after each poll. */
     record Status(String state, Long lastLogId, Long lagRows, Long lagS, String lastError, long lastErrorAt,
@@ -50,6 +48,7 @@ final class SourceTailer {
     private final SourceStore store;
     private final EventWriter writer;
     private final Router router;
+    private final FormatRules formats;
     private final String node;
     private final MoodleLog moodleLog;
     private final Set<String> recordTables;
@@ -65,12 +64,14 @@ final class SourceTailer {
     private long leaseRenewedAt;
     private long givenUp;
 
-    SourceTailer(Source source, Database db, SourceStore store, EventWriter writer, Router router, String node) {
+    SourceTailer(Source source, Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats,
+                 String node) {
         this.source = source;
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.router = router;
+        this.formats = formats;
         this.node = node;
         this.moodleLog = new MoodleLog(source.logTable());
         this.recordTables = Set.copyOf(source.recordTables());
@@ -243,16 +244,12 @@ final class SourceTailer {
         return events;
     }
 
-    /** A record is loaded only for events that some subscription renders with it (nosey, or a template using record). */
-    private static boolean wantsRecord(List<Router.Route> routes, Event e) {
+    /** A record is loaded only for events that some subscription renders with it (its format says so). */
+    private boolean wantsRecord(List<Router.Route> routes, Event e) {
         for (Router.Route route : routes) {
-            if (needsRecord(route.subscription()) && route.matches(e)) return true;
+            if (formats.needsRecord(route.subscription()) && route.matches(e)) return true;
         }
         return false;
-    }
-
-    static boolean needsRecord(Subscription s) {
-        return "nosey".equals(s.format()) || s.template() != null && RECORD_IN_TEMPLATE.matcher(s.template()).find();
     }
 
     private void loadPosition(Connection c) throws SQLException {

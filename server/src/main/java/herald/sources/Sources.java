@@ -1,21 +1,20 @@
 package herald.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Ids;
-import herald.event.Json;
+import herald.ids.Ids;
 import herald.ingest.EventWriter;
+import herald.json.Json;
+import herald.problem.FieldError;
+import herald.problem.Problem;
 import herald.routing.Router;
 import herald.store.Database;
-import herald.web.ApiException;
-import herald.web.FieldError;
+import herald.subscription.FormatRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +39,7 @@ public final class Sources implements AutoCloseable {
     private final SourceStore store;
     private final EventWriter writer;
     private final Router router;
+    private final FormatRules formats;
     /** This process, as the owner of source leases. */
     private final String node = Ids.newId("node");
     private final Map<String, SourceTailer> running = new ConcurrentHashMap<>();
@@ -50,11 +50,12 @@ public final class Sources implements AutoCloseable {
     private MultiGauge lastLogIdGauge;
     private MultiGauge failingGauge;
 
-    public Sources(Database db, SourceStore store, EventWriter writer, Router router) {
+    public Sources(Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.router = router;
+        this.formats = formats;
     }
 
     public SourceStore store() {
@@ -104,7 +105,7 @@ public final class Sources implements AutoCloseable {
     /** Starts, restarts (changed settings) and stops tailers to match the table. */
     public synchronized void reconcile() {
         if (closing) return;
-        List<Source> all = db.read(c -> store.list(c, null, Integer.MAX_VALUE));
+        List<Source> all = db.read(store::all);
         Map<String, Source> byId = new HashMap<>();
         for (Source s : all) byId.put(s.id(), s);
         known = Map.copyOf(byId);
@@ -118,7 +119,7 @@ public final class Sources implements AutoCloseable {
         }
         for (Source s : all) {
             if (s.enabled() && !running.containsKey(s.id())) {
-                SourceTailer t = new SourceTailer(s, db, store, writer, router, node);
+                SourceTailer t = new SourceTailer(s, db, store, writer, router, formats, node);
                 running.put(s.id(), t);
                 t.start();
             }
@@ -133,31 +134,23 @@ public final class Sources implements AutoCloseable {
         return s == null ? Optional.empty() : Optional.ofNullable(s.siteUrl());
     }
 
-    /** The status of a source as the API shows it. */
-    public ObjectNode status(Source s) {
-        ObjectNode o = Json.object();
+    /**
+     * Where a source stands. {@code tailedHere} is false when this node does not tail it (disabled,
+     * or another node holds it): then only {@code state} and {@code lastLogId} are known.
+     */
+    public record Status(boolean tailedHere, String state, Long lastLogId, Long lagRows, Long lagS, String lastError,
+                         long lastErrorAt, int watched, long givenUp, long lastPollAt) {}
+
+    /** The status of a source as this node knows it. */
+    public Status status(Source s) {
         SourceTailer t = running.get(s.id());
         if (t != null) {
             SourceTailer.Status st = t.status();
-            o.put("state", st.state());
-            o.put("last_log_id", st.lastLogId());
-            o.put("lag_rows", st.lagRows());
-            o.put("lag_s", st.lagS());
-            o.put("last_error", st.lastError());
-            o.put("last_error_at", st.lastErrorAt() == 0 ? null : Instant.ofEpochMilli(st.lastErrorAt()).toString());
-            o.put("watched_ids", st.watched());
-            o.put("given_up_ids", st.givenUp());
-            o.put("last_poll_at", st.lastPollAt() == 0 ? null : Instant.ofEpochMilli(st.lastPollAt()).toString());
-            return o;
+            return new Status(true, st.state(), st.lastLogId(), st.lagRows(), st.lagS(), st.lastError(), st.lastErrorAt(),
+                    st.watched(), st.givenUp(), st.lastPollAt());
         }
-        // Not tailed here: disabled, or another node holds it.
         SourceStore.State st = db.read(c -> store.state(c, s.id()));
-        o.put("state", s.enabled() ? "standby" : "disabled");
-        o.put("last_log_id", st.lastLogId());
-        o.putNull("lag_rows");
-        o.putNull("lag_s");
-        o.putNull("last_error");
-        return o;
+        return new Status(false, s.enabled() ? "standby" : "disabled", st.lastLogId(), null, null, null, 0, 0, 0, 0);
     }
 
     /**
@@ -182,7 +175,7 @@ public final class Sources implements AutoCloseable {
                 Source parsed;
                 try {
                     parsed = SourceJson.parse(in, existing);
-                } catch (ApiException e) {
+                } catch (Problem e) {
                     for (FieldError fe : e.errors()) problems.add("[" + i + "]." + fe.field() + ": " + fe.message());
                     continue;
                 }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -17,8 +17,6 @@ import org.sqlite.SQLiteDataSource;
  * runs the Flyway migrations of its dialect, and gives transactions to the stores.
  */
 public final class Database implements AutoCloseable {
-    public enum Dialect { SQLITE, POSTGRES }
-
     private final Dialect dialect;
     private final HikariDataSource pool;
     /**
@@ -26,7 +24,7 @@ public final class Database implements AutoCloseable {
      * order, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries and
      * left the write lock idle between transactions.
      */
-    private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
+    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
     private Database(Dialect dialect, HikariDataSource pool) {
         this.dialect = dialect;
@@ -80,8 +78,7 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() {
-        String location = dialect == Dialect.SQLITE ? "classpath:db/migration/sqlite" : "classpath:db/migration/postgresql";
-        Flyway.configure().dataSource(pool).locations(location).load().migrate();
+        Flyway.configure().dataSource(pool).locations(dialect.migrations()).load().migrate();
     }
 
     public Dialect dialect() {
@@ -101,11 +98,11 @@ public final class Database implements AutoCloseable {
     }
 
     private void lockWriter() {
-        if (dialect == Dialect.SQLITE) sqliteWriter.lock();
+        if (dialect.singleWriter()) sqliteWriter.lock();
     }
 
     private void unlockWriter() {
-        if (dialect == Dialect.SQLITE) sqliteWriter.unlock();
+        if (dialect.singleWriter()) sqliteWriter.unlock();
     }
 
     private static <T> T commitOrRollback(Connection c, SqlWork<T> work) throws SQLException {
@@ -127,26 +124,15 @@ public final class Database implements AutoCloseable {
      * again with the same {@code webhook-id}. Acknowledged events never go through here.
      */
     public <T> T inBookkeepingTransaction(SqlWork<T> work) {
-        if (dialect == Dialect.POSTGRES) {
-            return inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit TO OFF");
-                }
-                return work.run(c);
-            });
-        }
         lockWriter();
         try (Connection c = pool.getConnection()) {
-            // WAL with synchronous=NORMAL: durable across process crashes, flushed by the next FULL commit.
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA synchronous = NORMAL");
-            }
+            dialect.beginBookkeeping(c);
             try {
                 return commitOrRollback(c, work);
             } finally {
-                try (Statement s = c.createStatement()) {
+                try {
                     c.setAutoCommit(true);
-                    s.execute("PRAGMA synchronous = FULL");
+                    dialect.endBookkeeping(c);
                 } catch (SQLException e) {
                     pool.evictConnection(c); // never hand out a connection that would not flush event commits
                     throw e;

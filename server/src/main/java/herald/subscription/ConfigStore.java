@@ -1,134 +1,98 @@
 package herald.subscription;
 
-import herald.event.Json;
-import herald.security.SecretBox;
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.crypto.SecretBox;
+import herald.store.DocumentTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Services and subscriptions in Herald's database. Methods take the caller's connection so that
  * several changes (a restore, say) commit together. Every change bumps {@code config_version},
- * which routing checks to know its cached table is stale, on this node or another.
+ * which routing checks to know its cached table is stale, on this node or another. A service's
+ * document holds its secrets, so it is sealed; a subscription's is not.
  */
 public final class ConfigStore {
-    private final SecretBox secrets;
+    private final DocumentTable<Service> services;
+    private final DocumentTable<Subscription> subscriptions;
 
-    public ConfigStore(SecretBox secrets) {
-        this.secrets = secrets;
+    public ConfigStore(SecretBox secrets, FormatRules formats) {
+        this.services = new DocumentTable<>("services", List.of(
+                new DocumentTable.Column<>("name", Service::name),
+                new DocumentTable.Column<>("enabled", Service::enabled)), new DocumentTable.Codec<>() {
+            @Override public JsonNode full(Service s) { return ServiceJson.toJson(s, true, true); }
+            @Override public JsonNode masked(Service s) { return ServiceJson.toJson(s, false, false); }
+            @Override public Service read(JsonNode doc, String id, long created, long updated) {
+                // The full document is parsed as the API's input is: the parser is the one way in.
+                return ServiceJson.parse(doc, null).withId(id, created, updated);
+            }
+        }, secrets);
+        this.subscriptions = new DocumentTable<>("subscriptions", List.of(
+                new DocumentTable.Column<>("service_id", Subscription::serviceId),
+                new DocumentTable.Column<>("enabled", Subscription::enabled)), new DocumentTable.Codec<>() {
+            @Override public JsonNode full(Subscription s) { return SubscriptionJson.toJson(s); }
+            @Override public JsonNode masked(Subscription s) { return SubscriptionJson.toJson(s); }
+            @Override public Subscription read(JsonNode doc, String id, long created, long updated) {
+                return SubscriptionJson.parse(doc, null, formats).withId(id, created, updated);
+            }
+        }, null);
     }
 
     // --- services
 
     public List<Service> services(Connection c, String afterId, int limit) throws SQLException {
-        String sql = "SELECT id, secrets, created_at, updated_at FROM services"
-                + (afterId == null ? "" : " WHERE id < ?") + " ORDER BY id DESC LIMIT ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (afterId != null) ps.setString(i++, afterId);
-            ps.setInt(i, limit);
-            return services(ps);
-        }
+        return services.list(c, null, null, afterId, limit);
+    }
+
+    public List<Service> allServices(Connection c) throws SQLException {
+        return services.all(c);
     }
 
     public Optional<Service> service(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, secrets, created_at, updated_at FROM services WHERE id = ?")) {
-            ps.setString(1, id);
-            return services(ps).stream().findFirst();
-        }
+        return services.get(c, id);
     }
 
     public Optional<Service> serviceByName(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, secrets, created_at, updated_at FROM services WHERE name = ?")) {
-            ps.setString(1, name);
-            return services(ps).stream().findFirst();
-        }
-    }
-
-    private List<Service> services(PreparedStatement ps) throws SQLException {
-        List<Service> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                // The full document, secrets included, is stored encrypted; the parser is the one way in.
-                Service s = ServiceJson.parse(Json.read(secrets.decrypt(rs.getString(2))), null);
-                out.add(s.withId(rs.getString(1), rs.getLong(3), rs.getLong(4)));
-            }
-        }
-        return out;
+        return services.findBy(c, "name", name);
     }
 
     public void insertService(Connection c, Service s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO services (id, name, enabled, spec, secrets, created_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
-            ps.setString(1, s.id());
-            ps.setString(2, s.name());
-            ps.setBoolean(3, s.enabled());
-            ps.setString(4, Json.write(ServiceJson.toJson(s, false, false)));
-            ps.setString(5, secrets.encrypt(Json.write(ServiceJson.toJson(s, true, true))));
-            ps.setLong(6, s.createdAt());
-            ps.setLong(7, s.updatedAt());
-            ps.executeUpdate();
-        }
+        services.insert(c, s);
         bumpVersion(c);
     }
 
     public boolean updateService(Connection c, Service s) throws SQLException {
-        int n;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE services SET name = ?, enabled = ?, spec = ?, secrets = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, s.name());
-            ps.setBoolean(2, s.enabled());
-            ps.setString(3, Json.write(ServiceJson.toJson(s, false, false)));
-            ps.setString(4, secrets.encrypt(Json.write(ServiceJson.toJson(s, true, true))));
-            ps.setLong(5, s.updatedAt());
-            ps.setString(6, s.id());
-            n = ps.executeUpdate();
-        }
+        boolean found = services.update(c, s);
         bumpVersion(c);
-        return n > 0;
+        return found;
+    }
+
+    /** Placeholder names for these services, so that a restore can hand names around (see {@link DocumentTable#releaseNames}). */
+    public void releaseNames(Connection c, Collection<String> serviceIds) throws SQLException {
+        services.releaseNames(c, serviceIds);
     }
 
     /** Deletes a service with its subscriptions; their undelivered deliveries become dead, with the reason. */
-    /**
-     * Gives every listed service a placeholder name that no service can have, so that a restore can
-     * then hand names around (A takes B's name and B takes A's) without a unique-name violation.
-     */
-    public void releaseNames(Connection c, java.util.Collection<String> serviceIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE services SET name = ? WHERE id = ?")) {
-            for (String id : serviceIds) {
-                ps.setString(1, "~released:" + id); // valid names cannot start with ~ or hold :
-                ps.setString(2, id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
     public boolean deleteService(Connection c, String id) throws SQLException {
         for (Subscription s : subscriptionsOf(c, id)) deleteSubscription(c, s.id());
-        int n = update(c, "DELETE FROM services WHERE id = ?", id);
+        boolean found = services.delete(c, id);
         bumpVersion(c);
-        return n > 0;
+        return found;
     }
 
     // --- subscriptions
 
     public List<Subscription> subscriptions(Connection c, String serviceId, String afterId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT id, spec, created_at, updated_at FROM subscriptions WHERE 1=1");
-        if (serviceId != null) sql.append(" AND service_id = ?");
-        if (afterId != null) sql.append(" AND id < ?");
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            if (serviceId != null) ps.setString(i++, serviceId);
-            if (afterId != null) ps.setString(i++, afterId);
-            ps.setInt(i, limit);
-            return subscriptions(ps);
-        }
+        return subscriptions.list(c, serviceId == null ? null : "service_id", serviceId, afterId, limit);
+    }
+
+    public List<Subscription> allSubscriptions(Connection c) throws SQLException {
+        return subscriptions.all(c);
     }
 
     public List<Subscription> subscriptionsOf(Connection c, String serviceId) throws SQLException {
@@ -136,52 +100,21 @@ public final class ConfigStore {
     }
 
     public Optional<Subscription> subscription(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, spec, created_at, updated_at FROM subscriptions WHERE id = ?")) {
-            ps.setString(1, id);
-            return subscriptions(ps).stream().findFirst();
-        }
-    }
-
-    private static List<Subscription> subscriptions(PreparedStatement ps) throws SQLException {
-        List<Subscription> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Subscription s = SubscriptionJson.parse(Json.read(rs.getString(2)), null);
-                out.add(s.withId(rs.getString(1), rs.getLong(3), rs.getLong(4)));
-            }
-        }
-        return out;
+        return subscriptions.get(c, id);
     }
 
     public void insertSubscription(Connection c, Subscription s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO subscriptions (id, service_id, enabled, spec, created_at, updated_at) VALUES (?,?,?,?,?,?)")) {
-            ps.setString(1, s.id());
-            ps.setString(2, s.serviceId());
-            ps.setBoolean(3, s.enabled());
-            ps.setString(4, Json.write(SubscriptionJson.toJson(s)));
-            ps.setLong(5, s.createdAt());
-            ps.setLong(6, s.updatedAt());
-            ps.executeUpdate();
-        }
+        subscriptions.insert(c, s);
         bumpVersion(c);
     }
 
     public boolean updateSubscription(Connection c, Subscription s) throws SQLException {
-        int n;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE subscriptions SET service_id = ?, enabled = ?, spec = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, s.serviceId());
-            ps.setBoolean(2, s.enabled());
-            ps.setString(3, Json.write(SubscriptionJson.toJson(s)));
-            ps.setLong(4, s.updatedAt());
-            ps.setString(5, s.id());
-            n = ps.executeUpdate();
-        }
+        boolean found = subscriptions.update(c, s);
         bumpVersion(c);
-        return n > 0;
+        return found;
     }
 
+    /** Deletes a subscription; its deliveries not yet delivered become dead with the reason. */
     public boolean deleteSubscription(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE deliveries SET status = 'dead', last_error = 'subscription deleted', lease_until = NULL, updated_at = ?"
@@ -190,9 +123,9 @@ public final class ConfigStore {
             ps.setString(2, id);
             ps.executeUpdate();
         }
-        int n = update(c, "DELETE FROM subscriptions WHERE id = ?", id);
+        boolean found = subscriptions.delete(c, id);
         bumpVersion(c);
-        return n > 0;
+        return found;
     }
 
     // --- the version routing watches
@@ -208,13 +141,6 @@ public final class ConfigStore {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE name = 'config_version'")) {
             ps.executeUpdate();
-        }
-    }
-
-    private static int update(Connection c, String sql, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, id);
-            return ps.executeUpdate();
         }
     }
 }

@@ -2,8 +2,9 @@ package herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import herald.event.JsonPaths;
-import herald.web.JsonFields;
+import herald.json.Json;
+import herald.json.JsonFields;
+import herald.json.JsonPaths;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public record EventFilter(List<Condition> all, List<Condition> any) {
     }
 
     public JsonNode toJson() {
-        var o = herald.event.Json.object();
+        var o = herald.json.Json.object();
         write(o.putArray("all"), all);
         write(o.putArray("any"), any);
         return o;

@@ -2,8 +2,8 @@ package herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
-import herald.web.JsonFields;
+import herald.json.Json;
+import herald.json.JsonFields;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package herald.subscription;
 
+import herald.store.Stored;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public record Service(
         long createdAt,
         long updatedAt,
         String siteUrl,
-        Tls tls) {
+        Tls tls) implements Stored {
 
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
     public record Auth(String type, String header, String username, String secret) {

@@ -3,10 +3,11 @@ package herald.subscription;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
-import herald.security.Pem;
-import herald.web.FieldErrors;
-import herald.web.JsonFields;
+import herald.crypto.Pem;
+import herald.crypto.SecretBox;
+import herald.json.Json;
+import herald.json.JsonFields;
+import herald.problem.FieldErrors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -20,7 +21,7 @@ import java.util.Set;
 
 /** The API's JSON form of a {@link Service}: validation on the way in, masking on the way out. */
 public final class ServiceJson {
-    public static final String MASK = "********";
+    public static final String MASK = SecretBox.MASK;
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");

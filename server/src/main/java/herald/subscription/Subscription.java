@@ -1,13 +1,13 @@
 package herald.subscription;
 
+import herald.store.Stored;
 import java.util.List;
 
 /**
  * Which events a service receives and in what shape. {@code method} null means the service's
  * method; {@code retry} null means the service's policy; {@code contentType} ("json"|"form") and
  * {@code formStyle} null mean the service's. {@code formatOptions} holds settings of the format
- * (e.g. teachbase's mapping), an empty object when there are none.
- * method; {@code retry} null means the service's policy. {@code disabledReason} says why Herald
+ * (e.g. teachbase's mapping), an empty object when there are none. {@code disabledReason} says why Herald
  * disabled it (a 410 Gone from the receiver); null when enabled or disabled by a person.
  */
 public record Subscription(
@@ -26,9 +26,7 @@ public record Subscription(
         String contentType,
         String formStyle,
         com.fasterxml.jackson.databind.node.ObjectNode formatOptions,
-        String disabledReason) {
-
-    public static final List<String> FORMATS = List.of("event", "moodle", "nosey", "openedx", "teachbase", "cloudevents", "template");
+        String disabledReason) implements Stored {
 
     public Subscription withId(String newId, long created, long updated) {
         return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated,

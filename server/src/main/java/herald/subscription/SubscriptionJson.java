@@ -2,10 +2,9 @@ package herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
-import herald.rendering.FormatOptions;
-import herald.web.FieldErrors;
-import herald.web.JsonFields;
+import herald.json.Json;
+import herald.json.JsonFields;
+import herald.problem.FieldErrors;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +12,11 @@ import java.util.List;
 public final class SubscriptionJson {
     private SubscriptionJson() {}
 
-    public static Subscription parse(JsonNode in, Subscription existing) {
+    /**
+     * Validates {@code in} into a subscription ({@code existing}: the one it replaces, or null);
+     * throws an invalid-request problem naming every bad field. The format's own rules come from {@code formats}.
+     */
+    public static Subscription parse(JsonNode in, Subscription existing, FormatRules formats) {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
@@ -30,16 +33,12 @@ public final class SubscriptionJson {
             errors.add("path", "must be a URL path without spaces or fragments");
         }
         String method = f.has("method") ? f.oneOf("method", null, ServiceJson.METHODS.toArray(String[]::new)) : null;
-        String format = f.oneOf("format", "event", Subscription.FORMATS.toArray(String[]::new));
+        String format = f.oneOf("format", "event", formats.names().toArray(String[]::new));
         String template = f.string("template", false, 100_000, null);
-        if ("template".equals(format) && (template == null || template.isEmpty())) {
-            errors.add("template", "is required when format is template");
-        } else if (template != null && !template.isEmpty()) {
-            FormatOptions.checkTemplate(template, errors);
-        }
+        formats.checkTemplate(format, template, errors);
         String contentType = f.has("content_type") ? f.oneOf("content_type", null, "json", "form") : null;
         String formStyle = f.has("form_style") ? f.oneOf("form_style", null, "underscore", "brackets") : null;
-        ObjectNode formatOptions = FormatOptions.check(format, f.raw("format_options"), errors);
+        ObjectNode formatOptions = formats.checkOptions(format, f.raw("format_options"), errors);
         boolean enabled = f.bool("enabled", true);
         RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : null;
         // Set by Herald only; enabling the subscription clears it.

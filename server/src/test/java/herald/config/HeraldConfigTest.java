@@ -14,17 +14,17 @@ class HeraldConfigTest {
     @Test
     void defaultsAreSqliteInTheDataDirOnLoopback8080() {
         HeraldConfig c = HeraldConfig.fromMap(Map.of());
-        assertThat(c.httpHost()).isEqualTo("127.0.0.1");
-        assertThat(c.httpPort()).isEqualTo(8080);
-        assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:./data/herald.db");
-        assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
-        assertThat(c.maxBatch()).isEqualTo(500);
-        assertThat(c.maxPayloadBytes()).isEqualTo(256 * 1024);
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.database().url()).isEqualTo("jdbc:sqlite:./data/herald.db");
+        assertThat(c.http().maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.ingest().maxBatch()).isEqualTo(500);
+        assertThat(c.delivery().maxPayloadBytes()).isEqualTo(256 * 1024);
     }
 
     @Test
     void thePayloadLimitIsConfigurableAndBounded() {
-        assertThat(HeraldConfig.fromMap(Map.of("HERALD_MAX_PAYLOAD_BYTES", "65536")).maxPayloadBytes()).isEqualTo(65536);
+        assertThat(HeraldConfig.fromMap(Map.of("HERALD_MAX_PAYLOAD_BYTES", "65536")).delivery().maxPayloadBytes()).isEqualTo(65536);
         assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_MAX_PAYLOAD_BYTES", "10")))
                 .hasMessageContaining("HERALD_MAX_PAYLOAD_BYTES must be between 1024");
     }
@@ -32,15 +32,15 @@ class HeraldConfigTest {
     @Test
     void retentionAndLeaseDefaultsAndBounds() {
         HeraldConfig c = HeraldConfig.fromMap(Map.of());
-        assertThat(c.retentionDays()).isEqualTo(30);
-        assertThat(c.deliveryLeaseS()).isEqualTo(300);
+        assertThat(c.delivery().retentionDays()).isEqualTo(30);
+        assertThat(c.delivery().leaseS()).isEqualTo(300);
     }
 
     @Test
     void retentionAndLeaseAreBounded() {
         assertThatThrownBy(() -> HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "0", "HERALD_DELIVERY_LEASE_S", "1")))
                 .hasMessageContaining("HERALD_RETENTION_DAYS must be between 1").hasMessageContaining("HERALD_DELIVERY_LEASE_S");
-        assertThat(HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "7")).retentionDays()).isEqualTo(7);
+        assertThat(HeraldConfig.fromMap(Map.of("HERALD_RETENTION_DAYS", "7")).delivery().retentionDays()).isEqualTo(7);
     }
 
     @Test
@@ -48,8 +48,8 @@ class HeraldConfigTest {
         Path file = dir.resolve("herald.properties");
         Files.writeString(file, "http.port=9000\nmax.batch=10\n");
         HeraldConfig c = HeraldConfig.load(Map.of("HERALD_CONFIG", file.toString(), "HERALD_HTTP_PORT", "9100"));
-        assertThat(c.httpPort()).isEqualTo(9100);
-        assertThat(c.maxBatch()).isEqualTo(10);
+        assertThat(c.http().port()).isEqualTo(9100);
+        assertThat(c.ingest().maxBatch()).isEqualTo(10);
     }
 
     @Test

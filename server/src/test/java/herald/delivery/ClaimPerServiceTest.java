@@ -2,7 +2,7 @@ package herald.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Events;
@@ -32,8 +32,8 @@ class ClaimPerServiceTest {
             Map<String, Integer> caps = new LinkedHashMap<>();
             caps.put(fast, 100);
             caps.put(slow, 3);
-            var claimed = new DeliveryStore(h.herald().database())
-                    .claimPerService(System.currentTimeMillis(), 20, 60_000, caps);
+            var claimed = new DeliveryClaims(h.herald().database())
+                    .perService(System.currentTimeMillis(), 20, 60_000, caps);
 
             assertThat(claimed).hasSize(13);
             assertThat(claimed.stream().filter(d -> d.serviceId().equals(fast))).hasSize(10); // half of 20
@@ -60,8 +60,8 @@ class ClaimPerServiceTest {
             h.herald().database().inTransaction(c -> c.createStatement().executeUpdate(
                     "UPDATE deliveries SET status = 'delivering', lease_until = " + (System.currentTimeMillis() - 60_000)));
 
-            var claimed = new DeliveryStore(h.herald().database())
-                    .claimPerService(System.currentTimeMillis(), 10, 60_000, Map.of(mine, 10));
+            var claimed = new DeliveryClaims(h.herald().database())
+                    .perService(System.currentTimeMillis(), 10, 60_000, Map.of(mine, 10));
 
             assertThat(claimed).singleElement().satisfies(d -> assertThat(d.serviceId()).isEqualTo(mine));
             // The claimed one has a fresh lease; the other's keeps its expired one until its service is claimed.

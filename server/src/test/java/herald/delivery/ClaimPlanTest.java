@@ -2,7 +2,7 @@ package herald.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Events;
@@ -39,14 +39,14 @@ class ClaimPlanTest {
                     + " 'sub_old', '" + service + "', 'delivered', 1, g, g, g FROM generate_series(1, 50000) g"));
             db.inTransaction(c -> c.createStatement().execute("ANALYZE deliveries"));
 
-            var store = new DeliveryStore(db);
+            var claims = new DeliveryClaims(db);
             long now = System.currentTimeMillis();
             long seqScans = db.inTransaction(c -> {
                 long before = seqScans(c);
                 // Batches as large as the dispatcher's (the plan changed with the batch size).
-                assertThat(store.claim(c, now, 400, 60_000, null)).hasSize(400);
-                assertThat(store.claim(c, now, 100, 60_000, service)).hasSize(100);
-                assertThat(store.claimPerService(c, now, 100, 60_000, Map.of(service, 100))).hasSize(100);
+                assertThat(claims.claim(c, now, 400, 60_000, null)).hasSize(400);
+                assertThat(claims.claim(c, now, 100, 60_000, service)).hasSize(100);
+                assertThat(claims.perService(c, now, 100, 60_000, Map.of(service, 100))).hasSize(100);
                 return seqScans(c) - before;
             });
             assertThat(seqScans).isZero();

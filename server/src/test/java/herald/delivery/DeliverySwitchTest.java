@@ -3,7 +3,8 @@ package herald.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import herald.event.Json;
+import herald.crypto.Signer;
+import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Events;

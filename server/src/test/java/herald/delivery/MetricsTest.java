@@ -4,11 +4,11 @@ import static herald.delivery.Hooks.awaitDelivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import herald.json.Json;
 import herald.testing.Backend;
 import herald.testing.Events;
 import herald.testing.Receiver;
 import herald.testing.TestHerald;
-import herald.event.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Backend;
 import herald.testing.Events;
 import herald.testing.Receiver;

@@ -2,9 +2,9 @@ package herald.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.event.Json;
-import herald.testing.Receiver;
+import herald.json.Json;
 import herald.testing.Backend;
+import herald.testing.Receiver;
 import herald.testing.TestHerald;
 import herald.testing.TestNames;
 import java.net.URI;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Receiver;

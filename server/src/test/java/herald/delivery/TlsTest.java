@@ -3,7 +3,7 @@ package herald.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Backend;
 import herald.testing.TestCerts;
 import herald.testing.TestHerald;

@@ -3,7 +3,7 @@ package herald.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import herald.event.Json;
+import herald.json.Json;
 import org.junit.jupiter.api.Test;
 
 class PhpUnserializeTest {

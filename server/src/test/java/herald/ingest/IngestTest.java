@@ -3,7 +3,7 @@ package herald.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Events;
@@ -225,37 +225,6 @@ class IngestTest {
                 assertThat(n.get("seen").asBoolean()).isTrue();
                 assertThat(n.get("crud").asText()).isEqualTo("r");
             });
-        }
-    }
-
-    /** Course and user have no index: a request scans a bounded window and says where to go on. */
-    @ParameterizedTest
-    @EnumSource(Backend.class)
-    void filtersWithoutAnIndexScanABoundedWindowAndContinueByCursor(Backend backend) {
-        try (TestHerald h = TestHerald.start(backend)) {
-            List<Object> batch = new ArrayList<>();
-            for (int i = 0; i < 25; i++) {
-                batch.add(Events.courseViewed("win-" + i).put("courseid", i == 0 || i == 12 ? "9" : "1"));
-            }
-            assertThat(h.api().post("/api/v1/events", batch).status()).isEqualTo(202);
-            var queries = new EventQueries(h.herald().database(), 10);
-            var course9 = new EventQueries.Filter(null, null, "9", null, null, null);
-
-            List<String> found = new ArrayList<>();
-            List<Long> stops = new ArrayList<>();
-            Long before = null;
-            do {
-                var page = queries.list(course9, before, 6);
-                page.rows().forEach(e -> found.add(e.id()));
-                stops.add(page.scannedDownTo());
-                before = page.scannedDownTo();
-            } while (before != null);
-
-            assertThat(found).containsExactly("win-12", "win-0");
-            assertThat(stops).hasSize(3); // 10 events a request: 25 of them take three, the first finds none
-            assertThat(queries.list(course9, null, 6).rows()).isEmpty();
-            // An indexed filter, or none, is not windowed.
-            assertThat(queries.list(new EventQueries.Filter(null, null, null, null, null, null), null, 30).rows()).hasSize(25);
         }
     }
 }

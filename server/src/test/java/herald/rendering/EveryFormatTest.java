@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.catalog.SampleEvents;
-import herald.event.Json;
+import herald.event.Event;
+import herald.json.Json;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import herald.testing.MoodleFixtures;
@@ -29,7 +30,7 @@ class EveryFormatTest {
 
     private static List<Subscription> subscriptions() {
         List<Subscription> out = new ArrayList<>();
-        for (String format : Subscription.FORMATS) {
+        for (String format : new Formats().names()) {
             ObjectNode spec = Json.object().put("format", format);
             if (format.equals("template")) spec.put("template", TEMPLATE);
             out.add(Specs.subscription(Json.write(spec)));
@@ -56,7 +57,7 @@ class EveryFormatTest {
         assertThat(samples).hasSizeGreaterThanOrEqualTo(70);
         int n = 0;
         for (ObjectNode sample : samples.values()) n += renderAll(sample);
-        assertThat(n).isEqualTo(samples.size() * SERVICES.size() * Subscription.FORMATS.size());
+        assertThat(n).isEqualTo(samples.size() * SERVICES.size() * new Formats().names().size());
     }
 
     @Test

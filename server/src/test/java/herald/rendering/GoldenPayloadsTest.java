@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.catalog.SampleEvents;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Events;
 import herald.testing.MoodleFixtures;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

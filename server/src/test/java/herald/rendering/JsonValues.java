@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import herald.event.Json;
+import herald.json.Json;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import net.jqwik.api.Arbitraries;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Php;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package herald.rendering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import herald.event.Json;
+import herald.json.Json;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 

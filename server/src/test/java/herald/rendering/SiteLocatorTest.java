@@ -2,7 +2,7 @@ package herald.rendering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Events;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -24,7 +24,7 @@ class SiteLocatorTest {
     void aPluggedInLocatorGivesTheMoodleFormatItsHostAndTheDefaultCoversTheRest() throws RenderException {
         Map<String, String> sources = Map.of("src_1", "https://campus.example.org/lms");
         SiteLocator locator = ((SiteLocator) source -> Optional.ofNullable(sources.get(source))).orElse(SiteLocator.SOURCE_URL);
-        Renderer renderer = new Renderer(Renderer.DEFAULT_MAX_PAYLOAD_BYTES, locator);
+        Renderer renderer = new Renderer(new Formats(), Renderer.DEFAULT_MAX_PAYLOAD_BYTES, locator);
         var moodle = Specs.subscription("{\"format\": \"moodle\"}");
         var service = Specs.service("{}");
 

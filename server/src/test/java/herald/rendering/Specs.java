@@ -1,7 +1,7 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
 import herald.subscription.Service;
 import herald.subscription.ServiceJson;
 import herald.subscription.Subscription;
@@ -22,6 +22,6 @@ final class Specs {
         ObjectNode o = Json.object().put("service_id", "svc_1");
         o.putArray("events").add("*");
         o.setAll((ObjectNode) Json.read(json));
-        return SubscriptionJson.parse(o, null);
+        return SubscriptionJson.parse(o, null, new Formats());
     }
 }

@@ -2,7 +2,7 @@ package herald.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.event.Json;
+import herald.json.Json;
 import org.junit.jupiter.api.Test;
 
 class MoodleLogTest {

@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.app.Herald;
+import herald.config.HeraldConfig;
+import herald.json.Json;
+import herald.subscription.Subscription;
+import herald.subscription.SubscriptionJson;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.MoodleDb;
@@ -347,17 +351,17 @@ class MoodleSourceTest {
 
     @Test
     void recordsAreLoadedForNoseyAndTemplatesThatUseThem() {
-        assertThat(SourceTailer.needsRecord(subscription("nosey", null))).isTrue();
-        assertThat(SourceTailer.needsRecord(subscription("template", "{\"name\": \"{{record.fullname}}\"}"))).isTrue();
-        assertThat(SourceTailer.needsRecord(subscription("template", "{{#record}}{{id}}{{/record}}"))).isTrue();
-        assertThat(SourceTailer.needsRecord(subscription("template", "{{other.recordid}} {{records}}"))).isFalse();
-        assertThat(SourceTailer.needsRecord(subscription("moodle", null))).isFalse();
+        assertThat(new herald.rendering.Formats().needsRecord(subscription("nosey", null))).isTrue();
+        assertThat(new herald.rendering.Formats().needsRecord(subscription("template", "{\"name\": \"{{record.fullname}}\"}"))).isTrue();
+        assertThat(new herald.rendering.Formats().needsRecord(subscription("template", "{{#record}}{{id}}{{/record}}"))).isTrue();
+        assertThat(new herald.rendering.Formats().needsRecord(subscription("template", "{{other.recordid}} {{records}}"))).isFalse();
+        assertThat(new herald.rendering.Formats().needsRecord(subscription("moodle", null))).isFalse();
     }
 
     private static herald.subscription.Subscription subscription(String format, String template) {
         var in = Json.object().put("service_id", "svc_x").put("format", format).put("template", template);
         in.putArray("events").add("*");
-        return herald.subscription.SubscriptionJson.parse(in, null);
+        return herald.subscription.SubscriptionJson.parse(in, null, new herald.rendering.Formats());
     }
 
     // --- helpers

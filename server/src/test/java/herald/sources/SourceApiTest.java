@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.config.ConfigException;
 import herald.config.HeraldConfig;
-import herald.event.Json;
+import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.TestHerald;

@@ -2,9 +2,9 @@ package herald.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.event.Json;
-import herald.web.FieldErrors;
-import herald.web.JsonFields;
+import herald.json.Json;
+import herald.json.JsonFields;
+import herald.problem.FieldErrors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

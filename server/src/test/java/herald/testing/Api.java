@@ -1,7 +1,7 @@
 package herald.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.event.Json;
+import herald.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

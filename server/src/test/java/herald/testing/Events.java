@@ -1,7 +1,7 @@
 package herald.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.event.Json;
+import herald.json.Json;
 
 /** Sample events for tests. */
 public final class Events {

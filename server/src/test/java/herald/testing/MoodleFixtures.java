@@ -3,7 +3,7 @@ package herald.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Event;
-import herald.event.Json;
+import herald.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

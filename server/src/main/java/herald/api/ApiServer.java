@@ -1,0 +1,128 @@
+package herald.api;
+
+import herald.config.HeraldConfig.HttpSettings;
+import herald.json.Json;
+import herald.problem.Problem;
+import herald.usecase.UseCases;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.event.HandlerMetaInfo;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP edge: Javalin (on Jetty) serving the REST API under {@code /api/v1}, {@code /health} and
+ * {@code /metrics}, with ingest in front of it ({@link IngestHandler}). Every route is declared with
+ * its {@link Permission}; every error is answered as an RFC 9457 problem.
+ */
+public final class ApiServer {
+    private final Javalin web;
+    private final Traffic traffic;
+    private final List<HandlerMetaInfo> routes = new ArrayList<>();
+
+    public ApiServer(HttpSettings http, UseCases useCases, Auth auth, Traffic traffic, PrometheusMeterRegistry metrics) {
+        this.traffic = traffic;
+        long maxBody = http.maxBodyBytes();
+        IngestHandler ingest = new IngestHandler(traffic, auth, useCases.ingest(), maxBody);
+        this.web = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = maxBody;
+            // Responses are small JSON; deciding per response whether to compress cost ~5% of ingest CPU.
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            cfg.jetty.host = http.host();
+            cfg.jetty.port = http.port();
+            cfg.events.handlerAdded(routes::add);
+            // POST /api/v1/events is served in front of Javalin (see IngestHandler for why); Javalin
+            // attaches its servlet context inside the server's handler when that is a wrapper.
+            cfg.jetty.modifyServer(server -> server.setHandler(ingest));
+            var r = cfg.routes;
+            r.before(ctx -> {
+                if (traffic.draining() && !ctx.path().equals("/health")) throw traffic.drainingProblem();
+                ctx.attribute("herald.start", traffic.begin());
+            });
+            r.before("/api/*", auth::authenticate);
+            r.beforeMatched(auth::authorize);
+            r.after(ctx -> {
+                Long start = ctx.attribute("herald.start");
+                if (start == null) return;
+                // The route matched, not ctx.endpoint(): in an after-handler that is the after-handler ("*").
+                var matched = ctx.endpoints().matchedHttpEndpoint();
+                traffic.end(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode(), start);
+            });
+            r.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, Responses.problemFor(e, ctx.path())));
+            r.error(404, ctx -> {
+                if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.NOT_FOUND, "no such route: "
+                        + ctx.method().name() + " " + ctx.path()));
+            });
+            r.error(405, ctx -> {
+                if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.METHOD_NOT_ALLOWED,
+                        ctx.method().name() + " is not allowed on " + ctx.path()));
+            });
+            r.error(413, ctx -> {
+                if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.TOO_LARGE,
+                        "the body is larger than the limit of " + maxBody + " bytes"));
+            });
+            r.get("/health", ctx -> Responses.json(ctx, traffic.draining() ? 503 : 200,
+                    Json.object().put("status", traffic.draining() ? "draining" : "up")));
+            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            ApiRoutes api = new ApiRoutes(r);
+            new EventRoutes(useCases.events(), useCases.deliveries()).register(api);
+            new ServiceRoutes(useCases.services(), maxBody).register(api);
+            new SubscriptionRoutes(useCases.subscriptions(), maxBody).register(api);
+            new SettingsRoutes(useCases.settings()).register(api);
+            new DeliveryRoutes(useCases.deliveries(), maxBody).register(api);
+            new CatalogRoutes(useCases.catalog()).register(api);
+            new KeyRoutes(useCases.keys()).register(api);
+            new BackupRoutes(useCases.backup(), maxBody).register(api);
+            new SourceRoutes(useCases.sources(), maxBody).register(api);
+        });
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String ct = ctx.res().getContentType();
+        return ct != null && ct.startsWith(Responses.PROBLEM_JSON);
+    }
+
+    public void start() {
+        web.start();
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    /** Every HTTP route served, as {method, path}, for tests that must cover them all. */
+    public List<String[]> routes() {
+        List<String[]> out = new ArrayList<>();
+        out.add(new String[] {IngestHandler.METHOD, IngestHandler.PATH});
+        for (HandlerMetaInfo m : routes) {
+            if (m.getHttpMethod() != HandlerType.BEFORE && m.getHttpMethod() != HandlerType.AFTER
+                    && m.getHttpMethod() != HandlerType.BEFORE_MATCHED && m.getHttpMethod().isHttpMethod()) {
+                out.add(new String[] {m.getHttpMethod().name(), m.getPath()});
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses new requests and waits (up to 30 s) for those being served to be answered, then
+     * stops the server.
+     */
+    public void stop() {
+        traffic.drain();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (traffic.inFlight() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        web.stop();
+    }
+}

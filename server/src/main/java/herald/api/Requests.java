@@ -1,0 +1,149 @@
+package herald.api;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import herald.json.Json;
+import herald.problem.Problem;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+
+/** Reading requests the same way everywhere: bounded JSON bodies, paging, typed query parameters. */
+public final class Requests {
+    private Requests() {}
+
+    /** The request body as JSON, refusing bodies over {@code maxBytes} (413) and malformed JSON (400). */
+    public static JsonNode jsonBody(Context ctx, long maxBytes) {
+        checkDeclaredLength(ctx.header("Content-Length"), maxBytes);
+        // The content type is not checked: LMS plugins send JSON under a form header, and the body decides.
+        BoundedBody body = new BoundedBody(maxBytes);
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) body.append(ByteBuffer.wrap(buf, 0, n));
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+        return parseJson(body.bytes());
+    }
+
+    /**
+     * Refuses a declared {@code Content-Length} (the header's value, or null) over {@code maxBytes}
+     * before any of the body is read.
+     */
+    public static void checkDeclaredLength(String contentLength, long maxBytes) {
+        if (contentLength == null) return;
+        try {
+            if (Long.parseLong(contentLength.trim()) > maxBytes) throw tooLarge(maxBytes);
+        } catch (NumberFormatException e) {
+            throw new Problem(Problem.Kind.INVALID, "Content-Length is not a number");
+        }
+    }
+
+    /**
+     * A request body collected as it arrives, refused (413) as soon as it passes the limit: chunked
+     * bodies have no Content-Length to check up front. Blocking and asynchronous readers both feed one.
+     */
+    public static final class BoundedBody {
+        private final long maxBytes;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        public BoundedBody(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public void append(ByteBuffer chunk) {
+            int n = chunk.remaining();
+            if ((long) out.size() + n > maxBytes) throw tooLarge(maxBytes);
+            if (chunk.hasArray()) {
+                out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), n);
+            } else {
+                byte[] copy = new byte[n];
+                chunk.duplicate().get(copy);
+                out.write(copy, 0, n);
+            }
+        }
+
+        public byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
+    /** A whole request body as JSON: an empty body or malformed JSON is a 400 naming line and column. */
+    public static JsonNode parseJson(byte[] body) {
+        if (body.length == 0) throw Problem.invalid("body", "a JSON body is required");
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (JsonParseException | MismatchedInputException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw Problem.invalid("body", "malformed JSON" + where + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw Problem.invalid("body", "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw Problem.invalid("body", "unreadable body: " + e.getMessage());
+        }
+    }
+
+    /** The body could not be read (the client went away or stalled). */
+    public static Problem unreadable(Throwable cause) {
+        return new Problem(Problem.Kind.INVALID, "could not read the request body: " + cause.getMessage());
+    }
+
+    private static Problem tooLarge(long maxBytes) {
+        return Problem.tooLarge("body", "must be at most " + maxBytes + " bytes",
+                "the body is larger than the limit of " + maxBytes + " bytes");
+    }
+
+    /** {@code limit} query parameter: 1..500, default 50. */
+    public static int limit(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null) return 50;
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= 500) return n;
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw Problem.invalid("limit", "must be a whole number from 1 to 500");
+    }
+
+    /** The decoded {@code cursor} query parameter, or null. Cursors are opaque to clients. */
+    public static String cursor(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        if (raw == null || raw.isEmpty()) return null;
+        try {
+            return new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalid("cursor", "is not a cursor this API returned");
+        }
+    }
+
+    public static String encodeCursor(String key) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An RFC 3339 time query parameter as epoch millis, or null. */
+    public static Long time(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) return null;
+        try {
+            return OffsetDateTime.parse(raw).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw Problem.invalid(name, "must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    public static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+}

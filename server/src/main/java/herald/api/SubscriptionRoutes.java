@@ -1,0 +1,63 @@
+package herald.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.json.Json;
+import herald.rendering.Renderer;
+import herald.subscription.Subscription;
+import herald.subscription.SubscriptionJson;
+import herald.usecase.SubscriptionUseCases;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code /api/v1/subscriptions}: CRUD (a subscription must point at an existing service), and
+ * {@code POST /api/v1/subscriptions/preview}: what a subscription would send for an event.
+ */
+final class SubscriptionRoutes {
+    private final SubscriptionUseCases subscriptions;
+    private final long maxBody;
+
+    SubscriptionRoutes(SubscriptionUseCases subscriptions, long maxBody) {
+        this.subscriptions = subscriptions;
+        this.maxBody = maxBody;
+    }
+
+    void register(ApiRoutes r) {
+        r.get("/api/v1/subscriptions", Permission.READ, this::list);
+        r.post("/api/v1/subscriptions", Permission.ADMIN, ctx -> {
+            Subscription s = subscriptions.create(Requests.jsonBody(ctx, maxBody));
+            Responses.json(ctx.header("Location", "/api/v1/subscriptions/" + s.id()), 201, SubscriptionJson.toJson(s));
+        });
+        r.post("/api/v1/subscriptions/preview", Permission.ADMIN, this::preview);
+        r.get("/api/v1/subscriptions/{id}", Permission.READ,
+                ctx -> Responses.json(ctx, 200, SubscriptionJson.toJson(subscriptions.get(ctx.pathParam("id")))));
+        r.put("/api/v1/subscriptions/{id}", Permission.ADMIN, ctx -> update(ctx, false));
+        r.patch("/api/v1/subscriptions/{id}", Permission.ADMIN, ctx -> update(ctx, true));
+        r.delete("/api/v1/subscriptions/{id}", Permission.ADMIN, ctx -> {
+            subscriptions.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+    }
+
+    private void list(Context ctx) {
+        int limit = Requests.limit(ctx);
+        var rows = subscriptions.list(ctx.queryParam("service_id"), Requests.cursor(ctx), limit + 1);
+        Responses.page(ctx, rows, limit, SubscriptionJson::toJson, Subscription::id);
+    }
+
+    private void update(Context ctx, boolean merge) {
+        Subscription s = subscriptions.update(ctx.pathParam("id"), Requests.jsonBody(ctx, maxBody), merge);
+        Responses.json(ctx, 200, SubscriptionJson.toJson(s));
+    }
+
+    private void preview(Context ctx) {
+        Renderer.Preview p = subscriptions.preview(Requests.jsonBody(ctx, maxBody));
+        ObjectNode o = Json.object();
+        o.put("method", p.rendered().method());
+        o.put("url", p.rendered().url());
+        o.put("content_type", p.rendered().contentType());
+        o.put("body", new String(p.rendered().body(), StandardCharsets.UTF_8));
+        p.warnings().forEach(o.putArray("warnings")::add);
+        Responses.json(ctx, 200, o);
+    }
+}

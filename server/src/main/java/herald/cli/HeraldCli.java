@@ -1,0 +1,196 @@
+package herald.cli;
+
+import herald.config.BuildInfo;
+import herald.config.ConfigException;
+import herald.config.HeraldConfig;
+import herald.json.Json;
+import herald.problem.FieldError;
+import herald.problem.Problem;
+import herald.usecase.BackupUseCases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: {@code herald start}, {@code herald backup}, {@code herald restore}. */
+@Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = HeraldCli.Version.class,
+        description = "Webhook and integration hub for learning platforms.",
+        subcommands = {HeraldCli.Start.class, HeraldCli.Backup.class, HeraldCli.Restore.class})
+public final class HeraldCli implements Runnable {
+    /** What the commands need of the application, which builds them. */
+    public interface App {
+        /** Herald running until closed. */
+        Running start(HeraldConfig config);
+
+        /** The use cases that work on the database alone, without a running server. */
+        Offline open(HeraldConfig config);
+    }
+
+    public interface Running extends AutoCloseable {
+        int port();
+
+        /** The admin key made on first start, or null. */
+        String generatedAdminKey();
+
+        @Override
+        void close();
+    }
+
+    public interface Offline extends AutoCloseable {
+        BackupUseCases backup();
+
+        @Override
+        void close();
+    }
+
+    private final App app;
+
+    private HeraldCli(App app) {
+        this.app = app;
+    }
+
+    /** Runs the command line {@code args}; returns the exit code. */
+    public static int run(App app, String... args) {
+        HeraldCli cli = new HeraldCli(app);
+        return new CommandLine(cli, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == Start.class) return cls.cast(new Start(cli.app));
+                if (cls == Backup.class) return cls.cast(new Backup(cli.app));
+                if (cls == Restore.class) return cls.cast(new Restore(cli.app));
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static HeraldConfig config() {
+        HeraldConfig cfg = HeraldConfig.load(System.getenv());
+        // Read by logback.xml; must be set before the first logger is made.
+        System.setProperty("herald.log.format", cfg.logFormat());
+        return cfg;
+    }
+
+    @Command(name = "start", description = "Run the server until stopped (SIGTERM or Ctrl-C stops it gracefully).")
+    static final class Start implements Callable<Integer> {
+        private final App app;
+
+        Start(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            HeraldConfig cfg;
+            try {
+                cfg = config();
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            Running herald = app.start(cfg);
+            if (herald.generatedAdminKey() != null) {
+                System.out.println();
+                System.out.println("  Admin API key (shown only this once, store it now):");
+                System.out.println("    " + herald.generatedAdminKey());
+                System.out.println();
+            }
+            System.out.println("Herald " + BuildInfo.VERSION + " listening on http://" + cfg.http().host() + ":" + herald.port());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                herald.close();
+                // Flushes the log's background writer: the last lines of a graceful stop are kept.
+                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) logs.stop();
+                stopped.countDown();
+            }, "shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "backup", description = "Write the configuration (services, subscriptions, settings) as JSON.")
+    static final class Backup implements Callable<Integer> {
+        private final App app;
+
+        @Option(names = {"-o", "--output"}, description = "File to write (default: standard output).")
+        Path output;
+
+        @Option(names = "--include-secrets", description = "Include secrets, sealed with the passphrase in $HERALD_BACKUP_PASSPHRASE.")
+        boolean includeSecrets;
+
+        Backup(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            try (Offline herald = app.open(config())) {
+                String doc = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        herald.backup().export(includeSecrets, System.getenv("HERALD_BACKUP_PASSPHRASE")));
+                if (output == null) System.out.println(doc); else Files.writeString(output, doc + "\n");
+                return 0;
+            } catch (Problem e) {
+                return report(e);
+            }
+        }
+    }
+
+    @Command(name = "restore", description = "Restore a backup document: all of it, or nothing when any part is invalid.")
+    static final class Restore implements Callable<Integer> {
+        private final App app;
+
+        @Parameters(index = "0", description = "The backup file.")
+        Path input;
+
+        @Option(names = "--mode", defaultValue = "merge", description = "replace (remove what the backup lacks) or merge. Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        Restore(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (!mode.equals("replace") && !mode.equals("merge")) {
+                System.err.println("--mode must be replace or merge");
+                return 2;
+            }
+            try (Offline herald = app.open(config())) {
+                var s = herald.backup().restore(Json.read(Files.readString(input)),
+                        mode.equals("replace") ? BackupUseCases.Mode.REPLACE : BackupUseCases.Mode.MERGE,
+                        System.getenv("HERALD_BACKUP_PASSPHRASE"));
+                System.out.printf("restored %d services and %d subscriptions (%s); removed %d services and %d subscriptions;"
+                                + " sources: %d restored, %d removed%n", s.services(), s.subscriptions(), mode,
+                        s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved());
+                return 0;
+            } catch (Problem e) {
+                return report(e);
+            } catch (IllegalArgumentException e) {
+                System.err.println(input + ": " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    private static int report(Problem e) {
+        System.err.println("error: " + e.getMessage());
+        for (FieldError fe : e.errors()) System.err.println("  " + fe.field() + ": " + fe.message());
+        return 1;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Herald " + BuildInfo.VERSION};
+        }
+    }
+}

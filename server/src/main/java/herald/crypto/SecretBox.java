@@ -1,0 +1,110 @@
+package herald.crypto;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts secrets at rest with AES-256-GCM. The output {@code v1:<base64(nonce|ciphertext|tag)>}
+ * is self-describing so the scheme can change later without guessing.
+ */
+public final class SecretBox {
+    /** How a secret is shown where it may not be read (API answers, the masked copy in the database, logs). */
+    public static final String MASK = "********";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "v1:";
+    private final SecretKey key;
+
+    public SecretBox(byte[] key) {
+        if (key.length != 32) throw new IllegalArgumentException("master key must be 32 bytes");
+        this.key = new SecretKeySpec(key, "AES");
+    }
+
+    /**
+     * The master key: {@code HERALD_MASTER_KEY} (base64 of 32 bytes) if given, otherwise
+     * {@code master.key} in the data directory, created with mode 0600 on first start.
+     */
+    public static SecretBox fromConfig(String masterKey, Path dataDir) {
+        if (!masterKey.isEmpty()) {
+            byte[] k;
+            try {
+                k = Base64.getDecoder().decode(masterKey);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("HERALD_MASTER_KEY must be base64 of 32 random bytes");
+            }
+            if (k.length != 32) throw new IllegalStateException("HERALD_MASTER_KEY must be base64 of 32 random bytes");
+            return new SecretBox(k);
+        }
+        Path file = dataDir.resolve("master.key");
+        try {
+            if (Files.exists(file)) {
+                return new SecretBox(Base64.getDecoder().decode(Files.readString(file).trim()));
+            }
+            Files.createDirectories(dataDir);
+            byte[] k = new byte[32];
+            RANDOM.nextBytes(k);
+            Files.writeString(file, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system; nothing more we can do
+            }
+            return new SecretBox(k);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read or create master key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A box whose key is derived from a passphrase (PBKDF2), for backups that carry secrets. */
+    public static SecretBox fromPassphrase(String passphrase, byte[] salt) {
+        try {
+            SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+            byte[] k = f.generateSecret(new PBEKeySpec(passphrase.toCharArray(), salt, 210_000, 256)).getEncoded();
+            return new SecretBox(k);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String encrypt(String plain) {
+        try {
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[nonce.length + ct.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(ct, 0, out, nonce.length, ct.length);
+            return PREFIX + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Decrypts; throws {@link IllegalArgumentException} when the text was not sealed with this key. */
+    public String decrypt(String sealed) {
+        if (!sealed.startsWith(PREFIX)) throw new IllegalArgumentException("not an encrypted secret");
+        try {
+            byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
+            return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot decrypt secret: wrong key or damaged data");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package herald.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Standard Webhooks signatures ({@code v1,<base64 HMAC-SHA256(id.timestamp.body)>}) and GitHub's. */
+public final class Signer {
+    private Signer() {}
+
+    public static String standard(String whsecSecret, String msgId, long timestampSeconds, byte[] body) {
+        byte[] key = Base64.getDecoder().decode(whsecSecret.startsWith("whsec_") ? whsecSecret.substring(6) : whsecSecret);
+        byte[] prefix = (msgId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8);
+        Mac mac = hmac(key);
+        mac.update(prefix);
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    }
+
+    public static String github(String secret, byte[] body) {
+        return "sha256=" + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8)).doFinal(body));
+    }
+
+    private static Mac hmac(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package herald.delivery;
+
+import herald.event.Event;
+import herald.ids.Ids;
+import herald.routing.Router;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where new events become deliveries: ingest opens a {@link Batch} in the transaction that stores
+ * its events, adds each event's matching routes, and tells the batch whether the commit held. A
+ * delivery this node can send at once is stored already claimed and sent as soon as the commit is
+ * done (a hand-off: no claim needed); the others are stored pending and the dispatchers are woken.
+ */
+public final class DeliveryIntake {
+    private final Dispatcher dispatcher;
+    private final DeliveryStore store;
+
+    public DeliveryIntake(Dispatcher dispatcher, DeliveryStore store) {
+        this.dispatcher = dispatcher;
+        this.store = store;
+    }
+
+    /** A batch for one commit that routes by {@code table}, at {@code now}. */
+    public Batch open(Router.Table table, long now) {
+        return new Batch(table, now);
+    }
+
+    /** The deliveries of one ingest commit. */
+    public final class Batch {
+        private final Router.Table table;
+        private final long now;
+        private final List<Delivery> deliveries = new ArrayList<>();
+        private Dispatcher.Handoff handoff;
+        private boolean handoffAsked;
+        private int pending;
+
+        private Batch(Router.Table table, long now) {
+            this.table = table;
+            this.now = now;
+        }
+
+        /** A delivery of {@code event} (stored as {@code body}) along {@code route}. */
+        public void add(Connection c, Event event, String body, Router.Route route) throws SQLException {
+            if (!handoffAsked) { // asked once per commit, and only when something matched: it reads the switch
+                handoff = dispatcher.handoff(c, table, now);
+                handoffAsked = true;
+            }
+            // Stored already claimed when this node's dispatcher takes it (sent once committed), else pending.
+            Delivery d = new Delivery(Ids.newId("msg"), event.id(), route.subscription().id(), route.service().id(),
+                    "delivering", 0, now, null, now, now);
+            if (handoff == null || !handoff.take(d, route.service(), body)) {
+                d = d.withStatus("pending");
+                pending++;
+            }
+            deliveries.add(d);
+        }
+
+        /** Writes the batch's deliveries in the commit's transaction. */
+        public void store(Connection c) throws SQLException {
+            store.insertNew(c, deliveries, handoff == null ? null : handoff.leaseUntil());
+        }
+
+        /** The commit is done: hand-offs are sent, and dispatchers woken for the pending ones. */
+        public void committed() {
+            if (handoff != null) handoff.committed();
+            // Waking the dispatchers costs each a claim query: only when there is something to claim.
+            if (pending > 0) dispatcher.wake();
+        }
+
+        /** The commit failed and stored nothing: what the hand-off took goes back. */
+        public void abandoned() {
+            if (handoff != null) handoff.abandoned();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package herald.delivery;
+
+import herald.ids.Ids;
+import herald.json.Json;
+import herald.outbound.OutboundCall;
+import herald.outbound.ServiceStates;
+import herald.rendering.RenderException;
+import herald.rendering.Rendered;
+import herald.rendering.Renderer;
+import herald.routing.Router;
+import herald.store.Database;
+import herald.subscription.ConfigStore;
+import herald.subscription.RetryPolicy;
+import herald.subscription.Service;
+import herald.subscription.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one claimed delivery and records what came of it: renders the request, makes the call
+ * through {@link OutboundCall}, counts the result against the service's breaker, decides the
+ * delivery's next state ({@link OutcomeRules}) and records it with the attempt. Which deliveries to
+ * send and when is the {@link Dispatcher}'s.
+ */
+final class DeliverySender {
+    private static final Logger log = LoggerFactory.getLogger(DeliverySender.class);
+
+    /** What the sender tells the dispatcher and asks of it. */
+    interface Dispatch {
+        /** The service's state as this node last read it (null: running, breaker closed). */
+        ServiceStates.State lastState(String serviceId);
+
+        /** A breaker changed here: read the states again before the next claim. */
+        void statesChanged();
+
+        /** A probe ended or a limited service has room again: claim now rather than at the next poll. */
+        void wakeLocal();
+    }
+
+    /**
+     * A delivery's place among the sends in flight (see {@link Dispatcher}): taken before the call,
+     * given back once the exchange is over; false when its service may not start one more now.
+     */
+    interface Slot {
+        boolean acquire() throws InterruptedException;
+
+        void exchangeOver();
+    }
+
+    private final Database db;
+    private final DeliveryStore store;
+    private final FinishWriter finishes;
+    private final ConfigStore configs;
+    private final ServiceStates states;
+    private final Renderer renderer;
+    private final OutboundCall outbound;
+    private final DeliveryMetrics meters;
+    private final Dispatch dispatch;
+
+    DeliverySender(Database db, DeliveryStore store, FinishWriter finishes, ConfigStore configs, ServiceStates states,
+                   Renderer renderer, OutboundCall outbound, DeliveryMetrics meters, Dispatch dispatch) {
+        this.db = db;
+        this.store = store;
+        this.finishes = finishes;
+        this.configs = configs;
+        this.states = states;
+        this.renderer = renderer;
+        this.outbound = outbound;
+        this.meters = meters;
+        this.dispatch = dispatch;
+    }
+
+    void send(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {
+        try {
+            if (!slot.acquire()) {
+                store.release(d); // its service has all the slow sends it may have: wait, attempt not spent
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.release(d); // stopping before the send: the next claim takes it, attempt not spent
+            return;
+        }
+        Service svc = table.services().get(d.serviceId());
+        Subscription sub = table.subscriptions().get(d.subscriptionId());
+        long start = System.currentTimeMillis();
+        if (svc == null || sub == null || eventBody == null) {
+            store.finish(d, "dead", start, svc == null ? "service deleted" : sub == null ? "subscription deleted"
+                    : "event missing", null);
+            return;
+        }
+        ServiceStates.State st = dispatch.lastState(svc.id());
+        if (!probe && st != null && (st.blocksCalls() || st.paused())) {
+            store.release(d); // claimed just before the breaker opened or the pause: wait, attempt not spent
+            return;
+        }
+        Rendered rendered;
+        try {
+            rendered = renderer.render(eventBody, svc, sub);
+        } catch (RenderException e) {
+            var dead = new OutcomeRules.Dead("render: " + e.getMessage());
+            store.finish(d, "dead", start, dead.error(), null);
+            meters.outcome(dead);
+            return;
+        }
+        OutboundCall.Response r;
+        try {
+            r = outbound.send(svc, new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(),
+                    rendered.body(), d.id()));
+        } finally {
+            slot.exchangeOver();
+        }
+        Attempt attempt = new Attempt(Ids.newId("att"), d.id(), r.startedAt(), r.durationMs(), r.status(), r.errorKind(),
+                r.error(), Json.write(r.sentHeaders()), r.responseHeaders(), r.excerpt(), rendered.method(), rendered.url(),
+                r.succeeded() ? null : new String(rendered.body(), StandardCharsets.UTF_8));
+        meters.attempt(svc.name(), r.durationMs());
+        RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
+        long now = System.currentTimeMillis();
+        var decision = OutcomeRules.decide(r.status(), r.error(), r.retryAfter(), policy, d.attempts() + 1, now,
+                ThreadLocalRandom.current().nextDouble());
+        trackBreaker(svc, r.status(), probe, now); // first, so the breaker is open before the retry is due
+        switch (decision) {
+            case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
+            case OutcomeRules.RetryAt retry -> finishes.finish(d, "retrying", retry.at(), retry.error(), attempt);
+            case OutcomeRules.Dead dead -> finishes.finish(d, "dead", now, dead.error(), attempt);
+            case OutcomeRules.Gone gone -> disableSubscription(d, sub, gone.error(), attempt);
+        }
+        meters.outcome(decision);
+        log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={} probe={}", d.id(),
+                d.eventId(), svc.name(), r.status(), r.durationMs(), r.errorKind(), r.error(), probe);
+        if (probe || svc.maxConcurrency() != null) dispatch.wakeLocal(); // a limited service has room again
+    }
+
+    /** 410 Gone: the delivery is dead, the subscription disabled with the reason, its waiting deliveries dead too. */
+    private void disableSubscription(Delivery d, Subscription sub, String reason, Attempt attempt) {
+        long now = System.currentTimeMillis();
+        db.inTransaction(c -> {
+            if (!store.finish(c, d, "dead", now, reason, attempt)) return null;
+            var current = configs.subscription(c, sub.id());
+            if (current.isPresent() && current.get().enabled()) {
+                configs.updateSubscription(c, current.get().disabledBecause(reason, now)); // bumps config_version
+            }
+            store.killWaiting(c, sub.id(), reason);
+            return null;
+        });
+        log.warn("subscription.disabled id={} delivery={} reason={}", sub.id(), d.id(), reason);
+    }
+
+    /** Counts failures against the service's breaker; a probe's result closes or reopens it. */
+    private void trackBreaker(Service svc, Integer status, boolean probe, long now) {
+        boolean failed = OutcomeRules.isServiceFailure(status);
+        if (probe) {
+            if (failed) states.probeFailed(svc.id(), svc.breaker(), now);
+            else states.probeSucceeded(svc.id(), now);
+            dispatch.statesChanged();
+        } else if (failed && states.recordFailure(svc.id(), svc.breaker(), now)) {
+            dispatch.statesChanged();
+            log.warn("breaker.opened service={} cooldown_s={}", svc.name(), svc.breaker().cooldownS());
+        }
+    }
+}

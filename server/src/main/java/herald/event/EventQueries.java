@@ -1,0 +1,102 @@
+package herald.event;
+
+import herald.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reading stored events back: by id, and filtered lists newest first. */
+public final class EventQueries {
+    public record StoredEvent(long seq, String id, String type, String source, String courseId, String userId,
+                              long occurredAt, long receivedAt, String body) {}
+
+    public record Filter(String type, String source, String courseId, String userId, Long since, Long until) {
+        /** Source, course and user have no index (one would cost every ingest a write): filtering on them scans. */
+        boolean scans() {
+            return source != null || courseId != null || userId != null;
+        }
+    }
+
+    /**
+     * Rows newest first; {@code scannedDownTo} is set when a filter without an index stopped at the
+     * scan window before finding a page: the rows older than it are yet to be looked at.
+     */
+    public record Page(List<StoredEvent> rows, Long scannedDownTo) {}
+
+    /** How many events one request may step over while filtering on a field that has no index. */
+    static final long SCAN_WINDOW = 100_000;
+    private static final String COLUMNS = "seq, id, type, source, course_id, user_id, occurred_at, received_at, body";
+    private final Database db;
+    private final long scanWindow;
+
+    public EventQueries(Database db) {
+        this(db, SCAN_WINDOW);
+    }
+
+    EventQueries(Database db, long scanWindow) {
+        this.db = db;
+        this.scanWindow = scanWindow;
+    }
+
+    public Optional<StoredEvent> get(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events WHERE id = ?")) {
+                ps.setString(1, id);
+                return rows(ps).stream().findFirst();
+            }
+        });
+    }
+
+    public Page list(Filter f, Long beforeSeq, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (f.type() != null) { sql.append(" AND type = ?"); args.add(f.type()); }
+        if (f.source() != null) { sql.append(" AND source = ?"); args.add(f.source()); }
+        if (f.courseId() != null) { sql.append(" AND course_id = ?"); args.add(f.courseId()); }
+        if (f.userId() != null) { sql.append(" AND user_id = ?"); args.add(f.userId()); }
+        if (f.since() != null) { sql.append(" AND occurred_at >= ?"); args.add(f.since()); }
+        if (f.until() != null) { sql.append(" AND occurred_at < ?"); args.add(f.until()); }
+        if (beforeSeq != null) { sql.append(" AND seq < ?"); args.add(beforeSeq); }
+        return db.read(c -> {
+            Long floor = null;
+            if (f.scans()) {
+                long top = beforeSeq != null ? beforeSeq : maxSeq(c) + 1;
+                if (top - scanWindow > 1) {
+                    floor = top - scanWindow;
+                    sql.append(" AND seq >= ?");
+                    args.add(floor);
+                }
+            }
+            sql.append(" ORDER BY seq DESC LIMIT ?");
+            args.add(limit);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+                List<StoredEvent> rows = rows(ps);
+                return new Page(rows, rows.size() < limit ? floor : null);
+            }
+        });
+    }
+
+    private static long maxSeq(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM events")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<StoredEvent> rows(PreparedStatement ps) throws SQLException {
+        List<StoredEvent> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9)));
+            }
+        }
+        return out;
+    }
+}

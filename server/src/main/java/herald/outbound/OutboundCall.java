@@ -1,0 +1,120 @@
+package herald.outbound;
+
+import herald.json.Json;
+import herald.subscription.Service;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+
+/**
+ * One HTTP request to a service's receiver, sent as every outbound call of Herald is: through the
+ * service's client (its TLS settings, the SSRF guard at connect time, no redirects, no cookies),
+ * with Herald's headers, the signature and the receiver's credentials, within the service's
+ * timeout. The answer is classified, never thrown: what a delivery, a webfilter or a gateway call
+ * makes of it is theirs to decide.
+ */
+public final class OutboundCall {
+    /** How much of a response body is kept for the log. */
+    static final int EXCERPT_BYTES = 16 * 1024;
+
+    /** What to send. {@code messageId} is the signature's {@code webhook-id}. */
+    public record Request(String method, String url, String contentType, byte[] body, String messageId) {}
+
+    /**
+     * What came back. {@code status} is null when no response came, and then {@code errorKind}
+     * ({@code timeout}, {@code connect}, {@code dns}, {@code tls}, {@code refused_address},
+     * {@code network}) and {@code error} say why. {@code sentHeaders} are the request's headers with
+     * credentials masked, as the attempt log keeps them.
+     */
+    public record Response(Integer status, String errorKind, String error, String responseHeaders, String excerpt,
+                           String retryAfter, Map<String, String> sentHeaders, long startedAt, long durationMs) {
+        public boolean succeeded() {
+            return status != null && status >= 200 && status < 300;
+        }
+    }
+
+    private final OutboundClients clients;
+    private final OutboundHeaders headers;
+
+    public OutboundCall(OutboundClients clients, OutboundHeaders headers) {
+        this.clients = clients;
+        this.headers = headers;
+    }
+
+    /** Sends {@code req} to {@code svc}'s receiver and waits for the answer (on the caller's thread; a virtual one suits). */
+    public Response send(Service svc, Request req) {
+        long start = System.currentTimeMillis();
+        var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
+        Map<String, String> sent = headers.build(svc, req.messageId(), start, req.contentType(), req.body());
+        http.headers(h -> sent.forEach(h::put));
+        if (req.body().length > 0 || !req.method().equals("GET")) {
+            http.body(new BytesRequestContent(req.contentType(), req.body()));
+        }
+        CompletableFuture<Response> done = new CompletableFuture<>();
+        // Grown as the response arrives: most receivers answer with a few bytes, if any.
+        ByteArrayOutputStream excerpt = new ByteArrayOutputStream(0);
+        Map<String, String> recorded = OutboundHeaders.redact(sent, svc);
+        http.send(new org.eclipse.jetty.client.Response.Listener() {
+            @Override
+            public void onContent(org.eclipse.jetty.client.Response response, ByteBuffer content) {
+                int n = Math.min(content.remaining(), EXCERPT_BYTES - excerpt.size());
+                if (n <= 0) return; // keep the start, drop the rest
+                byte[] chunk = new byte[n];
+                content.slice().get(chunk);
+                excerpt.writeBytes(chunk);
+            }
+
+            @Override
+            public void onComplete(Result result) {
+                org.eclipse.jetty.client.Response r = result.getResponse();
+                Integer status = r != null && r.getStatus() > 0 ? r.getStatus() : null;
+                String responseHeaders = null;
+                String retryAfter = r == null || r.getHeaders() == null ? null : r.getHeaders().get("Retry-After");
+                if (r != null && r.getHeaders() != null) {
+                    var h = Json.object();
+                    for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
+                    responseHeaders = Json.write(h);
+                }
+                String text = excerpt.toString(StandardCharsets.UTF_8);
+                long duration = System.currentTimeMillis() - start;
+                if (result.isFailed() && (status == null || result.getResponseFailure() != null)) {
+                    Throwable t = result.getFailure();
+                    done.complete(new Response(status, kind(t), describe(t), responseHeaders, text, retryAfter, recorded,
+                            start, duration));
+                } else {
+                    done.complete(new Response(status, null, null, responseHeaders, text, retryAfter, recorded, start, duration));
+                }
+            }
+        });
+        return done.join();
+    }
+
+    private static String kind(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutboundRefusedException) return "refused_address";
+            if (c instanceof TimeoutException) return "timeout";
+            if (c instanceof UnknownHostException) return "dns";
+            if (c instanceof ConnectException) return "connect";
+            if (c instanceof SSLException) return "tls";
+        }
+        return "network";
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return msg.length() > 1000 ? msg.substring(0, 1000) : msg;
+    }
+}

@@ -1,0 +1,83 @@
+package herald.outbound;
+
+import herald.crypto.SecretBox;
+import herald.crypto.Signer;
+import herald.subscription.Service;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The headers of one outbound request: Herald's own, the service's custom ones, the signature and
+ * the receiver's credentials; and the same headers as an attempt records them, credentials masked.
+ */
+public final class OutboundHeaders {
+    private static final String MASK = SecretBox.MASK;
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile(
+            "authorization|cookie|token|secret|passw|api-?key|session|credential", Pattern.CASE_INSENSITIVE);
+    private final String userAgent;
+
+    public OutboundHeaders(String userAgent) {
+        this.userAgent = userAgent;
+    }
+
+    /** Headers for sending {@code body} as delivery {@code deliveryId}, signed at {@code nowMs}. */
+    public Map<String, String> build(Service svc, String deliveryId, long nowMs, String contentType, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>(svc.headers());
+        headers.put("User-Agent", userAgent);
+        headers.put("Content-Type", contentType);
+        if (svc.signing().enabled()) {
+            long ts = nowMs / 1000;
+            // During a rotation's overlap every live secret signs: receivers accept any one that matches.
+            List<String> secrets = svc.signing().secretsAt(nowMs);
+            if (svc.signing().mode().equals("github")) {
+                // Comma-separated, as adnanh's webhook reads several; a single one outside an overlap.
+                headers.put("X-Hub-Signature-256", secrets.stream().map(k -> Signer.github(k, body))
+                        .collect(Collectors.joining(",")));
+            } else {
+                headers.put("webhook-id", deliveryId);
+                headers.put("webhook-timestamp", Long.toString(ts));
+                headers.put("webhook-signature", secrets.stream().map(k -> Signer.standard(k, deliveryId, ts, body))
+                        .collect(Collectors.joining(" ")));
+            }
+        }
+        switch (svc.auth().type()) {
+            case "bearer" -> headers.put("Authorization", "Bearer " + svc.auth().secret());
+            case "api_key" -> headers.put(svc.auth().header(), svc.auth().secret());
+            case "basic" -> headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (svc.auth().username() + ":" + svc.auth().secret()).getBytes(StandardCharsets.UTF_8)));
+            default -> { }
+        }
+        return headers;
+    }
+
+    /**
+     * Request headers as recorded: credentials never reach the attempt log. Besides {@code auth}, a
+     * custom header whose name says it carries a credential (a token, a key, a cookie) is masked too.
+     */
+    public static Map<String, String> redact(Map<String, String> headers, Service svc) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach((name, value) -> out.put(name, redacted(name, value, svc)));
+        return out;
+    }
+
+    private static String redacted(String name, String value, Service svc) {
+        if (name.equalsIgnoreCase("Authorization")) {
+            return value.startsWith("Basic ") ? "Basic " + MASK : value.startsWith("Bearer ") ? "Bearer " + MASK : MASK;
+        }
+        if (svc.auth().type().equals("api_key") && name.equalsIgnoreCase(svc.auth().header())) return MASK;
+        return credentialName(name) ? MASK : value;
+    }
+
+    /** Header names are few (Herald's own and those in services' settings): each is matched once. */
+    private static final Map<String, Boolean> CREDENTIAL_NAMES = new ConcurrentHashMap<>();
+
+    private static boolean credentialName(String name) {
+        return CREDENTIAL_NAMES.computeIfAbsent(name, n -> CREDENTIAL_NAME.matcher(n).find());
+    }
+}

@@ -1,0 +1,33 @@
+package herald.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/** A piece of SQL with its parameters in order, as built by a {@link Dialect}. */
+public record Sql(String text, List<Object> params) {
+
+    /** A parameter bound as a PostgreSQL array of {@code type}. */
+    public record Array(String type, Object[] values) {}
+
+    /** Binds {@code params} from position {@code first}; returns the next position. */
+    public static int bind(Connection c, PreparedStatement ps, int first, List<?> params) throws SQLException {
+        int i = first;
+        for (Object p : params) {
+            switch (p) {
+                case null -> ps.setNull(i, Types.NULL);
+                case String s -> ps.setString(i, s);
+                case Integer n -> ps.setInt(i, n);
+                case Long n -> ps.setLong(i, n);
+                case Boolean b -> ps.setBoolean(i, b);
+                case Double d -> ps.setDouble(i, d);
+                case Array a -> ps.setArray(i, c.createArrayOf(a.type(), a.values()));
+                default -> throw new IllegalArgumentException("cannot bind " + p.getClass());
+            }
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,270 @@
+package herald.usecase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.config.BuildInfo;
+import herald.crypto.SecretBox;
+import herald.delivery.DeliverySwitch;
+import herald.json.Json;
+import herald.problem.FieldError;
+import herald.problem.FieldErrors;
+import herald.problem.Problem;
+import herald.sources.SourceBackup;
+import herald.sources.SourceStore;
+import herald.store.Database;
+import herald.subscription.ConfigStore;
+import herald.subscription.FormatRules;
+import herald.subscription.Service;
+import herald.subscription.ServiceJson;
+import herald.subscription.Subscription;
+import herald.subscription.SubscriptionJson;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Backup and restore of the configuration (services, subscriptions, sources, the delivery switch) as one
+ * versioned JSON document. Secrets are left out unless asked for, and then sealed with a key derived
+ * from the caller's passphrase, never with the server's master key. Restore validates the whole
+ * document before it changes anything, and applies it in one transaction.
+ */
+public final class BackupUseCases {
+    public static final String FORMAT = "herald-backup";
+    public static final int VERSION = 1;
+    private static final int MIN_PASSPHRASE = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public enum Mode { REPLACE, MERGE }
+
+    public record Summary(int services, int subscriptions, int servicesRemoved, int subscriptionsRemoved, int sources,
+                          int sourcesRemoved) {}
+
+    private final Database db;
+    private final ConfigStore store;
+    private final DeliverySwitch deliverySwitch;
+    private final SourceStore sources;
+    private final FormatRules formats;
+    private final Runnable sourcesChanged;
+
+    /** {@code sourcesChanged}: told after a restore, so that the running sources follow the table at once. */
+    public BackupUseCases(Database db, ConfigStore store, SourceStore sources, FormatRules formats, Runnable sourcesChanged) {
+        this.db = db;
+        this.store = store;
+        this.sources = sources;
+        this.formats = formats;
+        this.sourcesChanged = sourcesChanged;
+        this.deliverySwitch = new DeliverySwitch(db);
+    }
+
+    public ObjectNode export(boolean includeSecrets, String passphrase) {
+        if (includeSecrets) checkPassphrase(passphrase);
+        ObjectNode doc = Json.object();
+        doc.put("format", FORMAT);
+        doc.put("version", VERSION);
+        doc.put("created_at", Instant.now().toString());
+        doc.put("herald_version", BuildInfo.VERSION);
+        doc.putObject("settings").put("deliveries_enabled", deliverySwitch.deliveriesEnabled());
+        ArrayNode services = doc.putArray("services");
+        ArrayNode subscriptions = doc.putArray("subscriptions");
+        ArrayNode sourcesOut = doc.putArray("sources");
+        ObjectNode clearSecrets = Json.object();
+        db.read(c -> {
+            for (Service s : store.allServices(c)) {
+                services.add(ServiceJson.toJson(s, false, false));
+                if (includeSecrets) clearSecrets.set(s.id(), secretsOf(s));
+            }
+            for (Subscription s : store.allSubscriptions(c)) {
+                subscriptions.add(SubscriptionJson.toJson(s));
+            }
+            SourceBackup.export(c, sources, includeSecrets, sourcesOut, clearSecrets);
+            return null;
+        });
+        if (includeSecrets) {
+            byte[] salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            ObjectNode sealed = doc.putObject("secrets");
+            sealed.put("cipher", "AES-256-GCM, key PBKDF2-HMAC-SHA256 210000 iterations");
+            sealed.put("salt", Base64.getEncoder().encodeToString(salt));
+            sealed.put("data", SecretBox.fromPassphrase(passphrase, salt).encrypt(Json.write(clearSecrets)));
+        } else {
+            doc.putNull("secrets");
+        }
+        return doc;
+    }
+
+    /** The secret fields of a service, in the shape of its API JSON so restore can lay them back over it. */
+    private static ObjectNode secretsOf(Service s) {
+        ObjectNode full = ServiceJson.toJson(s, true, true);
+        ObjectNode o = Json.object();
+        o.put("token", full.get("token").asText());
+        ObjectNode auth = o.putObject("auth");
+        full.get("auth").properties().forEach(e -> {
+            if (!e.getKey().equals("type") && !e.getKey().equals("header") && !e.getKey().equals("username")) {
+                auth.set(e.getKey(), e.getValue());
+            }
+        });
+        ObjectNode signing = o.putObject("signing");
+        signing.set("secret", full.get("signing").get("secret"));
+        signing.set("previous", full.get("signing").get("previous")); // rotated-out secrets still signing
+        o.putObject("tls").set("client_key_pem", full.get("tls").get("client_key_pem"));
+        return o;
+    }
+
+    public Summary restore(JsonNode doc, Mode mode, String passphrase) {
+        FieldErrors errors = new FieldErrors();
+        if (doc == null || !doc.isObject()) throw Problem.invalid("body", "must be a herald-backup JSON object");
+        if (!FORMAT.equals(doc.path("format").asText())) errors.add("format", "must be \"" + FORMAT + "\"");
+        if (doc.path("version").asInt(-1) != VERSION) errors.add("version", "must be " + VERSION + " (this Herald reads version 1)");
+        JsonNode servicesIn = doc.get("services");
+        JsonNode subscriptionsIn = doc.get("subscriptions");
+        if (servicesIn == null || !servicesIn.isArray()) errors.add("services", "must be an array");
+        if (subscriptionsIn == null || !subscriptionsIn.isArray()) errors.add("subscriptions", "must be an array");
+        errors.throwIfAny();
+
+        ObjectNode secrets = unsealSecrets(doc.get("secrets"), passphrase);
+        Summary summary = db.inTransaction(c -> {
+            Map<String, Service> existing = new HashMap<>();
+            for (Service s : store.allServices(c)) existing.put(s.id(), s);
+            Map<String, Subscription> existingSubs = new HashMap<>();
+            for (Subscription s : store.allSubscriptions(c)) existingSubs.put(s.id(), s);
+
+            List<Service> services = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> ids = new HashSet<>();
+            Map<String, Integer> positions = new HashMap<>();
+            for (int i = 0; i < servicesIn.size(); i++) {
+                String at = "services[" + i + "]";
+                JsonNode in = servicesIn.get(i);
+                String id = in.path("id").asText("");
+                if (!id.matches("[A-Za-z0-9_-]{1,100}")) {
+                    errors.add(at + ".id", "is required: letters, digits, '_' or '-'");
+                    continue;
+                }
+                if (!ids.add(id)) errors.add(at + ".id", "appears twice in the document");
+                positions.putIfAbsent(id, i);
+                ObjectNode merged = ((ObjectNode) in).deepCopy();
+                if (secrets != null && secrets.has(id)) overlay(merged, (ObjectNode) secrets.get(id));
+                Service s = collect(errors, at, () -> ServiceJson.parse(merged, existing.get(id)));
+                if (s == null) continue;
+                if (!names.add(s.name())) errors.add(at + ".name", "appears twice in the document");
+                long now = System.currentTimeMillis();
+                Service old = existing.get(id);
+                services.add(s.withId(id, old != null ? old.createdAt() : now, now));
+            }
+            if (mode == Mode.MERGE) {
+                // Services the document leaves alone keep their names; the document's may swap names among themselves.
+                for (Service s : services) {
+                    for (Service other : existing.values()) {
+                        if (other.name().equals(s.name()) && !ids.contains(other.id())) {
+                            errors.add("services[" + positions.get(s.id()) + "].name",
+                                    "'" + s.name() + "' belongs to service " + other.id() + ", which this backup does not change");
+                        }
+                    }
+                }
+            }
+            Set<String> serviceIds = new HashSet<>(ids);
+            if (mode == Mode.MERGE) serviceIds.addAll(existing.keySet());
+            List<Subscription> subscriptions = new ArrayList<>();
+            Set<String> subIds = new HashSet<>();
+            for (int i = 0; i < subscriptionsIn.size(); i++) {
+                String at = "subscriptions[" + i + "]";
+                JsonNode in = subscriptionsIn.get(i);
+                String id = in.path("id").asText("");
+                if (!id.matches("[A-Za-z0-9_-]{1,100}")) {
+                    errors.add(at + ".id", "is required: letters, digits, '_' or '-'");
+                    continue;
+                }
+                if (!subIds.add(id)) errors.add(at + ".id", "appears twice in the document");
+                Subscription s = collect(errors, at, () -> SubscriptionJson.parse(in, existingSubs.get(id), formats));
+                if (s == null) continue;
+                if (!serviceIds.contains(s.serviceId())) errors.add(at + ".service_id", "names no service in the document");
+                long now = System.currentTimeMillis();
+                Subscription old = existingSubs.get(id);
+                subscriptions.add(s.withId(id, old != null ? old.createdAt() : now, now));
+            }
+            var sourcePlan = SourceBackup.plan(c, sources, doc.get("sources"), secrets, mode == Mode.REPLACE, errors);
+            errors.throwIfAny(); // nothing has been written yet
+
+            int subsRemoved = 0, servicesRemoved = 0;
+            if (mode == Mode.REPLACE) {
+                for (String id : existingSubs.keySet()) {
+                    if (!subIds.contains(id)) { store.deleteSubscription(c, id); subsRemoved++; }
+                }
+                for (String id : existing.keySet()) {
+                    if (!ids.contains(id)) { store.deleteService(c, id); servicesRemoved++; }
+                }
+            }
+            List<String> renamed = services.stream().filter(s -> existing.containsKey(s.id())
+                    && !existing.get(s.id()).name().equals(s.name())).map(Service::id).toList();
+            store.releaseNames(c, renamed);
+            for (Service s : services) {
+                if (existing.containsKey(s.id())) store.updateService(c, s); else store.insertService(c, s);
+            }
+            for (Subscription s : subscriptions) {
+                if (existingSubs.containsKey(s.id())) store.updateSubscription(c, s); else store.insertSubscription(c, s);
+            }
+            JsonNode enabled = doc.path("settings").path("deliveries_enabled");
+            if (enabled.isBoolean()) DeliverySwitch.set(c, enabled.booleanValue());
+            sourcePlan.apply(c, sources);
+            return new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourcePlan.sources(),
+                    sourcePlan.removed());
+        });
+        sourcesChanged.run();
+        return summary;
+    }
+
+    private ObjectNode unsealSecrets(JsonNode sealed, String passphrase) {
+        if (sealed == null || sealed.isNull()) return null;
+        if (passphrase == null || passphrase.isEmpty()) {
+            throw Problem.invalid("passphrase", "this backup carries secrets: give the passphrase it was made with");
+        }
+        try {
+            byte[] salt = Base64.getDecoder().decode(sealed.path("salt").asText());
+            String clear = SecretBox.fromPassphrase(passphrase, salt).decrypt(sealed.path("data").asText());
+            return (ObjectNode) Json.read(clear);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw Problem.invalid("passphrase", "does not open this backup's secrets (wrong passphrase or damaged data)");
+        }
+    }
+
+    private static void overlay(ObjectNode target, ObjectNode secrets) {
+        if (secrets.has("token")) target.set("token", secrets.get("token"));
+        if (target.has("auth") && secrets.has("auth")) {
+            secrets.get("auth").properties().forEach(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
+        }
+        if (target.has("tls") && secrets.has("tls")) {
+            ((ObjectNode) target.get("tls")).set("client_key_pem", secrets.get("tls").get("client_key_pem"));
+        }
+        if (target.has("signing") && secrets.has("signing")) {
+            secrets.get("signing").properties().forEach(e -> ((ObjectNode) target.get("signing")).set(e.getKey(), e.getValue()));
+        }
+    }
+
+    /** Runs a parser; its field errors are re-filed under {@code at} (e.g. {@code services[2].url}). */
+    private static <T> T collect(FieldErrors errors, String at, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (Problem e) {
+            for (FieldError fe : e.errors()) {
+                if (fe.line() != null) errors.add(at + "." + fe.field(), fe.message(), fe.line(), fe.column());
+                else errors.add(at + "." + fe.field(), fe.message());
+            }
+            if (e.errors().isEmpty()) errors.add(at, e.getMessage());
+            return null;
+        }
+    }
+
+    public static void checkPassphrase(String passphrase) {
+        if (passphrase == null || passphrase.length() < MIN_PASSPHRASE) {
+            throw Problem.invalid("passphrase", "secrets are only exported sealed with a passphrase of at least "
+                    + MIN_PASSPHRASE + " characters (header X-Backup-Passphrase)");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package herald.usecase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.delivery.Attempt;
+import herald.delivery.Delivery;
+import herald.delivery.DeliveryFilter;
+import herald.delivery.DeliveryStore;
+import herald.delivery.Dispatcher;
+import herald.json.JsonFields;
+import herald.problem.FieldErrors;
+import herald.problem.Problem;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** Deliveries and dead letters: look at them and their attempts, retry one, replay many by filter, delete. */
+public final class DeliveryUseCases {
+    /** Most deliveries one replay request may make due; a larger set takes several requests. */
+    public static final int MAX_REPLAY = 100_000;
+
+    /** A delivery with every attempt made so far, oldest first. */
+    public record DeliveryDetail(Delivery delivery, List<Attempt> attempts) {}
+
+    private final DeliveryStore store;
+    private final Dispatcher dispatcher;
+
+    public DeliveryUseCases(DeliveryStore store, Dispatcher dispatcher) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Newest first before {@code beforeId}; dead letters are {@code status = dead}. */
+    public List<Delivery> list(DeliveryFilter filter, String beforeId, int limit) {
+        if (filter.status() != null && !Delivery.STATUSES.contains(filter.status())) {
+            throw Problem.invalid("status", "must be one of " + String.join(", ", Delivery.STATUSES.stream().sorted().toList()));
+        }
+        return store.list(filter, beforeId, limit);
+    }
+
+    public DeliveryDetail get(String id) {
+        Delivery d = find(id);
+        return new DeliveryDetail(d, store.attempts(id));
+    }
+
+    public List<Delivery> forEvent(String eventId) {
+        return store.forEvent(eventId);
+    }
+
+    /** Makes the delivery due now with a fresh retry schedule; it keeps its id, hence its {@code webhook-id}. */
+    public Delivery retry(String id) {
+        Delivery d = find(id);
+        if (!store.retryNow(id)) {
+            throw new Problem(Problem.Kind.CONFLICT, "delivery " + id + (d.status().equals("paused")
+                    ? " waits for its service to be resumed" : " is being delivered right now") + " (status " + d.status() + ")");
+        }
+        dispatcher.wake();
+        return find(id);
+    }
+
+    /**
+     * Makes the deliveries {@code body} selects due now (its fields are filters; {@code status}
+     * defaults to dead, {@code limit} to {@link #MAX_REPLAY}); returns how many.
+     */
+    public int replay(JsonNode body) {
+        FieldErrors errors = new FieldErrors();
+        JsonFields f = JsonFields.of(body, "", errors);
+        f.rejectUnknown("status", "service_id", "subscription_id", "event_id", "event_type", "course_id", "user_id",
+                "since", "until", "error", "limit");
+        String status = f.oneOf("status", "dead", "dead", "delivered", "retrying", "pending");
+        var filter = new DeliveryFilter(status, f.string("service_id", false, 100, null),
+                f.string("subscription_id", false, 100, null), f.string("event_id", false, 255, null),
+                f.string("event_type", false, 255, null), f.string("course_id", false, 255, null),
+                f.string("user_id", false, 255, null), time(f, "since"), time(f, "until"), f.string("error", false, 1000, null));
+        int max = f.integer("limit", 1, MAX_REPLAY, MAX_REPLAY);
+        errors.throwIfAny();
+        int n = store.replay(filter, max);
+        if (n > 0) dispatcher.wake();
+        return n;
+    }
+
+    public void delete(String id) {
+        if (!store.delete(id)) throw Problem.notFound("delivery", id);
+    }
+
+    private Delivery find(String id) {
+        return store.get(id).orElseThrow(() -> Problem.notFound("delivery", id));
+    }
+
+    private static Long time(JsonFields f, String field) {
+        String raw = f.string(field, false, 64, null);
+        if (raw == null) return null;
+        try {
+            return OffsetDateTime.parse(raw).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            f.errors().add(f.path(field), "must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+            return null;
+        }
+    }
+}

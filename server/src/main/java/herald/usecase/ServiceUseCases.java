@@ -1,0 +1,135 @@
+package herald.usecase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.delivery.DeliveryStore;
+import herald.delivery.Dispatcher;
+import herald.ids.Ids;
+import herald.outbound.OutboundGuard;
+import herald.outbound.ServiceStates;
+import herald.problem.Problem;
+import herald.store.Database;
+import herald.subscription.ConfigStore;
+import herald.subscription.Service;
+import herald.subscription.ServiceJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Services (the receivers): create, change, enable, rotate their signing secret, pause, delete. */
+public final class ServiceUseCases {
+    /**
+     * A service with what Herald knows of it now: its shared state (pause, breaker) and warnings
+     * about its settings (a URL the outbound guard will refuse), as {@code {field, message}}.
+     */
+    public record ServiceStatus(Service service, ServiceStates.State state, List<Warning> warnings) {}
+
+    public record Warning(String field, String message) {}
+
+    private final Database db;
+    private final ConfigStore store;
+    private final ServiceStates states;
+    private final DeliveryStore deliveries;
+    private final Dispatcher dispatcher;
+    private final OutboundGuard guard;
+
+    public ServiceUseCases(Database db, ConfigStore store, ServiceStates states, DeliveryStore deliveries,
+                           Dispatcher dispatcher, OutboundGuard guard) {
+        this.db = db;
+        this.store = store;
+        this.states = states;
+        this.deliveries = deliveries;
+        this.dispatcher = dispatcher;
+        this.guard = guard;
+    }
+
+    /** Newest first after {@code afterId}; {@code limit + 1} rows tell that another page exists. */
+    public List<ServiceStatus> list(String afterId, int limit) {
+        List<Service> rows = db.read(c -> store.services(c, afterId, limit));
+        Map<String, ServiceStates.State> all = states.all();
+        List<ServiceStatus> out = new ArrayList<>();
+        for (Service s : rows) out.add(status(s, all));
+        return out;
+    }
+
+    public ServiceStatus get(String id) {
+        return status(find(id), states.all());
+    }
+
+    /** A new service from its API document; its signing secret is generated when none is given. */
+    public ServiceStatus create(JsonNode body) {
+        Service parsed = ServiceJson.parse(body, null);
+        long now = System.currentTimeMillis();
+        Service s = parsed.withId(Ids.newId("svc"), now, now);
+        Problems.uniqueName("service", () -> db.inTransaction(c -> {
+            store.insertService(c, s);
+            return null;
+        }));
+        return get(s.id());
+    }
+
+    /** Replaces the service's settings ({@code merge}: the given fields only); secrets left out or masked are kept. */
+    public ServiceStatus update(String id, JsonNode body, boolean merge) {
+        Service current = find(id);
+        if (merge) body = merged(body, ServiceJson.toJson(current, false, false));
+        Service s = ServiceJson.parse(body, current).withId(current.id(), current.createdAt(), System.currentTimeMillis());
+        Problems.uniqueName("service", () -> db.inTransaction(c -> store.updateService(c, s)));
+        return get(id);
+    }
+
+    /** Deletes the service and its subscriptions; their waiting deliveries become dead letters. */
+    public void delete(String id) {
+        if (!db.inTransaction(c -> store.deleteService(c, id))) throw Problem.notFound("service", id);
+    }
+
+    public ServiceStatus setEnabled(String id, boolean on) {
+        Service s = find(id).withEnabled(on, System.currentTimeMillis());
+        db.inTransaction(c -> store.updateService(c, s));
+        return get(id);
+    }
+
+    /**
+     * A new signing secret ({@code body}: {@code secret}, generated when absent; {@code overlap_s},
+     * how long the old one keeps signing). The answer is the one place the new secret is shown.
+     */
+    public ServiceStatus rotateSigning(String id, JsonNode body) {
+        Service current = find(id);
+        long now = System.currentTimeMillis();
+        Service s = current.withSigning(ServiceJson.rotation(body, current.signing(), now), now);
+        db.inTransaction(c -> store.updateService(c, s));
+        return get(id);
+    }
+
+    /** Pause holds a service's deliveries (status paused) on every node; resume lets them go. */
+    public ServiceStates.State setPaused(String id, boolean paused) {
+        find(id);
+        db.inTransaction(c -> {
+            states.setPaused(c, id, paused);
+            deliveries.setPaused(c, id, paused);
+            return null;
+        });
+        dispatcher.statesChanged();
+        return states.get(id);
+    }
+
+    private ServiceStatus status(Service s, Map<String, ServiceStates.State> all) {
+        List<Warning> warnings = new ArrayList<>();
+        // Saving is allowed (the allow list may change); every attempt fails with refused_address until it does.
+        String refusal = guard.urlRefusal(s.url());
+        if (refusal != null) warnings.add(new Warning("url", refusal));
+        return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())), warnings);
+    }
+
+    private Service find(String id) {
+        return db.read(c -> store.service(c, id)).orElseThrow(() -> Problem.notFound("service", id));
+    }
+
+    /** A PATCH body laid over the resource's current JSON: given fields replace, the rest stay. */
+    static JsonNode merged(JsonNode patch, ObjectNode current) {
+        if (patch == null || !patch.isObject()) throw Problem.invalid("body", "must be a JSON object");
+        patch.properties().forEach(e -> current.set(e.getKey(), e.getValue()));
+        return current;
+    }
+
+
+}

@@ -1,0 +1,14 @@
+package herald.usecase;
+
+/** Every use case, as the edges (the REST API, the UI, the CLI) call them. Built once, by the app. */
+public record UseCases(
+        IngestUseCases ingest,
+        EventUseCases events,
+        ServiceUseCases services,
+        SubscriptionUseCases subscriptions,
+        DeliveryUseCases deliveries,
+        SourceUseCases sources,
+        SettingsUseCases settings,
+        KeyUseCases keys,
+        BackupUseCases backup,
+        CatalogUseCases catalog) {}

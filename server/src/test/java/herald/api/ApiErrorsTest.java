@@ -1,0 +1,127 @@
+package herald.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import herald.json.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.TestHerald;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ApiErrorsTest {
+    static TestHerald herald;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        herald = TestHerald.start(Backend.SQLITE, Map.of("HERALD_MAX_BODY_BYTES", "4096", "HERALD_MAX_BATCH", "3"));
+        api = herald.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        herald.close();
+    }
+
+    static void assertProblem(Api.Response r, int status, String... fields) {
+        assertThat(r.status()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        var p = r.json();
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+        assertThat(p.get("title").asText()).isNotBlank();
+        assertThat(p.get("detail").asText()).isNotBlank();
+        if (fields.length > 0) assertThat(r.errorFields()).containsExactlyInAnyOrder(fields);
+    }
+
+    @Test
+    void malformedJsonNamesTheBody() {
+        var r = api.post("/api/v1/services", "{\"name\": ");
+        assertProblem(r, 400, "body");
+        assertThat(r.json().get("detail").asText()).contains("line 1");
+    }
+
+    @Test
+    void wrongTypesAndUnknownEnumsNameTheirFields() {
+        var body = Json.object().put("name", 5).put("url", "http://127.0.0.1/").put("content_type", "xml")
+                .put("timeout_ms", "slow");
+        body.putObject("auth").put("type", "kerberos");
+        assertProblem(api.post("/api/v1/services", body), 400, "name", "content_type", "timeout_ms", "auth.type");
+    }
+
+    @Test
+    void unknownFieldsAreRefusedNotIgnored() {
+        var body = Json.object().put("name", "a").put("url", "http://127.0.0.1/").put("retires", 3);
+        assertProblem(api.post("/api/v1/services", body), 400, "retires");
+    }
+
+    @Test
+    void badUrlsAreRefused() {
+        assertProblem(api.post("/api/v1/services", Json.object().put("name", "a").put("url", "ftp://x/")), 400, "url");
+        assertProblem(api.post("/api/v1/services", Json.object().put("name", "a").put("url", "http://u:p@x/")), 400, "url");
+    }
+
+    @Test
+    void oversizeBodiesGet413() {
+        String big = "{\"eventname\":\"\\\\core\\\\event\\\\x\",\"other\":\"" + "a".repeat(5000) + "\"}";
+        assertProblem(api.post("/api/v1/events", big), 413);
+    }
+
+    @Test
+    void tooLargeBatchesGet413() {
+        var batch = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < 4; i++) batch.add(Events.courseViewed("b-" + i));
+        assertProblem(api.post("/api/v1/events", batch), 413, "body");
+    }
+
+    @Test
+    void unknownRoutesGetAProblem() {
+        assertProblem(api.get("/api/v1/nothing-here"), 404);
+        assertProblem(api.get("/api/v1/services/svc_missing"), 404);
+    }
+
+    @Test
+    void anEventNeedsANameOrAType() {
+        assertProblem(api.post("/api/v1/events", "{\"foo\": 1}"), 400, "eventname");
+        assertProblem(api.post("/api/v1/events", "[]"), 400, "body");
+        assertProblem(api.post("/api/v1/events", Events.generic("g", "t").put("time", "noon")), 400, "time");
+        assertProblem(api.post("/api/v1/events", Events.courseViewed("m").put("crud", "x").put("userid", "bob")), 400,
+                "crud", "userid");
+    }
+
+    @Test
+    void duplicateServiceNamesConflict() {
+        var body = Json.object().put("name", "dup").put("url", "http://127.0.0.1/");
+        assertThat(api.post("/api/v1/services", body).status()).isEqualTo(201);
+        assertProblem(api.post("/api/v1/services", body), 409, "name");
+        var other = api.post("/api/v1/services", body.deepCopy().put("name", "dup-2")).json().get("id").asText();
+        assertProblem(api.patch("/api/v1/services/" + other, Json.object().put("name", "dup")), 409, "name");
+    }
+
+    @Test
+    void aSubscriptionMustNameAnExistingService() {
+        var sub = Json.object().put("service_id", "svc_nope");
+        sub.putArray("events").add("*");
+        assertProblem(api.post("/api/v1/subscriptions", sub), 422, "service_id");
+        assertProblem(api.post("/api/v1/subscriptions", Json.object().put("service_id", "x").put("format", "yaml")), 400,
+                "events", "format");
+    }
+
+    @Test
+    void badFiltersNameTheCondition() {
+        var sub = Json.object().put("service_id", "svc_x");
+        sub.putArray("events").add("*");
+        sub.putObject("filter").putArray("all").addObject().put("path", "courseid");
+        assertProblem(api.post("/api/v1/subscriptions", sub), 400, "filter.all[0]");
+    }
+
+    @Test
+    void badPagingParametersAreNamed() {
+        assertProblem(api.get("/api/v1/services?limit=0"), 400, "limit");
+        assertProblem(api.get("/api/v1/events?cursor=***"), 400, "cursor");
+        assertProblem(api.get("/api/v1/deliveries?status=lost"), 400, "status");
+    }
+}

@@ -1,0 +1,140 @@
+package herald.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.json.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.TestHerald;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class BackupTest {
+
+    static String service(Api api, String name) {
+        var body = Json.object().put("name", name).put("url", "https://" + name + ".example/hook").put("token", "tok-" + name);
+        body.putObject("auth").put("type", "bearer").put("token", "bearer-" + name);
+        var r = api.post("/api/v1/services", body);
+        assertThat(r.status()).isEqualTo(201);
+        String id = r.json().get("id").asText();
+        var sub = Json.object().put("service_id", id);
+        sub.putArray("events").add("\\core\\event\\user_*");
+        assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
+        return id;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aRestoreWithOneBadSubscriptionChangesNothing(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            service(api, "crm");
+            ObjectNode doc = (ObjectNode) api.get("/api/v1/backup").json();
+            var before = api.get("/api/v1/subscriptions").text();
+            // a valid new service and subscription, plus one subscription with no events
+            var svc = Json.object().put("id", "svc_new").put("name", "lrs").put("url", "https://lrs.example/");
+            doc.withArray("services").add(svc);
+            var good = Json.object().put("id", "sub_good").put("service_id", "svc_new");
+            good.putArray("events").add("*");
+            doc.withArray("subscriptions").add(good);
+            doc.withArray("subscriptions").add(Json.object().put("id", "sub_bad").put("service_id", "svc_new"));
+
+            var r = api.post("/api/v1/restore?mode=replace", doc);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorFields()).containsExactly("subscriptions[2].events");
+            assertThat(api.get("/api/v1/subscriptions").text()).isEqualTo(before);
+            assertThat(api.get("/api/v1/services").json().get("items")).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void replaceRestoresExactlyTheBackup(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            String crm = service(api, "crm");
+            var doc = api.get("/api/v1/backup").json();
+            assertThat(doc.get("format").asText()).isEqualTo("herald-backup");
+            assertThat(doc.get("version").asInt()).isEqualTo(1);
+            assertThat(doc.get("services").get(0).get("token").asText()).isEqualTo("********");
+            service(api, "hr");
+            api.patch("/api/v1/services/" + crm, Json.object().put("url", "https://changed.example/"));
+
+            var r = api.post("/api/v1/restore?mode=replace", doc);
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            var services = api.get("/api/v1/services").json().get("items");
+            assertThat(services).hasSize(1);
+            assertThat(services.get(0).get("url").asText()).isEqualTo("https://crm.example/hook");
+            assertThat(services.get(0).get("token").asText()).isEqualTo("********"); // kept from the existing service
+            assertThat(api.get("/api/v1/subscriptions").json().get("items")).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void secretsTravelOnlySealedWithAPassphrase(Backend backend) {
+        try (TestHerald source = TestHerald.start(backend); TestHerald target = TestHerald.start(backend)) {
+            service(source.api(), "crm");
+            assertThat(source.api().get("/api/v1/backup?include_secrets=true").status()).isEqualTo(400);
+            var sealed = source.api().send("GET", "/api/v1/backup?include_secrets=true", null);
+            assertThat(sealed.errorFields()).containsExactly("passphrase");
+
+            var doc = getWithPassphrase(source, "/api/v1/backup?include_secrets=true", "correct horse battery");
+            assertThat(doc).doesNotContain("tok-crm").doesNotContain("bearer-crm");
+            var wrong = postWithPassphrase(target, "/api/v1/restore?mode=merge", doc, "wrong passphrase!!");
+            assertThat(wrong.status()).isEqualTo(400);
+            assertThat(target.api().get("/api/v1/services").json().get("items")).isEmpty();
+
+            var ok = postWithPassphrase(target, "/api/v1/restore?mode=merge", doc, "correct horse battery");
+            assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+            var restored = Json.read(getWithPassphrase(target, "/api/v1/backup?include_secrets=true", "another long phrase"));
+            assertThat(restored.get("services").get(0).get("name").asText()).isEqualTo("crm");
+            // The secrets arrived: a second sealed backup opens to the same token.
+            var again = postWithPassphrase(source, "/api/v1/restore?mode=replace", Json.write(restored), "another long phrase");
+            assertThat(again.status()).as(again.text()).isEqualTo(200);
+        }
+    }
+
+    private static String getWithPassphrase(TestHerald h, String path, String passphrase) {
+        return h.api().withHeader("X-Backup-Passphrase", passphrase).get(path).text();
+    }
+
+    private static Api.Response postWithPassphrase(TestHerald h, String path, String body, String passphrase) {
+        return h.api().withHeader("X-Backup-Passphrase", passphrase).post(path, body);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aRestoreMaySwapTheNamesOfTwoServices(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            String crm = service(api, "crm");
+            String lrs = service(api, "lrs");
+            ObjectNode doc = (ObjectNode) api.get("/api/v1/backup").json();
+            for (var s : doc.withArray("services")) {
+                ((ObjectNode) s).put("name", s.get("id").asText().equals(crm) ? "lrs" : "crm");
+            }
+            var r = api.post("/api/v1/restore?mode=merge", doc);
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            assertThat(api.get("/api/v1/services/" + crm).json().get("name").asText()).isEqualTo("lrs");
+            assertThat(api.get("/api/v1/services/" + lrs).json().get("name").asText()).isEqualTo("crm");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aMergeMayNotTakeTheNameOfAServiceItLeavesAlone(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            service(api, "crm");
+            var doc = Json.object().put("format", "herald-backup").put("version", 1);
+            doc.putArray("services").add(Json.object().put("id", "svc_other").put("name", "crm").put("url", "https://x.example/"));
+            doc.putArray("subscriptions");
+            var r = api.post("/api/v1/restore?mode=merge", doc);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorFields()).containsExactly("services[0].name");
+            assertThat(api.get("/api/v1/services").json().get("items")).hasSize(1);
+        }
+    }
+}

@@ -27,7 +27,7 @@ class ArchitectureTest {
             "herald.config..", "herald.store.."};
     static final String[] DOMAIN = {"herald.event..", "herald.subscription..", "herald.rendering..", "herald.routing..",
             "herald.outbound..", "herald.delivery..", "herald.ingest..", "herald.sources..", "herald.catalog..",
-            "herald.access.."};
+            "herald.access..", "herald.migration.."};
     static final String[] USE_CASES = {"herald.usecase.."};
     static final String[] EDGES = {"herald.api..", "herald.cli.."};
     static final String[] APP = {"herald.app.."};

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * API keys, stored as SHA-256 hashes (the keys are 256 random bits, so a slow hash adds nothing).
- * Lookups are cached by hash; deleting a key clears the cache.
+ * A key found is remembered for {@link #CACHE_MS}, then looked up again: a key revoked (or changed)
+ * on another node stops working here within that time; on this node at once.
  */
 public final class ApiKeys {
     public record ApiKey(String id, String name, String prefix, Set<Scope> scopes, long createdAt) {}
@@ -28,7 +29,12 @@ public final class ApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Database db;
-    private final ConcurrentHashMap<String, Optional<ApiKey>> byHash = new ConcurrentHashMap<>();
+    /** How long a key found stays trusted without a look in the database. */
+    static final long CACHE_MS = 1_000;
+
+    private record Cached(ApiKey key, long until) {}
+
+    private final ConcurrentHashMap<String, Cached> byHash = new ConcurrentHashMap<>();
     private volatile ApiKey environmentKey;
     private volatile String environmentKeyHash;
 
@@ -77,8 +83,9 @@ public final class ApiKeys {
                 h.getBytes(StandardCharsets.US_ASCII), environmentKeyHash.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of(environmentKey);
         }
-        Optional<ApiKey> cached = byHash.get(h);
-        if (cached != null) return cached;
+        long now = System.currentTimeMillis();
+        Cached cached = byHash.get(h);
+        if (cached != null && cached.until() > now) return Optional.of(cached.key());
         Optional<ApiKey> found = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, name, prefix, scopes, created_at FROM api_keys WHERE key_hash = ?")) {
@@ -88,7 +95,9 @@ public final class ApiKeys {
                 }
             }
         });
-        if (found.isPresent()) byHash.put(h, found); // unknown keys are not cached: a flood of them must not grow memory
+        // Unknown keys are not remembered: a flood of them must not grow memory.
+        if (found.isPresent()) byHash.put(h, new Cached(found.get(), now + CACHE_MS));
+        else byHash.remove(h);
         return found;
     }
 

@@ -1,8 +1,11 @@
 package herald.access;
 
-/** What an API key may do: {@code admin} everything, {@code ingest} only POST /api/v1/events, {@code read} only GET. */
+/**
+ * What an API key may do: {@code admin} everything, {@code ingest} only POST /api/v1/events,
+ * {@code read} only look, {@code metrics} only read {@code /metrics} (for Prometheus).
+ */
 public enum Scope {
-    ADMIN, INGEST, READ;
+    ADMIN, INGEST, READ, METRICS;
 
     public String wire() {
         return name().toLowerCase();
@@ -13,6 +16,7 @@ public enum Scope {
             case "admin" -> ADMIN;
             case "ingest" -> INGEST;
             case "read" -> READ;
+            case "metrics" -> METRICS;
             default -> throw new IllegalArgumentException("unknown scope '" + s + "'");
         };
     }

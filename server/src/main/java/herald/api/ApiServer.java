@@ -38,7 +38,10 @@ public final class ApiServer {
             cfg.events.handlerAdded(routes::add);
             // POST /api/v1/events is served in front of Javalin (see IngestHandler for why); Javalin
             // attaches its servlet context inside the server's handler when that is a wrapper.
-            cfg.jetty.modifyServer(server -> server.setHandler(ingest));
+            cfg.jetty.modifyServer(server -> {
+                server.setHandler(ingest);
+                server.setErrorHandler(new ProblemErrorHandler()); // errors Jetty answers before any route
+            });
             var r = cfg.routes;
             r.before(ctx -> {
                 if (traffic.draining() && !ctx.path().equals("/health")) throw traffic.drainingProblem();
@@ -47,6 +50,7 @@ public final class ApiServer {
             r.before("/api/*", auth::authenticate);
             r.beforeMatched(auth::authorize);
             r.after(ctx -> {
+                drainBody(ctx);
                 Long start = ctx.attribute("herald.start");
                 if (start == null) return;
                 // The route matched, not ctx.endpoint(): in an after-handler that is the after-handler ("*").
@@ -68,7 +72,13 @@ public final class ApiServer {
             });
             r.get("/health", ctx -> Responses.json(ctx, traffic.draining() ? 503 : 200,
                     Json.object().put("status", traffic.draining() ? "draining" : "up")));
-            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            // Prometheus sends its key as a bearer token; HERALD_METRICS_PUBLIC opens the page to anyone who reaches the port.
+            r.get("/metrics", ctx -> {
+                if (!http.metricsPublic()) {
+                    auth.authorize(auth.authenticate(ctx.header("Authorization")), Permission.METRICS, "GET", "/metrics");
+                }
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            });
             ApiRoutes api = new ApiRoutes(r);
             new EventRoutes(useCases.events(), useCases.deliveries()).register(api);
             new ServiceRoutes(useCases.services(), maxBody).register(api);
@@ -77,9 +87,36 @@ public final class ApiServer {
             new DeliveryRoutes(useCases.deliveries(), maxBody).register(api);
             new CatalogRoutes(useCases.catalog()).register(api);
             new KeyRoutes(useCases.keys()).register(api);
-            new BackupRoutes(useCases.backup(), maxBody).register(api);
+            new BackupRoutes(useCases.backup(), useCases.imports(), maxBody).register(api);
             new SourceRoutes(useCases.sources(), maxBody).register(api);
+            byte[] openApi = openApi();
+            api.get("/api/v1/openapi.json", Permission.READ, ctx -> ctx.contentType("application/json").result(openApi));
         });
+    }
+
+    /** The OpenAPI 3.1 description of every route, kept beside the code (a test checks it covers every route). */
+    private static byte[] openApi() {
+        try (var in = ApiServer.class.getResourceAsStream("/openapi/openapi.json")) {
+            return in == null ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read openapi/openapi.json", e);
+        }
+    }
+
+    /**
+     * Reads what is left of a request body no handler read (a 404 for a POST, say) before the
+     * answer goes: closing with unread data makes TCP reset the connection, and the client then
+     * loses the answer it was sent. Bounded by the largest body allowed.
+     */
+    private static void drainBody(Context ctx) {
+        try (var in = ctx.req().getInputStream()) {
+            byte[] sink = new byte[8192];
+            while (in.read(sink) > 0) {
+                // discard
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the client went away or the body was over the limit: nothing to keep the connection for
+        }
     }
 
     private static boolean isProblem(Context ctx) {

@@ -63,7 +63,19 @@ final class DeliveryRoutes {
             req.put("method", a.requestMethod());
             req.put("url", a.requestUrl());
             req.set("headers", a.requestHeaders() == null ? null : Json.read(a.requestHeaders()));
-            req.put("body", a.requestBody()); // kept for attempts that did not deliver
+            req.put("body", a.requestBody());
+        }
+        var p = detail.preview();
+        if (p != null) {
+            ObjectNode preview = o.putObject("request_preview");
+            if (p.error() != null) {
+                preview.put("error", p.error());
+            } else {
+                preview.put("method", p.method());
+                preview.put("url", p.url());
+                p.headers().forEach(preview.putObject("headers")::put);
+                preview.put("body", p.body());
+            }
         }
         Responses.json(ctx, 200, o);
     }
@@ -75,7 +87,8 @@ final class DeliveryRoutes {
         o.put("service_id", d.serviceId());
         o.put("subscription_id", d.subscriptionId());
         o.put("status", d.status());
-        o.put("attempts", d.attempts());
+        o.put("attempts", d.attempts()); // a count here; the detail replaces it with the attempts themselves
+        o.put("attempt_count", d.attempts());
         o.put("next_attempt_at", d.status().equals("delivered") || d.status().equals("dead") ? null : Requests.iso(d.nextAttemptAt()));
         o.put("last_error", d.lastError());
         o.put("created_at", Requests.iso(d.createdAt()));

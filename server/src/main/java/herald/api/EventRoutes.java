@@ -32,9 +32,10 @@ final class EventRoutes {
         } catch (NumberFormatException e) {
             throw Problem.invalid("cursor", "is not a cursor this API returned");
         }
-        var filter = new EventQueries.Filter(ctx.queryParam("type"), ctx.queryParam("source"),
-                firstOf(ctx, "course", "course_id"), firstOf(ctx, "user", "user_id"),
-                Requests.time(ctx, "since"), Requests.time(ctx, "until"));
+        // The filter names of deliveries and replay (event_type, course_id, user_id, service_id), and the older ones.
+        var filter = new EventQueries.Filter(firstOf(ctx, "event_type", "type"), ctx.queryParam("source"),
+                firstOf(ctx, "course_id", "course"), firstOf(ctx, "user_id", "user"),
+                Requests.time(ctx, "since"), Requests.time(ctx, "until"), ctx.queryParam("service_id"));
         var page = events.list(filter, before, limit + 1);
         // A short page with a cursor: the scan window ended before the oldest events (see EventQueries).
         Responses.page(ctx, page.rows(), limit, EventRoutes::view, e -> Long.toString(e.seq()),

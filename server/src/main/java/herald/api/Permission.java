@@ -13,6 +13,8 @@ public enum Permission implements RouteRole {
     READ,
     /** Sending events in. */
     INGEST,
+    /** Reading {@code /metrics}. */
+    METRICS,
     /** Everything else: configuration, replays, keys. */
     ADMIN;
 
@@ -22,6 +24,7 @@ public enum Permission implements RouteRole {
         return switch (this) {
             case READ -> scopes.contains(Scope.READ);
             case INGEST -> scopes.contains(Scope.INGEST);
+            case METRICS -> scopes.contains(Scope.METRICS) || scopes.contains(Scope.READ);
             case ADMIN -> false;
         };
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import herald.json.Json;
+import herald.json.Times;
 import herald.problem.Problem;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 
@@ -81,8 +81,9 @@ public final class Requests {
     /** A whole request body as JSON: an empty body or malformed JSON is a 400 naming line and column. */
     public static JsonNode parseJson(byte[] body) {
         if (body.length == 0) throw Problem.invalid("body", "a JSON body is required");
+        JsonNode tree;
         try {
-            return Json.MAPPER.readTree(body);
+            tree = Json.MAPPER.readTree(body);
         } catch (JsonParseException | MismatchedInputException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
@@ -92,6 +93,9 @@ public final class Requests {
         } catch (IOException e) {
             throw Problem.invalid("body", "unreadable body: " + e.getMessage());
         }
+        Json.Unstorable bad = Json.unstorable(tree);
+        if (bad != null) throw Problem.invalid(bad.path(), bad.reason());
+        return tree;
     }
 
     /** The body could not be read (the client went away or stalled). */
@@ -137,9 +141,9 @@ public final class Requests {
         String raw = ctx.queryParam(name);
         if (raw == null || raw.isEmpty()) return null;
         try {
-            return OffsetDateTime.parse(raw).toInstant().toEpochMilli();
+            return Times.epochMillis(raw);
         } catch (DateTimeParseException e) {
-            throw Problem.invalid(name, "must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+            throw Problem.invalid(name, Times.EXPECTED);
         }
     }
 

@@ -81,12 +81,7 @@ public final class Responses {
 
     /** The problem JSON for {@code e}; {@code instance} is the request's path as sent. */
     public static byte[] problemBody(Problem e, String instance) {
-        ObjectNode p = Json.object();
-        p.put("type", e.kind() == Problem.Kind.INVALID ? "urn:herald:problem:invalid-request" : "about:blank");
-        p.put("title", e.title());
-        p.put("status", status(e.kind()));
-        p.put("detail", e.getMessage());
-        p.put("instance", instance);
+        ObjectNode p = problem(TYPE_PREFIX + e.kind().slug(), status(e.kind()), e.title(), e.getMessage(), instance);
         if (!e.errors().isEmpty()) {
             ArrayNode errs = p.putArray("errors");
             for (FieldError fe : e.errors()) {
@@ -94,6 +89,35 @@ public final class Responses {
                 if (fe.line() != null) entry.put("line", fe.line()).put("column", fe.column());
             }
         }
+        return bytes(p);
+    }
+
+    /** A problem body for an HTTP status alone (errors Jetty answers before any route); {@code instance} may be null. */
+    static byte[] problemBody(int status, String title, String detail, String instance) {
+        String slug = switch (status) {
+            case 400 -> Problem.Kind.INVALID.slug();
+            case 414 -> "uri-too-long";
+            case 431 -> "headers-too-large";
+            case 505 -> "http-version-not-supported";
+            default -> "http-" + status;
+        };
+        return bytes(problem(TYPE_PREFIX + slug, status, title, detail, instance));
+    }
+
+    /** Every problem's {@code type} is this followed by its kind's slug, e.g. {@code urn:herald:problem:not-found}. */
+    public static final String TYPE_PREFIX = "urn:herald:problem:";
+
+    private static ObjectNode problem(String type, int status, String title, String detail, String instance) {
+        ObjectNode p = Json.object();
+        p.put("type", type);
+        p.put("title", title);
+        p.put("status", status);
+        p.put("detail", detail);
+        if (instance != null) p.put("instance", instance);
+        return p;
+    }
+
+    private static byte[] bytes(ObjectNode p) {
         try {
             return Json.MAPPER.writeValueAsBytes(p);
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {

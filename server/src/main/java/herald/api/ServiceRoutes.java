@@ -47,6 +47,8 @@ final class ServiceRoutes {
                 ctx -> Responses.json(ctx, 200, stateView(services.setPaused(id(ctx), true))));
         r.post("/api/v1/services/{id}/resume", Permission.ADMIN,
                 ctx -> Responses.json(ctx, 200, stateView(services.setPaused(id(ctx), false))));
+        r.post("/api/v1/services/{id}/breaker/reset", Permission.ADMIN,
+                ctx -> Responses.json(ctx, 200, stateView(services.resetBreaker(id(ctx)))));
     }
 
     private void list(Context ctx) {

@@ -41,7 +41,9 @@ final class SubscriptionRoutes {
 
     private void list(Context ctx) {
         int limit = Requests.limit(ctx);
-        var rows = subscriptions.list(ctx.queryParam("service_id"), Requests.cursor(ctx), limit + 1);
+        String event = ctx.queryParam("event");
+        var rows = event == null ? subscriptions.list(ctx.queryParam("service_id"), Requests.cursor(ctx), limit + 1)
+                : subscriptions.receiving(event, ctx.queryParam("service_id"), Requests.cursor(ctx), limit + 1);
         Responses.page(ctx, rows, limit, SubscriptionJson::toJson, Subscription::id);
     }
 

@@ -15,6 +15,7 @@ import herald.delivery.DeliveryIntake;
 import herald.delivery.DeliveryStore;
 import herald.delivery.DeliverySwitch;
 import herald.delivery.Dispatcher;
+import herald.delivery.RequestPreview;
 import herald.delivery.Retention;
 import herald.event.EventQueries;
 import herald.ingest.EventWriter;
@@ -35,6 +36,7 @@ import herald.usecase.BackupUseCases;
 import herald.usecase.CatalogUseCases;
 import herald.usecase.DeliveryUseCases;
 import herald.usecase.EventUseCases;
+import herald.usecase.ImportUseCases;
 import herald.usecase.IngestUseCases;
 import herald.usecase.KeyUseCases;
 import herald.usecase.ServiceUseCases;
@@ -104,29 +106,33 @@ public final class Herald implements HeraldCli.Running {
         Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL));
         OutboundGuard outboundGuard = new OutboundGuard(config.outbound().allow());
         this.clients = new OutboundClients(outboundGuard, config.delivery().concurrency());
-        OutboundCall outbound = new OutboundCall(clients, new OutboundHeaders("Herald/" + VERSION));
+        OutboundHeaders outboundHeaders = new OutboundHeaders("Herald/" + VERSION);
+        OutboundCall outbound = new OutboundCall(clients, outboundHeaders);
         this.dispatcher = new Dispatcher(db, deliveries, router, deliverySwitch, serviceStates, configStore, renderer, outbound,
                 metrics, config.delivery());
         this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers());
         // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
-        this.sources = new Sources(db, sourceStore, writer, router, formats);
+        this.sources = new Sources(db, sourceStore, writer, router, formats, outboundGuard);
         sources.registerMetrics(metrics);
         registerGauges(deliveries);
         this.retention = new Retention(db, config.delivery().retentionDays());
         retention.start();
 
-        DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher);
+        EventCatalog catalog = new EventCatalog(db, new SampleEvents());
+        DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,
+                new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders));
         UseCases useCases = new UseCases(
                 new IngestUseCases(writer, config.ingest().maxBatch(), metrics),
                 new EventUseCases(new EventQueries(db)),
                 new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard),
-                new SubscriptionUseCases(db, configStore, formats, renderer, new SampleEvents()),
+                new SubscriptionUseCases(db, configStore, formats, renderer, catalog),
                 deliveryUseCases,
                 new SourceUseCases(db, sources),
                 new SettingsUseCases(deliverySwitch, dispatcher),
                 new KeyUseCases(apiKeys),
                 new BackupUseCases(db, configStore, sourceStore, formats, sources::reconcile),
-                new CatalogUseCases(new EventCatalog(db)));
+                new ImportUseCases(db, configStore, formats),
+                new CatalogUseCases(catalog));
         this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics);
     }
 

@@ -1,13 +1,21 @@
 package herald.app;
 
 import herald.cli.HeraldCli;
+import herald.config.BuildInfo;
 import herald.config.HeraldConfig;
 import herald.crypto.SecretBox;
+import herald.delivery.DeliveryStore;
+import herald.delivery.RequestPreview;
+import herald.outbound.OutboundHeaders;
 import herald.rendering.Formats;
+import herald.rendering.Renderer;
+import herald.rendering.SiteLocator;
 import herald.sources.SourceStore;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
 import herald.usecase.BackupUseCases;
+import herald.usecase.DeliveryUseCases;
+import herald.usecase.ImportUseCases;
 
 /** The entry point: the command line, with the application it starts and opens. */
 public final class Main {
@@ -20,17 +28,33 @@ public final class Main {
                 return Herald.start(config);
             }
 
+            /** The use cases that work on the database alone; a running Herald picks up their changes at its next poll. */
             @Override
             public HeraldCli.Offline open(HeraldConfig config) {
                 Database db = Database.open(config.database().url(), config.database().user(), config.database().password());
                 SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
                 Formats formats = new Formats();
-                BackupUseCases backup = new BackupUseCases(db, new ConfigStore(secrets, formats), new SourceStore(secrets),
-                        formats, () -> { });
+                ConfigStore configs = new ConfigStore(secrets, formats);
+                BackupUseCases backup = new BackupUseCases(db, configs, new SourceStore(secrets), formats, () -> { });
+                DeliveryStore deliveries = new DeliveryStore(db);
+                Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), SiteLocator.SOURCE_URL);
+                DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, () -> { },
+                        new RequestPreview(db, configs, deliveries, renderer, new OutboundHeaders("Herald/" + BuildInfo.VERSION)));
+                ImportUseCases imports = new ImportUseCases(db, configs, formats);
                 return new HeraldCli.Offline() {
                     @Override
                     public BackupUseCases backup() {
                         return backup;
+                    }
+
+                    @Override
+                    public DeliveryUseCases deliveries() {
+                        return deliveryUseCases;
+                    }
+
+                    @Override
+                    public ImportUseCases imports() {
+                        return imports;
                     }
 
                     @Override

@@ -7,6 +7,8 @@ import herald.json.Json;
 import herald.problem.FieldError;
 import herald.problem.Problem;
 import herald.usecase.BackupUseCases;
+import herald.usecase.DeliveryUseCases;
+import herald.usecase.ImportUseCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +19,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: {@code herald start}, {@code herald backup}, {@code herald restore}. */
+/**
+ * The command line: {@code herald start}, {@code backup}, {@code restore}, {@code replay},
+ * {@code verify}, {@code import local-webhooks}.
+ */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = HeraldCli.Version.class,
         description = "Webhook and integration hub for learning platforms.",
-        subcommands = {HeraldCli.Start.class, HeraldCli.Backup.class, HeraldCli.Restore.class})
+        subcommands = {HeraldCli.Start.class, HeraldCli.Backup.class, HeraldCli.Restore.class, ReplayCommand.class,
+                VerifyCommand.class, ImportCommand.class})
 public final class HeraldCli implements Runnable {
     /** What the commands need of the application, which builds them. */
     public interface App {
@@ -44,6 +50,10 @@ public final class HeraldCli implements Runnable {
     public interface Offline extends AutoCloseable {
         BackupUseCases backup();
 
+        DeliveryUseCases deliveries();
+
+        ImportUseCases imports();
+
         @Override
         void close();
     }
@@ -63,6 +73,8 @@ public final class HeraldCli implements Runnable {
                 if (cls == Start.class) return cls.cast(new Start(cli.app));
                 if (cls == Backup.class) return cls.cast(new Backup(cli.app));
                 if (cls == Restore.class) return cls.cast(new Restore(cli.app));
+                if (cls == ReplayCommand.class) return cls.cast(new ReplayCommand(cli.app));
+                if (cls == ImportCommand.LocalWebhooks.class) return cls.cast(new ImportCommand.LocalWebhooks(cli.app));
                 return CommandLine.defaultFactory().create(cls);
             }
         }).execute(args);
@@ -181,7 +193,7 @@ public final class HeraldCli implements Runnable {
         }
     }
 
-    private static int report(Problem e) {
+    static int report(Problem e) {
         System.err.println("error: " + e.getMessage());
         for (FieldError fe : e.errors()) System.err.println("  " + fe.field() + ": " + fe.message());
         return 1;

@@ -28,8 +28,8 @@ public record HeraldConfig(
         SourceSettings sources,
         OutboundSettings outbound) {
 
-    /** Where the API listens and how large a request may be. */
-    public record HttpSettings(String host, int port, long maxBodyBytes) {}
+    /** Where the API listens, how large a request may be, and whether {@code /metrics} needs a key. */
+    public record HttpSettings(String host, int port, long maxBodyBytes, boolean metricsPublic) {}
 
     /** Herald's own database. */
     public record DatabaseSettings(String url, String user, String password) {
@@ -86,6 +86,7 @@ public record HeraldConfig(
         d.put("HERALD_MAX_PAYLOAD_BYTES", String.valueOf(256 * 1024));
         d.put("HERALD_SOURCES_FILE", "");
         d.put("HERALD_RETENTION_DAYS", "30");
+        d.put("HERALD_METRICS_PUBLIC", "false");
         d.put("HERALD_DELIVERY_LEASE_S", "300");
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -117,6 +118,7 @@ public record HeraldConfig(
         int maxPayload = intIn(v, "HERALD_MAX_PAYLOAD_BYTES", 1024, 64L * 1024 * 1024, errors);
         int retentionDays = intIn(v, "HERALD_RETENTION_DAYS", 1, 36_500, errors);
         int leaseS = intIn(v, "HERALD_DELIVERY_LEASE_S", 5, 86_400, errors);
+        boolean metricsPublic = bool(v, "HERALD_METRICS_PUBLIC", errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
         if (!logFormat.equals("plain") && !logFormat.equals("json")) {
             errors.add("HERALD_LOG_FORMAT must be plain or json, was '" + logFormat + "'");
@@ -143,7 +145,7 @@ public record HeraldConfig(
         }
         if (!errors.isEmpty()) throw new ConfigException(errors);
         return new HeraldConfig(dataDir, logFormat,
-                new HttpSettings(v.get("HERALD_HTTP_HOST").trim(), port, maxBody),
+                new HttpSettings(v.get("HERALD_HTTP_HOST").trim(), port, maxBody, metricsPublic),
                 new DatabaseSettings(dbUrl, v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD")),
                 new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim()),
                 new IngestSettings(maxBatch, writers),
@@ -165,6 +167,12 @@ public record HeraldConfig(
             errors.add(key + " must be a whole number, was '" + raw + "'");
             return (int) min;
         }
+    }
+
+    private static boolean bool(Map<String, String> v, String key, List<String> errors) {
+        String raw = v.get(key).trim().toLowerCase();
+        if (!raw.equals("true") && !raw.equals("false")) errors.add(key + " must be true or false, was '" + raw + "'");
+        return raw.equals("true");
     }
 
     /** The config file's name for a setting: {@code HERALD_HTTP_PORT} is {@code http.port}. */

@@ -44,7 +44,7 @@ public final class Pem {
         while (m.find()) {
             String body = m.group(2);
             if (body.contains("Proc-Type:") && body.contains("ENCRYPTED")) {
-                throw new IllegalArgumentException("holds an encrypted key; give it unencrypted (openssl pkey -in key.pem)");
+                throw new IllegalArgumentException("holds an encrypted key: give its password in client_key_password");
             }
             try {
                 out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(body)));
@@ -72,6 +72,21 @@ public final class Pem {
         return out;
     }
 
+    /**
+     * The one private key in {@code pem}, opened with {@code password} when it is encrypted: PKCS#8
+     * with a password ({@code BEGIN ENCRYPTED PRIVATE KEY}) or a legacy OpenSSL key with
+     * {@code Proc-Type: 4,ENCRYPTED} (what nosey's {@code certificatepassword} opens). The JDK reads
+     * neither; BouncyCastle does.
+     */
+    public static PrivateKey privateKey(String pem, String password) {
+        boolean encrypted = pem.contains("ENCRYPTED PRIVATE KEY") || (pem.contains("Proc-Type:") && pem.contains("ENCRYPTED"));
+        if (!encrypted) return privateKey(pem);
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("holds an encrypted key: give its password in client_key_password");
+        }
+        return EncryptedKeys.open(pem, password.toCharArray());
+    }
+
     /** The one private key in {@code pem}: PKCS#8, PKCS#1 (RSA) or SEC1 (EC). */
     public static PrivateKey privateKey(String pem) {
         for (Block b : blocks(pem)) {
@@ -88,7 +103,7 @@ public final class Pem {
                     return pkcs8(der(0x30, VERSION_0, algorithm, der(0x04, b.der())), "EC");
                 }
                 case "ENCRYPTED PRIVATE KEY" ->
-                        throw new IllegalArgumentException("holds an encrypted key; give it unencrypted (openssl pkey -in key.pem)");
+                        throw new IllegalArgumentException("holds an encrypted key: give its password in client_key_password");
                 default -> { } // e.g. EC PARAMETERS before the key
             }
         }

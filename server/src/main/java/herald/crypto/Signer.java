@@ -23,6 +23,29 @@ public final class Signer {
         return "sha256=" + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8)).doFinal(body));
     }
 
+    /**
+     * Whether {@code signatureHeader} (a Standard Webhooks {@code webhook-signature}: one or more
+     * space-separated {@code v1,<base64>}) holds a signature of {@code payload} by {@code whsecSecret}.
+     * Compared in constant time.
+     */
+    public static boolean verifyStandard(String whsecSecret, String msgId, long timestampSeconds, byte[] payload,
+                                         String signatureHeader) {
+        byte[] expected = standard(whsecSecret, msgId, timestampSeconds, payload).getBytes(StandardCharsets.US_ASCII);
+        for (String candidate : signatureHeader.trim().split(" +")) {
+            if (java.security.MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.US_ASCII))) return true;
+        }
+        return false;
+    }
+
+    /** Whether {@code header} (GitHub's {@code X-Hub-Signature-256}, values comma-separated) signs {@code payload}. */
+    public static boolean verifyGithub(String secret, byte[] payload, String header) {
+        byte[] expected = github(secret, payload).getBytes(StandardCharsets.US_ASCII);
+        for (String candidate : header.trim().split(",")) {
+            if (java.security.MessageDigest.isEqual(expected, candidate.trim().getBytes(StandardCharsets.US_ASCII))) return true;
+        }
+        return false;
+    }
+
     private static Mac hmac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

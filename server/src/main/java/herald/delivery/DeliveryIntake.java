@@ -42,8 +42,13 @@ public final class DeliveryIntake {
             this.now = now;
         }
 
-        /** A delivery of {@code event} (stored as {@code body}) along {@code route}. */
+        /**
+         * A delivery of {@code event} (stored as {@code body}) along {@code route}; none when the
+         * subscription's dedupe window holds an alike event already.
+         */
         public void add(Connection c, Event event, String body, Router.Route route) throws SQLException {
+            int window = route.subscription().dedupeWindowS();
+            if (window > 0 && !Dedupe.admit(c, route.subscription().id(), window, event, now)) return;
             if (!handoffAsked) { // asked once per commit, and only when something matched: it reads the switch
                 handoff = dispatcher.handoff(c, table, now);
                 handoffAsked = true;

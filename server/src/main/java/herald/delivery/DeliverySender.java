@@ -3,6 +3,7 @@ package herald.delivery;
 import herald.ids.Ids;
 import herald.json.Json;
 import herald.outbound.OutboundCall;
+import herald.outbound.SecretMask;
 import herald.outbound.ServiceStates;
 import herald.rendering.RenderException;
 import herald.rendering.Rendered;
@@ -13,7 +14,8 @@ import herald.subscription.ConfigStore;
 import herald.subscription.RetryPolicy;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,7 @@ final class DeliverySender {
     private final OutboundCall outbound;
     private final DeliveryMetrics meters;
     private final Dispatch dispatch;
+    private final Map<String, Masked> masks = new ConcurrentHashMap<>();
 
     DeliverySender(Database db, DeliveryStore store, FinishWriter finishes, ConfigStore configs, ServiceStates states,
                    Renderer renderer, OutboundCall outbound, DeliveryMetrics meters, Dispatch dispatch) {
@@ -109,18 +112,29 @@ final class DeliverySender {
         try {
             r = outbound.send(svc, new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(),
                     rendered.body(), d.id()));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The request could not even be built (a URL or header the client refuses): it never
+            // will be, so the delivery is dead with the reason rather than claimed again and again.
+            var dead = new OutcomeRules.Dead("request: " + e.getMessage());
+            store.finish(d, "dead", start, dead.error(), null);
+            meters.outcome(dead);
+            log.warn("delivery.unsendable id={} service={} error={}", d.id(), svc.name(), e.toString());
+            return;
         } finally {
             slot.exchangeOver();
         }
+        // What is kept of the exchange never holds the service's secrets (a moodle payload carries its token).
+        SecretMask secrets = mask(svc);
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), r.startedAt(), r.durationMs(), r.status(), r.errorKind(),
-                r.error(), Json.write(r.sentHeaders()), r.responseHeaders(), r.excerpt(), rendered.method(), rendered.url(),
-                r.succeeded() ? null : new String(rendered.body(), StandardCharsets.UTF_8));
+                secrets.mask(r.error()), secrets.mask(Json.write(r.sentHeaders())), secrets.mask(r.responseHeaders()),
+                secrets.mask(r.excerpt()), rendered.method(), secrets.mask(rendered.url()),
+                secrets.mask(Attempt.kept(rendered.body())));
         meters.attempt(svc.name(), r.durationMs());
         RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
         long now = System.currentTimeMillis();
-        var decision = OutcomeRules.decide(r.status(), r.error(), r.retryAfter(), policy, d.attempts() + 1, now,
+        var decision = OutcomeRules.decide(r.status(), attempt.error(), r.retryAfter(), policy, d.attempts() + 1, now,
                 ThreadLocalRandom.current().nextDouble());
-        trackBreaker(svc, r.status(), probe, now); // first, so the breaker is open before the retry is due
+        trackBreaker(svc, d.id(), r.status(), probe, now); // first, so the breaker is open before the retry is due
         switch (decision) {
             case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
             case OutcomeRules.RetryAt retry -> finishes.finish(d, "retrying", retry.at(), retry.error(), attempt);
@@ -132,6 +146,18 @@ final class DeliverySender {
                 d.eventId(), svc.name(), r.status(), r.durationMs(), r.errorKind(), r.error(), probe);
         if (probe || svc.maxConcurrency() != null) dispatch.wakeLocal(); // a limited service has room again
     }
+
+    /** The service's mask, built once for each version of its settings (the router's table holds one instance each). */
+    private SecretMask mask(Service svc) {
+        Masked m = masks.get(svc.id());
+        if (m == null || m.service() != svc) {
+            m = new Masked(svc, SecretMask.of(svc));
+            masks.put(svc.id(), m);
+        }
+        return m.mask();
+    }
+
+    private record Masked(Service service, SecretMask mask) {}
 
     /** 410 Gone: the delivery is dead, the subscription disabled with the reason, its waiting deliveries dead too. */
     private void disableSubscription(Delivery d, Subscription sub, String reason, Attempt attempt) {
@@ -149,13 +175,13 @@ final class DeliverySender {
     }
 
     /** Counts failures against the service's breaker; a probe's result closes or reopens it. */
-    private void trackBreaker(Service svc, Integer status, boolean probe, long now) {
+    private void trackBreaker(Service svc, String deliveryId, Integer status, boolean probe, long now) {
         boolean failed = OutcomeRules.isServiceFailure(status);
         if (probe) {
             if (failed) states.probeFailed(svc.id(), svc.breaker(), now);
             else states.probeSucceeded(svc.id(), now);
             dispatch.statesChanged();
-        } else if (failed && states.recordFailure(svc.id(), svc.breaker(), now)) {
+        } else if (failed && states.recordFailure(svc.id(), svc.breaker(), now, deliveryId)) {
             dispatch.statesChanged();
             log.warn("breaker.opened service={} cooldown_s={}", svc.name(), svc.breaker().cooldownS());
         }

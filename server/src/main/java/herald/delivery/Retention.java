@@ -62,6 +62,7 @@ public final class Retention implements AutoCloseable {
             n = db.inTransaction(c -> pruneEvents(c, cutoff));
             events += n;
         } while (n == BATCH);
+        db.inTransaction(c -> Dedupe.prune(c, now));
         return new Pruned(deliveries, events);
     }
 

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
 import herald.json.JsonPaths;
+import herald.json.Times;
 import herald.problem.FieldErrors;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -97,7 +96,11 @@ public final class EventParser {
         int before = errors.list().size();
         String type = text(body, "type", p, errors, MAX_NAME, true);
         String id = clientId(body, p, errors);
-        if (id == null && !body.has("id")) errors.add(p + "id", "is required for a generic event (it makes re-sending safe)");
+        // Null is no id: stored as is, it would fail the database's NOT NULL and look like an outage (503).
+        JsonNode given = body.get("id");
+        if (id == null && (given == null || given.isNull())) {
+            errors.add(p + "id", "is required for a generic event (it makes re-sending safe)");
+        }
         String source = text(body, "source", p, errors, MAX_NAME, false);
         long occurredAt = System.currentTimeMillis();
         JsonNode time = body.get("time");
@@ -106,11 +109,9 @@ public final class EventParser {
         } else if (!time.isTextual()) {
             errors.add(p + "time", "must be an RFC 3339 time string");
         } else {
-            try {
-                occurredAt = OffsetDateTime.parse(time.textValue()).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                errors.add(p + "time", "must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
-            }
+            Long at = Times.epochMillisOrNull(time.textValue());
+            if (at == null) errors.add(p + "time", Times.EXPECTED);
+            else occurredAt = at;
         }
         if (!body.has("data")) body.putObject("data");
         if (errors.list().size() > before || type == null) return null;
@@ -133,16 +134,16 @@ public final class EventParser {
     private static String clientId(ObjectNode body, String p, FieldErrors errors) {
         JsonNode id = body.get("id");
         if (id == null || id.isNull()) return null;
-        if (id.isIntegralNumber()) return id.asText();
-        if (!id.isTextual() || id.textValue().isBlank()) {
+        if (!id.isIntegralNumber() && (!id.isTextual() || id.textValue().isBlank())) {
             errors.add(p + "id", "must be a non-empty string");
             return null;
         }
-        if (id.textValue().length() > MAX_ID) {
+        String text = id.asText();
+        if (text.length() > MAX_ID) {
             errors.add(p + "id", "must be at most " + MAX_ID + " characters");
             return null;
         }
-        return id.textValue();
+        return text;
     }
 
     private static String text(ObjectNode body, String field, String p, FieldErrors errors, int max, boolean required) {

@@ -15,10 +15,15 @@ public final class EventQueries {
     public record StoredEvent(long seq, String id, String type, String source, String courseId, String userId,
                               long occurredAt, long receivedAt, String body) {}
 
-    public record Filter(String type, String source, String courseId, String userId, Long since, Long until) {
-        /** Source, course and user have no index (one would cost every ingest a write): filtering on them scans. */
+    /** Every field optional; {@code serviceId}: events with a delivery to that service. */
+    public record Filter(String type, String source, String courseId, String userId, Long since, Long until, String serviceId) {
+        public Filter(String type, String source, String courseId, String userId, Long since, Long until) {
+            this(type, source, courseId, userId, since, until, null);
+        }
+
+        /** Source, course, user and service have no index (one would cost every ingest a write): filtering on them scans. */
         boolean scans() {
-            return source != null || courseId != null || userId != null;
+            return source != null || courseId != null || userId != null || serviceId != null;
         }
     }
 
@@ -61,6 +66,10 @@ public final class EventQueries {
         if (f.userId() != null) { sql.append(" AND user_id = ?"); args.add(f.userId()); }
         if (f.since() != null) { sql.append(" AND occurred_at >= ?"); args.add(f.since()); }
         if (f.until() != null) { sql.append(" AND occurred_at < ?"); args.add(f.until()); }
+        if (f.serviceId() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.service_id = ?)");
+            args.add(f.serviceId());
+        }
         if (beforeSeq != null) { sql.append(" AND seq < ?"); args.add(beforeSeq); }
         return db.read(c -> {
             Long floor = null;

@@ -27,14 +27,25 @@ public final class PhpUnserialize {
     }
 
     private final byte[] in;
+    private final boolean plainObjects;
     private int pos;
 
-    private PhpUnserialize(byte[] in) {
+    private PhpUnserialize(byte[] in, boolean plainObjects) {
         this.in = in;
+        this.plainObjects = plainObjects;
     }
 
     public static JsonNode parse(String text) throws Invalid {
-        PhpUnserialize p = new PhpUnserialize(text.getBytes(StandardCharsets.UTF_8));
+        return parse(text, false);
+    }
+
+    /**
+     * As {@link #parse(String)}, and {@code stdClass} objects ({@code O:8:"stdClass":n:{...}}) are
+     * read as JSON objects of their public properties when {@code plainObjects}: database records
+     * serialized by Moodle are such objects. Nothing is instantiated, and any other class is refused.
+     */
+    public static JsonNode parse(String text, boolean plainObjects) throws Invalid {
+        PhpUnserialize p = new PhpUnserialize(text.getBytes(StandardCharsets.UTF_8), plainObjects);
         JsonNode v = p.value(0);
         if (p.pos != p.in.length) throw new Invalid("trailing data", p.pos);
         return v;
@@ -73,7 +84,16 @@ public final class PhpUnserialize {
                 expect(':');
                 return array(depth);
             }
-            case 'O', 'C', 'E' -> throw new Invalid("objects are not read (never instantiated)", pos - 1);
+            case 'O' -> {
+                if (!plainObjects) throw new Invalid("objects are not read (never instantiated)", pos - 1);
+                expect(':');
+                int at = pos;
+                String cls = string();
+                if (!cls.equals("stdClass")) throw new Invalid("object of class " + cls + " refused (only stdClass is read)", at);
+                expect(':');
+                return properties(depth);
+            }
+            case 'C', 'E' -> throw new Invalid("objects are not read (never instantiated)", pos - 1);
             case 'r', 'R' -> throw new Invalid("references are not read", pos - 1);
             default -> throw new Invalid("unknown type '" + type + "'", pos - 1);
         }
@@ -111,6 +131,25 @@ public final class PhpUnserialize {
         }
         ObjectNode o = NODES.objectNode();
         entries.forEach(o::set);
+        return o;
+    }
+
+    /** A stdClass's properties: public ones only (protected and private names start with a NUL). */
+    private JsonNode properties(int depth) throws Invalid {
+        long count = integer(':');
+        if (count < 0 || count > in.length) throw new Invalid("bad property count " + count, pos);
+        expect('{');
+        ObjectNode o = NODES.objectNode();
+        for (long i = 0; i < count; i++) {
+            int at = pos;
+            if (next() != 's') throw new Invalid("a property name must be a string", at);
+            expect(':');
+            String name = string();
+            expect(';');
+            if (name.indexOf('\0') >= 0) throw new Invalid("non-public property refused", at);
+            o.set(name, value(depth + 1));
+        }
+        expect('}');
         return o;
     }
 

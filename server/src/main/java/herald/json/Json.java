@@ -1,23 +1,36 @@
 package herald.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one configured Jackson mapper: strict on input (no duplicate keys, no trailing tokens). */
 public final class Json {
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** How deep documents may nest: far beyond any event or configuration, well within every recursive reader's stack. */
+    public static final int MAX_DEPTH = 64;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // Decimals as the client wrote them (100.0 stays 100.0, not 1E+2).
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            // 1e2 and 100.0 arrive as decimals: written "100" and "100.0", never "1E+2", which PHP and
+            // Python read as a float and Go refuses for an int (exponents are bounded on the way in).
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
     private Json() {}
@@ -32,6 +45,61 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + value.getClass(), e);
         }
+    }
+
+    /** A value of a parsed document that Herald will not store, and why. */
+    public record Unstorable(String path, String reason) {}
+
+    /** The largest exponent a number may have: 1e999999999 is valid JSON, but writing it out plainly is a gigabyte. */
+    public static final int MAX_EXPONENT = 400;
+
+    /**
+     * The first value in {@code root} that cannot be stored and rendered faithfully: a string (or
+     * field name) holding an unpaired UTF-16 surrogate ({@code "\ud800"} in JSON), which becomes
+     * {@code ?} on the way to UTF-8 so that two different ids would collide; a NUL, which
+     * PostgreSQL refuses; a number whose exponent is beyond {@link #MAX_EXPONENT}. Null when all is well.
+     */
+    public static Unstorable unstorable(JsonNode root) {
+        return unstorable(root, "");
+    }
+
+    private static Unstorable unstorable(JsonNode n, String at) {
+        String here = at.isEmpty() ? "body" : at;
+        if (n.isTextual()) {
+            return storable(n.textValue()) ? null : new Unstorable(here, "must not hold NUL characters or unpaired UTF-16 surrogates");
+        }
+        if (n.isBigDecimal() && Math.abs((long) n.decimalValue().precision() - n.decimalValue().scale()) > MAX_EXPONENT) {
+            return new Unstorable(here, "is a number out of range (exponent beyond " + MAX_EXPONENT + ")");
+        }
+        if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                Unstorable bad = unstorable(n.get(i), at + "[" + i + "]");
+                if (bad != null) return bad;
+            }
+        } else if (n.isObject()) {
+            for (var e : n.properties()) {
+                if (!storable(e.getKey())) return new Unstorable(here, "must not have field names with NUL characters or"
+                        + " unpaired UTF-16 surrogates");
+                Unstorable bad = unstorable(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey());
+                if (bad != null) return bad;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code s} is well-formed UTF-16 without NUL. */
+    public static boolean storable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) return false;
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static JsonNode read(String text) {

@@ -56,11 +56,11 @@ public final class OutboundCall {
     public Response send(Service svc, Request req) {
         long start = System.currentTimeMillis();
         var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
-        Map<String, String> sent = headers.build(svc, req.messageId(), start, req.contentType(), req.body());
+        boolean hasBody = req.body().length > 0 || !req.method().equals("GET");
+        Map<String, String> sent = headers.build(svc, req.messageId(), start, hasBody ? req.contentType() : null,
+                OutboundHeaders.signedContent(req.method(), req.url(), req.body()));
         http.headers(h -> sent.forEach(h::put));
-        if (req.body().length > 0 || !req.method().equals("GET")) {
-            http.body(new BytesRequestContent(req.contentType(), req.body()));
-        }
+        if (hasBody) http.body(new BytesRequestContent(req.contentType(), req.body()));
         CompletableFuture<Response> done = new CompletableFuture<>();
         // Grown as the response arrives: most receivers answer with a few bytes, if any.
         ByteArrayOutputStream excerpt = new ByteArrayOutputStream(0);

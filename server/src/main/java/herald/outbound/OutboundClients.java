@@ -1,6 +1,7 @@
 package herald.outbound;
 
 import herald.crypto.Pem;
+import herald.net.Hosts;
 import herald.subscription.Service;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -107,7 +108,7 @@ public final class OutboundClients implements AutoCloseable {
             if (!tls.clientCertPem().isEmpty()) {
                 KeyStore keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);
-                keys.setKeyEntry("client", Pem.privateKey(tls.clientKeyPem()), password,
+                keys.setKeyEntry("client", Pem.privateKey(tls.clientKeyPem(), tls.clientKeyPassword()), password,
                         Pem.certificates(tls.clientCertPem()).toArray(new Certificate[0]));
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keys, password);
@@ -176,7 +177,19 @@ public final class OutboundClients implements AutoCloseable {
 
     /** Resolves names, then refuses addresses the guard forbids: checked at connect time, after DNS. */
     private static SocketAddressResolver guarded(SocketAddressResolver dns, OutboundGuard guard) {
-        return (host, port, context, promise) -> dns.resolve(host, port, context, new Promise<>() {
+        return (host, port, context, promise) -> {
+            String numeric = Hosts.numericProblem(host);
+            if (numeric != null) {
+                promise.failed(new OutboundRefusedException("refused to connect: " + numeric));
+                return;
+            }
+            resolveGuarded(dns, guard, host, port, context, promise);
+        };
+    }
+
+    private static void resolveGuarded(SocketAddressResolver dns, OutboundGuard guard, String host, int port,
+                                       Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+        dns.resolve(host, port, context, new Promise<>() {
             @Override
             public void succeeded(List<InetSocketAddress> addresses) {
                 List<InetSocketAddress> ok = new ArrayList<>();

@@ -48,6 +48,18 @@ public final class OutboundGuard {
             new Range("fec0::/10", "site-local"),
             new Range("ff00::/8", "multicast"));
 
+    /**
+     * What a source (an LMS database) may not reach even though sources are trusted configuration:
+     * link-local ranges, where cloud providers answer metadata (credentials) requests.
+     */
+    private static final List<Range> METADATA = List.of(
+            new Range("169.254.0.0/16", "link-local, cloud metadata"),
+            new Range("100.100.100.200/32", "cloud metadata"),
+            new Range("fe80::/10", "link-local"),
+            new Range("fd00:ec2::254/128", "cloud metadata"));
+    private static final java.util.Set<String> METADATA_NAMES = java.util.Set.of("metadata", "metadata.google.internal",
+            "metadata.goog", "instance-data", "instance-data.ec2.internal");
+
     private final List<Cidr> allowed;
 
     public OutboundGuard(List<String> allowCidrs) {
@@ -97,6 +109,30 @@ public final class OutboundGuard {
             return a == null ? "a numeric host must be a dotted-quad IPv4 address" : refusal(a);
         }
         return null;
+    }
+
+    /**
+     * Null when a source's database may be reached at {@code address}, otherwise why not. Sources
+     * are trusted configuration and usually sit on a private network or this machine, so only
+     * link-local and metadata addresses are refused (unless allowed), after DNS.
+     */
+    public String sourceRefusal(InetAddress address) {
+        if (isAllowed(address)) return null;
+        for (Range r : METADATA) {
+            if (r.cidr().contains(address)) {
+                return "refused to connect to " + address.getHostAddress() + " (" + r.why() + "); allow it with HERALD_OUTBOUND_ALLOW";
+            }
+        }
+        return null;
+    }
+
+    /** Null when a source's host (as written in its JDBC URL) may be saved; a metadata name or literal is refused. */
+    public String sourceHostRefusal(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        if (METADATA_NAMES.contains(h)) return "'" + host + "' names a cloud metadata service";
+        InetAddress literal = literal(h);
+        return literal == null ? null : sourceRefusal(literal);
     }
 
     private boolean isAllowed(InetAddress a) {

@@ -26,11 +26,16 @@ public final class OutboundHeaders {
         this.userAgent = userAgent;
     }
 
-    /** Headers for sending {@code body} as delivery {@code deliveryId}, signed at {@code nowMs}. */
-    public Map<String, String> build(Service svc, String deliveryId, long nowMs, String contentType, byte[] body) {
+    /**
+     * Headers for sending message {@code deliveryId} at {@code nowMs}, signed over {@code signed}: the
+     * body, or for a request without one the raw query string (see {@link #signedContent}).
+     * {@code contentType} null: the request has no body to describe.
+     */
+    public Map<String, String> build(Service svc, String deliveryId, long nowMs, String contentType, byte[] signed) {
+        byte[] body = signed;
         Map<String, String> headers = new LinkedHashMap<>(svc.headers());
         headers.put("User-Agent", userAgent);
-        headers.put("Content-Type", contentType);
+        if (contentType != null) headers.put("Content-Type", contentType);
         if (svc.signing().enabled()) {
             long ts = nowMs / 1000;
             // During a rotation's overlap every live secret signs: receivers accept any one that matches.
@@ -54,6 +59,17 @@ public final class OutboundHeaders {
             default -> { }
         }
         return headers;
+    }
+
+    /**
+     * What a request's signature covers: its body, or, for a request without one (a GET carrying
+     * the payload in its query string), the raw query string as sent (without the {@code ?}), so
+     * that the payload is signed either way. Documented in docs/outbound.md.
+     */
+    public static byte[] signedContent(String method, String url, byte[] body) {
+        if (body.length > 0 || !method.equals("GET")) return body;
+        String query = java.net.URI.create(url).getRawQuery();
+        return query == null ? body : query.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -71,30 +71,62 @@ public final class ServiceStates {
         }
     }
 
-    /** Counts a failure against a closed breaker; true when it made the breaker open. */
-    public boolean recordFailure(String serviceId, Service.Breaker cfg, long now) {
+    /**
+     * Counts a failed call against a closed breaker; true when it made the breaker open. Failures
+     * are counted per distinct {@code callId} (a delivery) within the window: one delivery's own
+     * retries count once, so a single failing delivery cannot open the breaker and hold itself up
+     * (Teachbase's receivers expect all six of its attempts); {@code threshold} failing deliveries do.
+     */
+    public boolean recordFailure(String serviceId, Service.Breaker cfg, long now, String callId) {
         return db.inBookkeepingTransaction(c -> {
             ensureRow(c, serviceId);
             int failures;
-            // A failure outside the current window starts a new one.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET"
-                    + " failures = CASE WHEN window_start <= ? THEN 1 ELSE failures + 1 END,"
-                    + " window_start = CASE WHEN window_start <= ? THEN ? ELSE window_start END, updated_at = ?"
-                    + " WHERE service_id = ? AND breaker_state = 'closed' RETURNING failures")) {
-                long windowOpenedBefore = now - cfg.windowS() * 1000L;
-                ps.setLong(1, windowOpenedBefore);
-                ps.setLong(2, windowOpenedBefore);
-                ps.setLong(3, now);
-                ps.setLong(4, now);
-                ps.setString(5, serviceId);
+            long windowStart;
+            String ids;
+            try (PreparedStatement ps = c.prepareStatement("SELECT failures, window_start, failed_ids FROM service_state"
+                    + " WHERE service_id = ? AND breaker_state = 'closed'" + db.dialect().forUpdate())) {
+                ps.setString(1, serviceId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return false;
                     failures = rs.getInt(1);
+                    windowStart = rs.getLong(2);
+                    ids = rs.getString(3);
                 }
+            }
+            List<String> counted = new ArrayList<>();
+            if (windowStart > now - cfg.windowS() * 1000L) { // the window is still running
+                for (String id : ids.split(" ")) if (!id.isEmpty()) counted.add(id);
+                if (counted.contains(callId)) return false;
+            } else {
+                failures = 0;
+                windowStart = now;
+            }
+            failures++;
+            counted.add(callId);
+            while (counted.size() > cfg.threshold()) counted.remove(0);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET failures = ?, window_start = ?,"
+                    + " failed_ids = ?, updated_at = ? WHERE service_id = ?")) {
+                ps.setInt(1, failures);
+                ps.setLong(2, windowStart);
+                ps.setString(3, String.join(" ", counted));
+                ps.setLong(4, now);
+                ps.setString(5, serviceId);
+                ps.executeUpdate();
             }
             if (failures < cfg.threshold()) return false;
             return open(c, serviceId, CLOSED, cfg, now);
         });
+    }
+
+    /** Closes the breaker now, whatever its state, with a fresh window (an operator's decision). */
+    public void resetBreaker(Connection c, String serviceId, long now) throws SQLException {
+        ensureRow(c, serviceId);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET breaker_state = 'closed', failures = 0,"
+                + " window_start = 0, failed_ids = '', open_until = 0, updated_at = ? WHERE service_id = ?")) {
+            ps.setLong(1, now);
+            ps.setString(2, serviceId);
+            ps.executeUpdate();
+        }
     }
 
     /** The probe failed: open again for another cooldown. */
@@ -106,7 +138,7 @@ public final class ServiceStates {
     public void probeSucceeded(String serviceId, long now) {
         db.inBookkeepingTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET breaker_state = 'closed', failures = 0,"
-                    + " window_start = 0, updated_at = ? WHERE service_id = ? AND breaker_state = 'half_open'")) {
+                    + " window_start = 0, failed_ids = '', updated_at = ? WHERE service_id = ? AND breaker_state = 'half_open'")) {
                 ps.setLong(1, now);
                 ps.setString(2, serviceId);
                 return ps.executeUpdate();
@@ -117,7 +149,7 @@ public final class ServiceStates {
     private static boolean open(Connection c, String serviceId, String from, Service.Breaker cfg, long now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET breaker_state = 'open', open_until = ?,"
-                + " failures = 0, window_start = 0, times_opened = times_opened + 1, updated_at = ?"
+                + " failures = 0, window_start = 0, failed_ids = '', times_opened = times_opened + 1, updated_at = ?"
                 + " WHERE service_id = ? AND breaker_state = ?")) {
             ps.setLong(1, now + cfg.cooldownS() * 1000L);
             ps.setLong(2, now);

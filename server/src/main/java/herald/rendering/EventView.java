@@ -6,8 +6,8 @@ import herald.event.Event;
 import herald.event.EventParser;
 import herald.json.Json;
 import herald.json.JsonPaths;
+import herald.json.Times;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -49,7 +49,7 @@ final class EventView {
     long epochSeconds() {
         if (moodle) return body.path("timecreated").asLong(0);
         try {
-            return OffsetDateTime.parse(body.path("time").asText()).toEpochSecond();
+            return Times.epochMillis(body.path("time").asText()) / 1000;
         } catch (DateTimeParseException e) {
             return 0;
         }

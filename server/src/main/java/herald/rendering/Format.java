@@ -5,6 +5,7 @@ import herald.json.Json;
 import herald.json.JsonFields;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
+import java.util.List;
 
 /**
  * One payload format: what a subscription's receiver expects, built from the event, and the rules
@@ -50,9 +51,14 @@ interface Format {
     /**
      * The payload as a tree (what form encodings flatten) and, for the JSON encoding, how to write
      * it: {@code text} when the format produced the exact bytes itself (templates), otherwise
-     * {@code php} chooses PHP's json_encode over Herald's writer.
+     * {@code php} chooses PHP's json_encode over Herald's writer. {@code warnings}: what a person
+     * previewing it should know (a template's placeholders that found nothing).
      */
-    record Payload(JsonNode tree, String text, boolean php, String jsonMediaType) {
+    record Payload(JsonNode tree, String text, boolean php, String jsonMediaType, List<String> warnings) {
+        Payload(JsonNode tree, String text, boolean php, String jsonMediaType) {
+            this(tree, text, php, jsonMediaType, List.of());
+        }
+
         static Payload json(JsonNode tree) {
             return new Payload(tree, null, false, "application/json");
         }

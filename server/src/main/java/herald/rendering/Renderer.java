@@ -3,6 +3,7 @@ package herald.rendering;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
+import herald.net.Urls;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,15 @@ public final class Renderer {
         Format.Payload payload = format.render(new Format.Input(view, svc, sub, siteHost(view, svc), maxPayloadBytes));
 
         String method = sub.method() != null ? sub.method() : svc.method();
-        String url = svc.url() + sub.path();
+        String url;
+        try {
+            url = Urls.join(svc.url(), sub.path());
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(e.getMessage());
+        }
         String encoding = sub.contentType() != null ? sub.contentType() : svc.contentType();
         String style = sub.formStyle() != null ? sub.formStyle() : svc.formStyle();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(payload.warnings());
         if (method.equals("GET") || encoding.equals("form")) {
             boolean brackets = "brackets".equals(style);
             var fields = FormEncoding.fields(payload.tree(), brackets ? FormEncoding.Style.BRACKETS : FormEncoding.Style.UNDERSCORE);

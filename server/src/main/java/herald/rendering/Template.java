@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  */
 public final class Template {
     public static final int MAX_DEPTH = 32;
+    /** A field path's most characters and dotted steps: bounded before any pattern reads it. */
+    public static final int MAX_PATH_CHARS = 256;
+    public static final int MAX_PATH_STEPS = 32;
     private static final Pattern PATH = Pattern.compile("\\.|-first|-last|-index|[A-Za-z0-9_@$-]+(\\.[A-Za-z0-9_@$-]+)*");
 
     private sealed interface Node permits Text, Value, Section {}
@@ -55,7 +58,12 @@ public final class Template {
      * @throws RenderException when the output would exceed {@code maxChars} or the work {@code maxSteps}
      */
     public String render(JsonNode root, int maxChars, int maxSteps) throws RenderException {
-        Run r = new Run(maxChars, maxSteps);
+        return render(root, maxChars, maxSteps, null);
+    }
+
+    /** As {@link #render(JsonNode, int, int)}; the paths of value tags that found nothing are added to {@code missing}. */
+    public String render(JsonNode root, int maxChars, int maxSteps, java.util.Collection<String> missing) throws RenderException {
+        Run r = new Run(maxChars, maxSteps, missing);
         Deque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(root, -1, 0));
         r.render(nodes, stack);
@@ -69,11 +77,13 @@ public final class Template {
         final StringBuilder out = new StringBuilder(256);
         final int maxChars;
         final int maxSteps;
+        final java.util.Collection<String> missing;
         int steps;
 
-        Run(int maxChars, int maxSteps) {
+        Run(int maxChars, int maxSteps, java.util.Collection<String> missing) {
             this.maxChars = maxChars;
             this.maxSteps = maxSteps;
+            this.missing = missing;
         }
 
         void render(List<Node> nodes, Deque<Frame> stack) throws RenderException {
@@ -122,6 +132,7 @@ public final class Template {
 
         private void value(JsonNode v, Value tag) {
             boolean missing = v == null || v.isNull() || v.isMissingNode();
+            if (v == null && this.missing != null && this.missing.size() < 100) this.missing.add(tag.path());
             if (tag.raw()) {
                 if (!missing) out.append(v.isTextual() ? v.textValue() : Json.write(v));
             } else if (tag.inString()) {
@@ -243,6 +254,12 @@ public final class Template {
         }
 
         private void checkPath(String name, int at) throws TemplateException {
+            if (name.length() > MAX_PATH_CHARS) {
+                throw error("a field path may have at most " + MAX_PATH_CHARS + " characters", at);
+            }
+            if (name.chars().filter(c -> c == '.').count() >= MAX_PATH_STEPS) {
+                throw error("a field path may have at most " + MAX_PATH_STEPS + " steps", at);
+            }
             if (!PATH.matcher(name).matches()) {
                 throw error("'" + name + "' is not a field path (names of letters, digits, _ and -, joined by dots)", at);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
 import herald.subscription.Subscription;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -40,7 +41,8 @@ final class TemplateFormat implements Format {
     public Payload render(Input in) throws RenderException {
         String source = in.subscription().template();
         if (source == null || source.isEmpty()) throw new RenderException("the subscription has no template");
-        String text = compile(source).render(context(in), in.maxChars(), MAX_STEPS);
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        String text = compile(source).render(context(in), in.maxChars(), MAX_STEPS, missing);
         JsonNode tree;
         try {
             tree = Json.read(text);
@@ -48,7 +50,9 @@ final class TemplateFormat implements Format {
             throw new RenderException("template output is not JSON: " + e.getMessage().replaceFirst("^invalid JSON: ", ""));
         }
         if (tree == null || tree.isMissingNode()) throw new RenderException("template output is empty, not JSON");
-        return new Payload(tree, text, false, "application/json");
+        List<String> warnings = missing.isEmpty() ? List.of() : List.of("placeholders that found nothing in this event: "
+                + String.join(", ", missing.stream().map(p -> "{{" + p + "}}").toList()));
+        return new Payload(tree, text, false, "application/json", warnings);
     }
 
     private Template compile(String source) throws RenderException {

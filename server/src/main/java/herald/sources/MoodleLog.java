@@ -100,7 +100,11 @@ final class MoodleLog {
         return sourceId + "-" + logId;
     }
 
-    /** The event for one row, with the source and the columns beyond get_data() (log_id, origin, ip, realuserid). */
+    /**
+     * The event for one row, shaped as {@code $event->get_data()} was when Moodle triggered it (each
+     * id a string or an int as the triggering code had it: {@link MoodleTypes}), with the source and
+     * the columns beyond get_data() (log_id, origin, ip, realuserid).
+     */
     static Event toEvent(String sourceId, Row r) {
         ObjectNode b = Json.object();
         b.put("eventname", r.eventname());
@@ -108,18 +112,27 @@ final class MoodleLog {
         b.put("action", r.action());
         b.put("target", r.target());
         b.put("objecttable", r.objecttable() == null || r.objecttable().isEmpty() ? null : r.objecttable());
-        b.put("objectid", r.objectid());
+        b.putNull("objectid"); // the typed fields take their places in get_data()'s order, then get their values
         b.put("crud", r.crud());
-        b.put("edulevel", r.edulevel());
-        b.put("contextid", r.contextid());
-        b.put("contextlevel", r.contextlevel());
-        b.put("contextinstanceid", r.contextinstanceid());
-        b.put("userid", r.userid());
-        b.put("courseid", r.courseid());
-        b.put("relateduserid", r.relateduserid());
-        b.put("anonymous", r.anonymous());
+        for (String f : List.of("edulevel", "contextid", "contextlevel", "contextinstanceid", "userid", "courseid",
+                "relateduserid", "anonymous")) {
+            b.putNull(f);
+        }
         other(b, r.other());
-        b.put("timecreated", r.timecreated());
+        b.putNull("timecreated");
+        JsonNode other = b.get("other");
+        MoodleTypes types = MoodleTypes.table();
+        String name = r.eventname();
+        types.put(b, name, "objectid", r.objectid(), other);
+        types.put(b, name, "edulevel", r.edulevel(), other);
+        types.put(b, name, "contextid", r.contextid(), other);
+        types.put(b, name, "contextlevel", r.contextlevel(), other);
+        types.put(b, name, "contextinstanceid", r.contextinstanceid(), other);
+        types.put(b, name, "userid", r.userid(), other);
+        types.put(b, name, "courseid", r.courseid(), other);
+        types.put(b, name, "relateduserid", r.relateduserid(), other);
+        types.put(b, name, "anonymous", r.anonymous(), other);
+        types.put(b, name, "timecreated", r.timecreated(), other);
         b.put("source", sourceId);
         b.put("log_id", r.id());
         b.put("origin", r.origin());

@@ -25,9 +25,40 @@ import java.util.Map;
  * event back.
  */
 final class Records {
-    static final List<String> DEFAULT_TABLES = List.of("course", "course_categories", "user", "user_enrolments", "enrol",
+    /** {@code record_tables: ["*"]}, the default: every table but {@link #NEVER_READ}. */
+    static final String ALL = "*";
+    static final List<String> DEFAULT_TABLES = List.of(ALL);
+    /** What sources created before the default became every table stored as theirs: read as the new default. */
+    static final List<String> OLD_DEFAULT_TABLES = List.of("course", "course_categories", "user", "user_enrolments", "enrol",
             "course_modules", "course_modules_completion", "course_completions", "grade_grades", "grade_items", "groups",
             "groups_members", "role_assignments", "quiz_attempts", "assign_submission");
+    /**
+     * Tables whose rows never leave the LMS as a record, whatever {@code record_tables} says: sessions,
+     * site configuration, tokens and keys, password history and resets, OAuth credentials, devices.
+     * Their events get {@code record: null} with the reason.
+     */
+    static final java.util.Set<String> NEVER_READ = java.util.Set.of("sessions", "config", "config_plugins", "config_log",
+            "external_tokens", "external_services_users", "user_private_key", "user_password_history", "user_password_resets",
+            "user_preferences", "user_devices", "message_airnotifier_devices", "oauth2_access_token", "oauth2_refresh_token",
+            "oauth2_issuer", "oauth2_endpoint", "oauth2_system_account", "oauth2_user_field_mapping",
+            "auth_oauth2_linked_login", "tool_mfa", "tool_mfa_secrets", "tool_mfa_auth", "registration_hubs",
+            "mnet_host", "mnet_session", "mnet_sso_access_control", "portfolio_tempdata", "backup_controllers",
+            "logstore_standard_log", "webservice_tokens");
+    /** A Moodle table name as the log names it (without prefix); anything else is never put into SQL. */
+    static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,50}");
+
+    /** Whether a source with {@code recordTables} reads {@code table}'s rows as records. */
+    static boolean reads(List<String> recordTables, String table) {
+        if (table == null || !TABLE_NAME.matcher(table).matches() || NEVER_READ.contains(table)) return false;
+        return recordTables.contains(ALL) || recordTables.contains(table);
+    }
+
+    /** Why a row of {@code table} is not read, for {@code record_error}; null when it is read. */
+    static String notReadReason(List<String> recordTables, String table) {
+        if (reads(recordTables, table)) return null;
+        if (table != null && NEVER_READ.contains(table)) return "the table " + table + " is never read (it holds secrets)";
+        return "the table " + table + " is not in the source's record_tables";
+    }
 
     /** What enrichment gave one event: the record (an object or {@code false}), or null and why. */
     record Result(JsonNode record, String error) {}
@@ -56,7 +87,8 @@ final class Records {
                 found = rowsById(c, prefix + e.getKey(), e.getValue().stream().map(MoodleLog.Row::objectid).distinct().toList());
             } catch (SQLException failure) {
                 if (isConnectionLoss(failure)) throw failure;
-                String reason = "cannot read " + prefix + e.getKey() + ": " + failure.getMessage();
+                // Herald's words and the SQL state, not the driver's text (which can quote the far end).
+                String reason = "cannot read " + prefix + e.getKey() + " (SQL state " + failure.getSQLState() + ")";
                 for (MoodleLog.Row r : e.getValue()) out.put(r.id(), new Result(null, reason));
                 continue;
             }
@@ -65,7 +97,56 @@ final class Records {
                 out.put(r.id(), new Result(rec == null ? BooleanNode.FALSE : rec.deepCopy(), null));
             }
         }
+        addPortalIds(c, prefix, out.values());
         return out;
+    }
+
+    /**
+     * {@code portalid}, as the nosey plugin adds it: the {@code idnumber} of the user a record names
+     * in {@code userid}, when PHP's {@code intval()} of it is above 0 (kept as the text it is; JSON_NUMERIC_CHECK
+     * writes {@code "12345"} and {@code " 42"} as numbers). Users are read in one query; when they
+     * cannot be, the records go without it.
+     */
+    private static void addPortalIds(Connection c, String prefix, java.util.Collection<Result> results) throws SQLException {
+        List<Long> userIds = new ArrayList<>();
+        for (Result r : results) {
+            JsonNode u = r.record() == null ? null : r.record().get("userid");
+            if (u != null && u.canConvertToLong() && u.asLong() > 0) userIds.add(u.asLong());
+        }
+        if (userIds.isEmpty()) return;
+        Map<Long, ObjectNode> users;
+        try {
+            users = rowsById(c, prefix + "user", userIds.stream().distinct().toList());
+        } catch (SQLException failure) {
+            if (isConnectionLoss(failure)) throw failure;
+            return;
+        }
+        for (Result r : results) {
+            JsonNode u = r.record() == null ? null : r.record().get("userid");
+            if (u == null || !u.canConvertToLong()) continue;
+            ObjectNode user = users.get(u.asLong());
+            String idnumber = user == null ? null : user.path("idnumber").asText(null);
+            if (idnumber != null && phpIntval(idnumber) > 0) ((ObjectNode) r.record()).put("portalid", idnumber);
+        }
+    }
+
+    private static final java.util.regex.Pattern PHP_NUMBER = java.util.regex.Pattern.compile(
+            "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /** PHP's {@code intval()} of a string: leading whitespace, then the longest number there, truncated; 0 when none. */
+    static long phpIntval(String s) {
+        int i = 0;
+        while (i < s.length() && " \t\n\r\u000B\f".indexOf(s.charAt(i)) >= 0) i++;
+        java.util.regex.Matcher m = PHP_NUMBER.matcher(s).region(i, s.length());
+        if (!m.lookingAt()) return 0;
+        String n = m.group();
+        try {
+            if (n.matches("[+-]?\\d+")) return Long.parseLong(n.startsWith("+") ? n.substring(1) : n);
+            double d = Double.parseDouble(n);
+            return Double.isNaN(d) ? 0 : (long) d;
+        } catch (NumberFormatException overflow) {
+            return n.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     static boolean isConnectionLoss(SQLException e) {

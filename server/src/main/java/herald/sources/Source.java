@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param start where a new source begins: {@code now}, {@code beginning} or a log id (as text)
  * @param graceS how long a log id missing below the highest id read is watched for a late commit
- * @param recordTables the tables whose rows may be loaded as an event's {@code record} (no prefix)
+ * @param recordTables the tables whose rows may be loaded as an event's {@code record} (no prefix);
+ *                     {@code *} for every table but those never read
  */
 public record Source(
         String id,

@@ -53,11 +53,11 @@ public final class SourceJson {
         int batchSize = f.integer("batch_size", 1, 10_000, 1000);
         boolean enrich = f.bool("enrich", true);
         List<String> tables = f.strings("record_tables", 100, 51);
-        if (tables == null) {
+        if (tables == null || tables.equals(Records.OLD_DEFAULT_TABLES)) {
             tables = Records.DEFAULT_TABLES;
         } else {
             for (int i = 0; i < tables.size(); i++) {
-                if (!TABLE.matcher(tables.get(i)).matches()) {
+                if (!tables.get(i).equals(Records.ALL) && !TABLE.matcher(tables.get(i)).matches()) {
                     errors.add("record_tables[" + i + "]", "must be a Moodle table name without prefix, such as course");
                 }
             }

@@ -2,9 +2,12 @@ package herald.sources;
 
 import herald.event.Event;
 import herald.ingest.EventWriter;
+import herald.outbound.OutboundGuard;
 import herald.routing.Router;
 import herald.store.Database;
 import herald.subscription.FormatRules;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -49,9 +52,9 @@ final class SourceTailer {
     private final EventWriter writer;
     private final Router router;
     private final FormatRules formats;
+    private final OutboundGuard guard;
     private final String node;
     private final MoodleLog moodleLog;
-    private final Set<String> recordTables;
     private volatile boolean stopping;
     private volatile Status status = new Status("starting", null, null, null, null, 0, 0, 0, 0);
     private Thread thread;
@@ -65,16 +68,16 @@ final class SourceTailer {
     private long givenUp;
 
     SourceTailer(Source source, Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats,
-                 String node) {
+                 OutboundGuard guard, String node) {
         this.source = source;
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.router = router;
         this.formats = formats;
+        this.guard = guard;
         this.node = node;
         this.moodleLog = new MoodleLog(source.logTable());
-        this.recordTables = Set.copyOf(source.recordTables());
     }
 
     Source source() {
@@ -120,7 +123,7 @@ final class SourceTailer {
                 closeMoodle();
                 checkpoint = null; // reloaded from the database: the failed commit may or may not have happened
                 backoff = backoff == 0 ? Math.max(1000, source.pollMs()) : Math.min(MAX_BACKOFF_MS, backoff * 2);
-                String reason = describe(e);
+                String reason = SourceErrors.describe(e, source);
                 log.warn("source.poll_failed source={} retry_in_ms={} error={}", source.name(), backoff, reason);
                 setStatus(e instanceof SourceStore.LeaseLost ? "standby" : "backing_off", reason);
                 pause(backoff);
@@ -219,9 +222,16 @@ final class SourceTailer {
         for (MoodleLog.Row r : rows) {
             Event e = MoodleLog.toEvent(source.id(), r);
             events.add(e);
-            if (source.enrich() && r.objectid() != null && recordTables.contains(r.objecttable())) {
+            if (source.enrich() && r.objectid() != null && r.objecttable() != null) {
                 if (routes == null) routes = db.read(router::routes);
-                if (wantsRecord(routes, e)) enrich.add(r);
+                if (!wantsRecord(routes, e)) continue;
+                String notRead = Records.notReadReason(source.recordTables(), r.objecttable());
+                if (notRead == null) {
+                    enrich.add(r);
+                } else { // not false: false says the row is gone, and nobody looked
+                    e.body().putNull("record");
+                    e.body().put("record_error", notRead);
+                }
             }
         }
         if (enrich.isEmpty()) return events;
@@ -297,10 +307,28 @@ final class SourceTailer {
             p.setProperty("connectTimeout", "10000"); // milliseconds
             p.setProperty("socketTimeout", "60000");
         }
+        checkHosts();
         Connection c = DriverManager.getConnection(url, p);
         c.setAutoCommit(true);
         moodle = c;
         return c;
+    }
+
+    /** Sources are trusted configuration, but none may reach a link-local or cloud metadata address (after DNS). */
+    private void checkHosts() throws SQLException {
+        for (String host : JdbcUrls.hosts(source.jdbcUrl())) {
+            String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            InetAddress[] addresses;
+            try {
+                addresses = InetAddress.getAllByName(bare);
+            } catch (UnknownHostException e) {
+                throw new SourceErrors.Refused("cannot connect to the Moodle database: its host name does not resolve");
+            }
+            for (InetAddress a : addresses) {
+                String why = guard.sourceRefusal(a);
+                if (why != null) throw new SourceErrors.Refused(why);
+            }
+        }
     }
 
     private void closeMoodle() {
@@ -317,13 +345,6 @@ final class SourceTailer {
         Status s = status;
         status = new Status(state, s.lastLogId(), s.lagRows(), s.lagS(), error,
                 error == null ? s.lastErrorAt() : System.currentTimeMillis(), s.watched(), s.givenUp(), s.lastPollAt());
-    }
-
-    private static String describe(Throwable e) {
-        while ((e instanceof ExecutionException || e instanceof RuntimeException) && e.getCause() != null) e = e.getCause();
-        String m = e.getMessage();
-        if (m == null) return e.getClass().getSimpleName();
-        return m.length() > 500 ? m.substring(0, 500) : m;
     }
 
     private void pause(long millis) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import herald.ids.Ids;
 import herald.ingest.EventWriter;
 import herald.json.Json;
+import herald.outbound.OutboundGuard;
 import herald.problem.FieldError;
 import herald.problem.Problem;
 import herald.routing.Router;
@@ -40,6 +41,7 @@ public final class Sources implements AutoCloseable {
     private final EventWriter writer;
     private final Router router;
     private final FormatRules formats;
+    private final OutboundGuard guard;
     /** This process, as the owner of source leases. */
     private final String node = Ids.newId("node");
     private final Map<String, SourceTailer> running = new ConcurrentHashMap<>();
@@ -50,12 +52,22 @@ public final class Sources implements AutoCloseable {
     private MultiGauge lastLogIdGauge;
     private MultiGauge failingGauge;
 
-    public Sources(Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats) {
+    public Sources(Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats, OutboundGuard guard) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.router = router;
         this.formats = formats;
+        this.guard = guard;
+    }
+
+    /** Null when a source's JDBC URL may be saved; a host that is a link-local or metadata address (or name) may not. */
+    public String hostRefusal(String jdbcUrl) {
+        for (String host : JdbcUrls.hosts(jdbcUrl)) {
+            String why = guard.sourceHostRefusal(host);
+            if (why != null) return why;
+        }
+        return null;
     }
 
     public SourceStore store() {
@@ -119,7 +131,7 @@ public final class Sources implements AutoCloseable {
         }
         for (Source s : all) {
             if (s.enabled() && !running.containsKey(s.id())) {
-                SourceTailer t = new SourceTailer(s, db, store, writer, router, formats, node);
+                SourceTailer t = new SourceTailer(s, db, store, writer, router, formats, guard, node);
                 running.put(s.id(), t);
                 t.start();
             }

@@ -22,8 +22,8 @@ public record RetryPolicy(String preset, List<Integer> scheduleS, Exponential ex
             "default", new RetryPolicy("default", DEFAULT_SCHEDULE, null),
             // Teachbase: up to 5 retries within 2 minutes (95 s, 114 s with the most jitter).
             "teachbase", new RetryPolicy("teachbase", List.of(5, 10, 15, 25, 40), null),
-            // Integration Hub: min(backoff * 2^k, 60 s), dead after 5 attempts.
-            "integration-hub", new RetryPolicy("integration-hub", null, new Exponential(5, 2, 60, 5)));
+            // Integration Hub: min(backoff * 2^k, 60 s) with its default backoff of 1 s, dead after 5 attempts.
+            "integration-hub", new RetryPolicy("integration-hub", null, new Exponential(1, 2, 60, 5)));
 
     public static final RetryPolicy DEFAULT = PRESETS.get("default");
 

@@ -83,10 +83,11 @@ public record Service(
 
     /**
      * TLS towards the receiver, as PEM text ("" for none): {@code caPem} replaces the JDK's trusted
-     * authorities for this service; a client certificate (chain) and its key make it mutual TLS.
+     * authorities for this service; a client certificate (chain) and its key make it mutual TLS; an
+     * encrypted key is opened with {@code clientKeyPassword}.
      */
-    public record Tls(String caPem, String clientCertPem, String clientKeyPem) {
-        public static final Tls NONE = new Tls("", "", "");
+    public record Tls(String caPem, String clientCertPem, String clientKeyPem, String clientKeyPassword) {
+        public static final Tls NONE = new Tls("", "", "", "");
 
         public boolean isDefault() {
             return caPem.isEmpty() && clientCertPem.isEmpty();

@@ -7,6 +7,8 @@ import herald.crypto.Pem;
 import herald.crypto.SecretBox;
 import herald.json.Json;
 import herald.json.JsonFields;
+import herald.json.Times;
+import herald.net.Hosts;
 import herald.problem.FieldErrors;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,6 +91,8 @@ public final class ServiceJson {
                 errors.add("url", "must be an absolute http or https URL");
             } else if (u.getHost() == null || u.getHost().isEmpty()) {
                 errors.add("url", "must name a host");
+            } else if (Hosts.numericProblem(u.getHost()) != null) {
+                errors.add("url", Hosts.numericProblem(u.getHost()));
             } else if (u.getUserInfo() != null) {
                 errors.add("url", "must not carry credentials; use auth instead");
             } else if (u.getFragment() != null) {
@@ -195,7 +199,7 @@ public final class ServiceJson {
         String text = f.string(field, true, 64, null);
         if (text == null) return null;
         try {
-            return Instant.parse(text);
+            return Instant.ofEpochMilli(Times.epochMillis(text));
         } catch (java.time.format.DateTimeParseException e) {
             f.errors().add(f.path(field), "must be an RFC 3339 UTC time such as 2026-01-31T12:00:00Z");
             return null;
@@ -224,16 +228,19 @@ public final class ServiceJson {
      */
     private static Service.Tls tls(JsonFields t, Service.Tls existing) {
         if (t == null) return existing;
-        t.rejectUnknown("ca_pem", "client_cert_pem", "client_key_pem");
+        t.rejectUnknown("ca_pem", "client_cert_pem", "client_key_pem", "client_key_password");
         String ca = t.string("ca_pem", false, MAX_PEM_CHARS, "");
         String cert = t.string("client_cert_pem", false, MAX_PEM_CHARS, "");
         String keyIn = t.string("client_key_pem", false, MAX_PEM_CHARS, null);
         boolean keyGiven = keyIn != null && !keyIn.equals(MASK) && !keyIn.isBlank();
         String key = keyIn == null || keyIn.equals(MASK) ? existing.clientKeyPem() : keyIn;
+        String passwordIn = t.string("client_key_password", false, 1024, null);
+        String password = passwordIn == null || passwordIn.equals(MASK) ? existing.clientKeyPassword() : passwordIn;
         if (cert.isBlank()) {
             if (keyGiven) t.errors().add(t.path("client_cert_pem"), "is required with client_key_pem");
             cert = "";
             key = ""; // a stored key without its certificate is of no use
+            password = "";
         }
         if (!ca.isBlank()) {
             try {
@@ -255,7 +262,7 @@ public final class ServiceJson {
                 t.errors().add(t.path("client_key_pem"), "is required with client_cert_pem");
             } else {
                 try {
-                    java.security.PrivateKey pk = Pem.privateKey(key);
+                    java.security.PrivateKey pk = Pem.privateKey(key, password);
                     if (leaf != null && !Pem.matches(pk, leaf)) {
                         t.errors().add(t.path("client_key_pem"), "is not the key of the first certificate in client_cert_pem");
                     }
@@ -264,7 +271,7 @@ public final class ServiceJson {
                 }
             }
         }
-        return new Service.Tls(ca, cert, key);
+        return new Service.Tls(ca, cert, key, password == null ? "" : password);
     }
 
     private static Service.Breaker breaker(JsonFields b) {
@@ -332,6 +339,7 @@ public final class ServiceJson {
         tls.put("ca_pem", s.tls().caPem());
         tls.put("client_cert_pem", s.tls().clientCertPem());
         tls.put("client_key_pem", show(s.tls().clientKeyPem(), revealSecrets));
+        tls.put("client_key_password", show(s.tls().clientKeyPassword(), revealSecrets));
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

@@ -7,7 +7,9 @@ import java.util.List;
  * Which events a service receives and in what shape. {@code method} null means the service's
  * method; {@code retry} null means the service's policy; {@code contentType} ("json"|"form") and
  * {@code formStyle} null mean the service's. {@code formatOptions} holds settings of the format
- * (e.g. teachbase's mapping), an empty object when there are none. {@code disabledReason} says why Herald
+ * (e.g. teachbase's mapping), an empty object when there are none. {@code dedupeWindowS}: events
+ * alike (see {@code DeliveryIntake}) within this many seconds make one delivery; 0 for none.
+ * {@code disabledReason} says why Herald
  * disabled it (a 410 Gone from the receiver); null when enabled or disabled by a person.
  */
 public record Subscription(
@@ -26,22 +28,23 @@ public record Subscription(
         String contentType,
         String formStyle,
         com.fasterxml.jackson.databind.node.ObjectNode formatOptions,
-        String disabledReason) implements Stored {
+        String disabledReason,
+        int dedupeWindowS) implements Stored {
 
     public Subscription withId(String newId, long created, long updated) {
         return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated,
-                contentType, formStyle, formatOptions, disabledReason);
+                contentType, formStyle, formatOptions, disabledReason, dedupeWindowS);
     }
 
     public Subscription withEnabled(boolean on, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated,
-                contentType, formStyle, formatOptions, null);
+                contentType, formStyle, formatOptions, null, dedupeWindowS);
     }
 
     /** Disabled by Herald, with the reason shown in the API until someone enables it again. */
     public Subscription disabledBecause(String reason, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, false, retry, createdAt,
-                updated, contentType, formStyle, formatOptions, reason);
+                updated, contentType, formStyle, formatOptions, reason, dedupeWindowS);
     }
 
     /** True when the event named {@code name} with document {@code doc} should be delivered. */

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
 import herald.json.JsonFields;
+import herald.net.Urls;
 import herald.problem.FieldErrors;
 import java.time.Instant;
 import java.util.List;
 
 /** The API's JSON form of a {@link Subscription}. */
 public final class SubscriptionJson {
+    /** The longest dedupe window: a day. */
+    public static final int MAX_DEDUPE_WINDOW_S = 86_400;
+
     private SubscriptionJson() {}
 
     /**
@@ -20,18 +24,23 @@ public final class SubscriptionJson {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
-                "retry", "created_at", "updated_at", "content_type", "form_style", "format_options", "disabled_reason");
+                "retry", "created_at", "updated_at", "content_type", "form_style", "format_options", "disabled_reason",
+                "dedupe_window_s");
         String serviceId = f.string("service_id", true, 100, null);
         List<String> events = f.strings("events", 200, 255);
         if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
         else if (events.isEmpty() && !errors.list().stream().anyMatch(e -> e.field().startsWith("events"))) {
             errors.add("events", "must name at least one event, pattern, or \"*\"");
+        } else {
+            for (int i = 0; i < events.size(); i++) {
+                String why = EventSelector.problem(events.get(i));
+                if (why != null) errors.add("events[" + i + "]", why);
+            }
         }
         EventFilter filter = EventFilter.parse(f.object("filter"));
-        String path = f.string("path", false, 1000, "");
-        if (path.contains("#") || path.contains(" ") || path.contains("\r") || path.contains("\n")) {
-            errors.add("path", "must be a URL path without spaces or fragments");
-        }
+        String path = f.string("path", false, Urls.MAX_PATH, "");
+        String pathProblem = Urls.pathProblem(path);
+        if (pathProblem != null) errors.add("path", pathProblem);
         String method = f.has("method") ? f.oneOf("method", null, ServiceJson.METHODS.toArray(String[]::new)) : null;
         String format = f.oneOf("format", "event", formats.names().toArray(String[]::new));
         String template = f.string("template", false, 100_000, null);
@@ -43,10 +52,11 @@ public final class SubscriptionJson {
         RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : null;
         // Set by Herald only; enabling the subscription clears it.
         String disabledReason = enabled ? null : f.string("disabled_reason", false, 1000, null);
+        int dedupeWindowS = f.integer("dedupe_window_s", 0, MAX_DEDUPE_WINDOW_S, 0);
         errors.throwIfAny();
         return new Subscription(existing == null ? null : existing.id(), serviceId, List.copyOf(events), filter, path,
                 method, format, template, enabled, retry, existing == null ? 0 : existing.createdAt(),
-                existing == null ? 0 : existing.updatedAt(), contentType, formStyle, formatOptions, disabledReason);
+                existing == null ? 0 : existing.updatedAt(), contentType, formStyle, formatOptions, disabledReason, dedupeWindowS);
     }
 
     public static ObjectNode toJson(Subscription s) {
@@ -65,6 +75,7 @@ public final class SubscriptionJson {
         if (s.formStyle() == null) o.putNull("form_style"); else o.put("form_style", s.formStyle());
         o.set("format_options", s.formatOptions() == null ? Json.object() : s.formatOptions().deepCopy());
         if (s.disabledReason() == null) o.putNull("disabled_reason"); else o.put("disabled_reason", s.disabledReason());
+        o.put("dedupe_window_s", s.dedupeWindowS());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

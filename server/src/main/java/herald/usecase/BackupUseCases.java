@@ -113,7 +113,9 @@ public final class BackupUseCases {
         ObjectNode signing = o.putObject("signing");
         signing.set("secret", full.get("signing").get("secret"));
         signing.set("previous", full.get("signing").get("previous")); // rotated-out secrets still signing
-        o.putObject("tls").set("client_key_pem", full.get("tls").get("client_key_pem"));
+        ObjectNode tls = o.putObject("tls");
+        tls.set("client_key_pem", full.get("tls").get("client_key_pem"));
+        tls.set("client_key_password", full.get("tls").get("client_key_password"));
         return o;
     }
 
@@ -240,7 +242,7 @@ public final class BackupUseCases {
             secrets.get("auth").properties().forEach(e -> ((ObjectNode) target.get("auth")).set(e.getKey(), e.getValue()));
         }
         if (target.has("tls") && secrets.has("tls")) {
-            ((ObjectNode) target.get("tls")).set("client_key_pem", secrets.get("tls").get("client_key_pem"));
+            secrets.get("tls").properties().forEach(e -> ((ObjectNode) target.get("tls")).set(e.getKey(), e.getValue()));
         }
         if (target.has("signing") && secrets.has("signing")) {
             secrets.get("signing").properties().forEach(e -> ((ObjectNode) target.get("signing")).set(e.getKey(), e.getValue()));

@@ -2,6 +2,7 @@ package herald.usecase;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.catalog.EventCatalog;
+import herald.problem.Problem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,11 @@ public final class CatalogUseCases {
 
     public CatalogUseCases(EventCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /** One event type with its JSON Schema and a sample. */
+    public ObjectNode get(String name) {
+        return catalog.get(name).orElseThrow(() -> Problem.notFound("event type", name));
     }
 
     /** Every event type, optionally only those of a {@code platform} or only those {@code seen} (or not) in ingest. */

@@ -5,11 +5,11 @@ import herald.delivery.Attempt;
 import herald.delivery.Delivery;
 import herald.delivery.DeliveryFilter;
 import herald.delivery.DeliveryStore;
-import herald.delivery.Dispatcher;
+import herald.delivery.RequestPreview;
 import herald.json.JsonFields;
+import herald.json.Times;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
@@ -18,15 +18,21 @@ public final class DeliveryUseCases {
     /** Most deliveries one replay request may make due; a larger set takes several requests. */
     public static final int MAX_REPLAY = 100_000;
 
-    /** A delivery with every attempt made so far, oldest first. */
-    public record DeliveryDetail(Delivery delivery, List<Attempt> attempts) {}
+    /**
+     * A delivery with every attempt made so far, oldest first, and (unless it was delivered) the
+     * request it would send now; {@code preview} is null for a delivered one.
+     */
+    public record DeliveryDetail(Delivery delivery, List<Attempt> attempts, RequestPreview.Request preview) {}
 
     private final DeliveryStore store;
-    private final Dispatcher dispatcher;
+    private final Runnable wake;
+    private final RequestPreview previews;
 
-    public DeliveryUseCases(DeliveryStore store, Dispatcher dispatcher) {
+    /** {@code wake}: tells the dispatchers that deliveries became due (the CLI, with none running, gives a no-op). */
+    public DeliveryUseCases(DeliveryStore store, Runnable wake, RequestPreview previews) {
         this.store = store;
-        this.dispatcher = dispatcher;
+        this.wake = wake;
+        this.previews = previews;
     }
 
     /** Newest first before {@code beforeId}; dead letters are {@code status = dead}. */
@@ -39,7 +45,7 @@ public final class DeliveryUseCases {
 
     public DeliveryDetail get(String id) {
         Delivery d = find(id);
-        return new DeliveryDetail(d, store.attempts(id));
+        return new DeliveryDetail(d, store.attempts(id), d.status().equals("delivered") ? null : previews.of(d));
     }
 
     public List<Delivery> forEvent(String eventId) {
@@ -53,7 +59,7 @@ public final class DeliveryUseCases {
             throw new Problem(Problem.Kind.CONFLICT, "delivery " + id + (d.status().equals("paused")
                     ? " waits for its service to be resumed" : " is being delivered right now") + " (status " + d.status() + ")");
         }
-        dispatcher.wake();
+        wake.run();
         return find(id);
     }
 
@@ -69,12 +75,12 @@ public final class DeliveryUseCases {
         String status = f.oneOf("status", "dead", "dead", "delivered", "retrying", "pending");
         var filter = new DeliveryFilter(status, f.string("service_id", false, 100, null),
                 f.string("subscription_id", false, 100, null), f.string("event_id", false, 255, null),
-                f.string("event_type", false, 255, null), f.string("course_id", false, 255, null),
-                f.string("user_id", false, 255, null), time(f, "since"), time(f, "until"), f.string("error", false, 1000, null));
+                f.string("event_type", false, 255, null), id(f, "course_id"), id(f, "user_id"), time(f, "since"),
+                time(f, "until"), f.string("error", false, 1000, null));
         int max = f.integer("limit", 1, MAX_REPLAY, MAX_REPLAY);
         errors.throwIfAny();
         int n = store.replay(filter, max);
-        if (n > 0) dispatcher.wake();
+        if (n > 0) wake.run();
         return n;
     }
 
@@ -86,13 +92,20 @@ public final class DeliveryUseCases {
         return store.get(id).orElseThrow(() -> Problem.notFound("delivery", id));
     }
 
+    /** An id as clients write it: a string, or a number (Moodle's ids are numbers in one event and strings in the next). */
+    private static String id(JsonFields f, String field) {
+        JsonNode v = f.raw(field);
+        if (v != null && v.isIntegralNumber()) return v.asText();
+        return f.string(field, false, 255, null);
+    }
+
     private static Long time(JsonFields f, String field) {
         String raw = f.string(field, false, 64, null);
         if (raw == null) return null;
         try {
-            return OffsetDateTime.parse(raw).toInstant().toEpochMilli();
+            return Times.epochMillis(raw);
         } catch (DateTimeParseException e) {
-            f.errors().add(f.path(field), "must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+            f.errors().add(f.path(field), Times.EXPECTED);
             return null;
         }
     }

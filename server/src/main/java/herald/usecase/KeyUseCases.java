@@ -22,22 +22,22 @@ public final class KeyUseCases {
         return keys.list();
     }
 
-    /** {@code body}: {@code {"name", "scopes": ["admin"|"ingest"|"read", …]}}. */
+    /** {@code body}: {@code {"name", "scopes": ["admin"|"ingest"|"read"|"metrics", …]}}. */
     public ApiKeys.Created create(JsonNode body) {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(body, "", errors);
         f.rejectUnknown("name", "scopes");
         String name = f.string("name", true, 100, null);
-        List<String> scopes = f.strings("scopes", 3, 10);
+        List<String> scopes = f.strings("scopes", 4, 10);
         Set<Scope> parsed = EnumSet.noneOf(Scope.class);
         if (scopes == null || scopes.isEmpty()) {
-            errors.add("scopes", "give one or more of admin, ingest, read");
+            errors.add("scopes", "give one or more of admin, ingest, read, metrics");
         } else {
             for (int i = 0; i < scopes.size(); i++) {
                 try {
                     parsed.add(Scope.fromWire(scopes.get(i)));
                 } catch (IllegalArgumentException e) {
-                    errors.add("scopes[" + i + "]", "must be admin, ingest or read");
+                    errors.add("scopes[" + i + "]", "must be admin, ingest, read or metrics");
                 }
             }
         }

@@ -112,6 +112,17 @@ public final class ServiceUseCases {
         return states.get(id);
     }
 
+    /** Closes the service's circuit breaker now, on every node; its waiting deliveries go at once. */
+    public ServiceStates.State resetBreaker(String id) {
+        find(id);
+        db.inTransaction(c -> {
+            states.resetBreaker(c, id, System.currentTimeMillis());
+            return null;
+        });
+        dispatcher.statesChanged();
+        return states.get(id);
+    }
+
     private ServiceStatus status(Service s, Map<String, ServiceStates.State> all) {
         List<Warning> warnings = new ArrayList<>();
         // Saving is allowed (the allow list may change); every attempt fails with refused_address until it does.

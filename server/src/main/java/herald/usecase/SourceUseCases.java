@@ -35,7 +35,7 @@ public final class SourceUseCases {
     }
 
     public Source create(JsonNode body) {
-        Source parsed = SourceJson.parse(body, null);
+        Source parsed = checkHost(SourceJson.parse(body, null));
         long now = System.currentTimeMillis();
         Source s = parsed.withId(Ids.newId("src"), now, now);
         Problems.uniqueName("source", () -> db.inTransaction(c -> {
@@ -49,13 +49,19 @@ public final class SourceUseCases {
     public Source update(String id, JsonNode body, boolean merge) {
         Source current = get(id);
         if (merge) body = ServiceUseCases.merged(body, SourceJson.toJson(current, false));
-        Source s = SourceJson.parse(body, current).withId(current.id(), current.createdAt(), System.currentTimeMillis());
+        Source s = checkHost(SourceJson.parse(body, current)).withId(current.id(), current.createdAt(), System.currentTimeMillis());
         Problems.uniqueName("source", () -> db.inTransaction(c -> store.update(c, s)));
         sources.reconcile();
         return s;
     }
 
     /** Deletes the source and its position; the events it stored stay. */
+    private Source checkHost(Source s) {
+        String why = sources.hostRefusal(s.jdbcUrl());
+        if (why != null) throw Problem.invalid("jdbc_url", why);
+        return s;
+    }
+
     public void delete(String id) {
         if (!db.inTransaction(c -> store.delete(c, id))) throw Problem.notFound("source", id);
         sources.reconcile();

@@ -2,7 +2,7 @@ package herald.usecase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.catalog.SampleEvents;
+import herald.catalog.EventCatalog;
 import herald.event.EventParser;
 import herald.ids.Ids;
 import herald.json.JsonFields;
@@ -13,6 +13,7 @@ import herald.rendering.RenderException;
 import herald.rendering.Renderer;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
+import herald.subscription.EventSelector;
 import herald.subscription.FormatRules;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
@@ -25,19 +26,39 @@ public final class SubscriptionUseCases {
     private final ConfigStore store;
     private final FormatRules formats;
     private final Renderer renderer;
-    private final SampleEvents samples;
+    private final EventCatalog catalog;
 
-    public SubscriptionUseCases(Database db, ConfigStore store, FormatRules formats, Renderer renderer, SampleEvents samples) {
+    public SubscriptionUseCases(Database db, ConfigStore store, FormatRules formats, Renderer renderer, EventCatalog catalog) {
         this.db = db;
         this.store = store;
         this.formats = formats;
         this.renderer = renderer;
-        this.samples = samples;
+        this.catalog = catalog;
     }
 
     /** Newest first after {@code afterId}, of one service or all ({@code serviceId} null). */
     public List<Subscription> list(String serviceId, String afterId, int limit) {
         return db.read(c -> store.subscriptions(c, serviceId, afterId, limit));
+    }
+
+    /**
+     * The subscriptions that would receive an event named {@code eventName} (local_webhooks'
+     * {@code search_services_by_event}): enabled, of an enabled service, selecting the name. A
+     * subscription's filter on the event's fields may still leave a given event out.
+     */
+    public List<Subscription> receiving(String eventName, String serviceId, String afterId, int limit) {
+        return db.read(c -> {
+            var enabledServices = new java.util.HashSet<String>();
+            for (var s : store.allServices(c)) if (s.enabled()) enabledServices.add(s.id());
+            List<Subscription> out = new java.util.ArrayList<>();
+            for (Subscription s : store.subscriptions(c, serviceId, afterId, Integer.MAX_VALUE)) {
+                if (out.size() >= limit) break;
+                if (s.enabled() && enabledServices.contains(s.serviceId()) && new EventSelector(s.events()).matches(eventName)) {
+                    out.add(s);
+                }
+            }
+            return out;
+        });
     }
 
     public Subscription get(String id) {
@@ -95,7 +116,7 @@ public final class SubscriptionUseCases {
         Subscription sub = subscriptionId != null ? get(subscriptionId) : spec(f.raw("subscription"));
         Service svc = db.read(c -> store.service(c, sub.serviceId()))
                 .orElseThrow(() -> unknownService(sub.serviceId(), "subscription.service_id"));
-        ObjectNode event = eventType != null ? samples.of(eventType).orElseThrow(() -> Problem.invalid("event_type",
+        ObjectNode event = eventType != null ? catalog.sample(eventType).orElseThrow(() -> Problem.invalid("event_type",
                 "the catalog has no sample for '" + eventType + "'; send an event instead")) : event(f.raw("event"));
         try {
             return renderer.preview(event, svc, sub);

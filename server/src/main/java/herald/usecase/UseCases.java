@@ -11,4 +11,5 @@ public record UseCases(
         SettingsUseCases settings,
         KeyUseCases keys,
         BackupUseCases backup,
+        ImportUseCases imports,
         CatalogUseCases catalog) {}

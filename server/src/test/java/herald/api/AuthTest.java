@@ -79,11 +79,13 @@ class AuthTest {
     }
 
     @Test
-    void healthAndMetricsNeedNoKey() {
+    void healthNeedsNoKeyAndMetricsAReadKey() {
         var health = herald.api(null).get("/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asText()).isEqualTo("up");
-        var metrics = herald.api(null).get("/metrics");
+        assertThat(herald.api(null).get("/metrics").status()).isEqualTo(401);
+        assertThat(herald.api(ingestKey).get("/metrics").status()).isEqualTo(403);
+        var metrics = herald.api(readKey).get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text()).contains("herald_events_ingested_total").contains("herald_deliveries{");
     }

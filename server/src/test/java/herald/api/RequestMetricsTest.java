@@ -15,7 +15,7 @@ class RequestMetricsTest {
             assertThat(h.api().get("/api/v1/services/svc_missing").status()).isEqualTo(404);
             assertThat(h.api().get("/api/v1/no-such-route").status()).isEqualTo(404);
 
-            String metrics = h.api(null).get("/metrics").text();
+            String metrics = h.api().get("/metrics").text();
             assertThat(metrics)
                     .containsPattern("herald_http_requests_seconds_count\\{method=\"GET\",route=\"/api/v1/services\",status=\"200\"} 1")
                     .containsPattern("herald_http_requests_seconds_count\\{method=\"GET\",route=\"/api/v1/services/\\{id}\",status=\"404\"} 1")

@@ -46,7 +46,7 @@ class HandoffTest {
             assertThat(row[0]).isEqualTo("delivering");
             assertThat((long) row[1]).isGreaterThanOrEqualTo(posted + 20_000);
             assertThat(row[2]).isEqualTo(0);
-            assertThat(h.api(null).get("/metrics").text()).contains("herald_deliveries_handed_off_total 1.0");
+            assertThat(h.api().get("/metrics").text()).contains("herald_deliveries_handed_off_total 1.0");
 
             answer.countDown();
             Hooks.awaitDelivery(h.api(), "hot-1", Duration.ofSeconds(10), d -> d.get("status").asText().equals("delivered"));

@@ -25,7 +25,7 @@ class MetricsTest {
             Hooks.serviceSubscribedToAll(h.api(), "crm", receiver.url(), null);
             h.api().post("/api/v1/events", Events.courseViewed("m-1"));
             awaitDelivery(h.api(), "m-1", Duration.ofSeconds(10), d -> d.get("status").asText().equals("delivered"));
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.api(null).get("/metrics").text())
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.api().get("/metrics").text())
                     .contains("herald_delivery_outcomes_total{outcome=\"delivered\"} 1.0")
                     .contains("herald_delivery_attempt_seconds_count{service=\"crm\"} 1")
                     .contains("herald_delivery_attempt_seconds_bucket{service=\"crm\",le=")
@@ -65,7 +65,7 @@ class MetricsTest {
 
             assertThat(new DeliveryStore(h.herald().database()).countByStatus()).isEqualTo(Map.of("pending", 2L,
                     "retrying", 2L, "delivering", 2L, "delivered", 2L, "dead", 2L, "paused", 2L));
-            assertThat(h.api(null).get("/metrics").text()).contains("herald_deliveries{status=\"dead\"} 2.0")
+            assertThat(h.api().get("/metrics").text()).contains("herald_deliveries{status=\"dead\"} 2.0")
                     .contains("herald_deliveries{status=\"delivered\"} 2.0");
         }
     }

@@ -66,7 +66,7 @@ class OutcomeRulesTest {
 
     @Test
     void integrationHubDoublesUpToSixtySecondsAndIsDeadAfterFiveAttempts() {
-        assertThat(delays(preset("integration-hub"), NO_JITTER)).containsExactly(5_000L, 10_000L, 20_000L, 40_000L);
+        assertThat(delays(preset("integration-hub"), NO_JITTER)).containsExactly(1_000L, 2_000L, 4_000L, 8_000L);
         var p = RetryPolicy.parse(JsonFields.of(Json.read("{\"exponential\":{\"base_s\":10,\"factor\":2,\"cap_s\":60,"
                 + "\"max_attempts\":6}}"), "retry", new FieldErrors()));
         assertThat(delays(p, NO_JITTER)).containsExactly(10_000L, 20_000L, 40_000L, 60_000L, 60_000L);

@@ -87,6 +87,31 @@ class TlsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pkcs8", "pkcs1"})
+    void anEncryptedClientKeyOpensWithItsPasswordWhichIsNeverShown(String format) throws Exception {
+        String key = certs.read("client-" + format + "-encrypted.key");
+        assertThat(key).contains(format.equals("pkcs8") ? "BEGIN ENCRYPTED PRIVATE KEY" : "Proc-Type: 4,ENCRYPTED");
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); TlsReceiver receiver = receiver("server", true)) {
+            ObjectNode service = Json.object().put("name", "mtls-enc");
+            ObjectNode tls = service.putObject("tls").put("ca_pem", certs.read("ca.pem"))
+                    .put("client_cert_pem", certs.read("client-" + format + ".pem")).put("client_key_pem", key);
+            var missing = h.api().post("/api/v1/services", service.deepCopy().put("url", receiver.url()));
+            assertThat(missing.status()).isEqualTo(400);
+            assertThat(missing.json().get("errors").get(0).get("message").asText()).contains("client_key_password");
+            tls.put("client_key_password", "wrong");
+            assertThat(h.api().post("/api/v1/services", service.deepCopy().put("url", receiver.url())).errorFields())
+                    .containsExactly("tls.client_key_pem");
+            tls.put("client_key_password", TestCerts.KEY_PASSWORD);
+            var created = Outbound.subscribeAll(h.api(), receiver.url(), service);
+            assertThat(created.get("tls").get("client_key_password").asText()).isEqualTo("********");
+            var attempt = Outbound.deliverOne(h.api(), "mtls-enc-" + format).get("attempts").get(0);
+            assertThat(attempt.get("status_code").asInt()).as(attempt.toString()).isEqualTo(200);
+            String stored = read(h.dataDir().resolve("herald.db")) + read(h.dataDir().resolve("herald.db-wal"));
+            assertThat(stored).doesNotContain(TestCerts.KEY_PASSWORD);
+        }
+    }
+
     @Test
     void withoutAClientCertificateAReceiverRequiringOneIsNeverReached() throws Exception {
         try (TestHerald h = TestHerald.start(Backend.SQLITE); TlsReceiver receiver = receiver("server", true)) {

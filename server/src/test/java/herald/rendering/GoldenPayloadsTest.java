@@ -2,6 +2,7 @@ package herald.rendering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.catalog.SampleEvents;
 import herald.json.Json;
@@ -68,10 +69,20 @@ class GoldenPayloadsTest {
     }
 
     @Test
-    void noseyAddsPortalIdForAUserWithANumericIdnumber() throws RenderException {
+    void noseySendsTheRecordsPortalIdWhereNoseyPutsItAndNoneAtTheTop() throws RenderException {
         ObjectNode event = MoodleFixtures.first("\\core\\event\\user_updated", 162);
-        ((ObjectNode) event.get("record")).put("idnumber", "20731");
-        assertThat(Json.read(body(event, "{}", "{\"format\": \"nosey\"}")).get("portalid").asLong()).isEqualTo(20731);
+        ((ObjectNode) event.get("record")).put("portalid", "20731"); // as a source adds it: the user's idnumber
+        JsonNode tree = Json.read(body(event, "{}", "{\"format\": \"nosey\"}"));
+        assertThat(tree.get("record").get("portalid").isIntegralNumber()).isTrue(); // JSON_NUMERIC_CHECK
+        assertThat(tree.get("record").get("portalid").asLong()).isEqualTo(20731);
+        assertThat(tree.has("portalid")).isFalse();
+    }
+
+    @Test
+    void noseySaysNullWhenNobodyLookedForTheRecord() throws RenderException {
+        ObjectNode event = MoodleFixtures.first("\\core\\event\\user_updated", 162);
+        event.remove("record");
+        assertThat(Json.read(body(event, "{}", "{\"format\": \"nosey\"}")).get("record").isNull()).isTrue();
     }
 
     @Test

@@ -75,7 +75,12 @@ class MoodleSourceTest {
                 for (String f : List.of("eventname", "component", "action", "target", "objecttable", "objectid", "crud",
                         "edulevel", "contextid", "contextlevel", "contextinstanceid", "userid", "courseid", "relateduserid",
                         "anonymous", "timecreated", "origin", "ip", "realuserid")) {
-                    assertThat(e.get(f)).as("log %d %s", logId, f).isEqualTo(row.get(f));
+                    // Ids are typed as get_data() had them ("2" or 2: MoodleTypes); the value is the row's.
+                    if (row.get(f).isNumber() && e.get(f).isTextual()) {
+                        assertThat(e.get(f).asText()).as("log %d %s", logId, f).isEqualTo(row.get(f).asText());
+                    } else {
+                        assertThat(e.get(f)).as("log %d %s", logId, f).isEqualTo(row.get(f));
+                    }
                 }
                 assertThat(e.get("edulevel").isIntegralNumber()).as("edulevel is an int, not TINYINT(1) as boolean").isTrue();
                 assertThat(e.get("source").asText()).isEqualTo(id);
@@ -83,7 +88,11 @@ class MoodleSourceTest {
                 assertThat(e.has("other_error")).as("log %d other: %s", logId, e.get("other_error")).isFalse();
 
                 String table = row.get("objecttable").asText(null);
-                if (table != null && Records.DEFAULT_TABLES.contains(table) && !row.get("objectid").isNull()) {
+                if (table != null && !row.get("objectid").isNull() && !objects.containsKey(table)) {
+                    // Every table is read (record_tables "*"); one the fixtures did not create cannot be.
+                    assertThat(e.get("record").isNull()).as("log %d: %s", logId, table).isTrue();
+                    assertThat(e.get("record_error").asText()).contains("mdl_" + table);
+                } else if (table != null && !row.get("objectid").isNull()) {
                     JsonNode expected = objects.get(table).get(row.get("objectid").asLong());
                     if (expected == null) {
                         assertThat(e.get("record").isBoolean() && !e.get("record").booleanValue())
@@ -97,8 +106,9 @@ class MoodleSourceTest {
                     assertThat(e.has("record")).as("log %d has no record to load", logId).isFalse();
                 }
             }
-            assertThat(records).isEqualTo(88);
-            assertThat(gone).isEqualTo(52); // the objects index's missing ids
+            // Every table but the sensitive ones is read now: roles, cohorts, sections, pages, notifications...
+            assertThat(records).isGreaterThan(88);
+            assertThat(gone).isGreaterThanOrEqualTo(52); // the objects index's missing ids
             JsonNode user = events.get(45L).get("record"); // user_created for a student: no password, no secret
             assertThat(user.get("username").asText()).isNotEmpty();
             assertThat(user.has("password") || user.has("secret")).isFalse();
@@ -344,7 +354,9 @@ class MoodleSourceTest {
             if (kind == MoodleDb.Kind.MARIADB) { // the local PostgreSQL trusts loopback logins: it checks no password
                 await().atMost(WAIT).until(() -> api.get("/api/v1/sources/" + id).json().get("status").get("state").asText()
                         .equals("backing_off"));
-                assertThat(api.get("/api/v1/sources/" + id).json().get("status").get("last_error").asText()).contains("denied");
+                // In Herald's words, not the driver's (which could quote what any far end says).
+                assertThat(api.get("/api/v1/sources/" + id).json().get("status").get("last_error").asText())
+                        .contains("refused the user or password");
             }
         }
     }

@@ -58,7 +58,7 @@ class MatchingTest {
         assertThat(RetryPolicy.DEFAULT.delayBeforeRetry(2)).isEqualTo(5);
         assertThat(RetryPolicy.DEFAULT.delayBeforeRetry(9)).isEqualTo(-1);
         RetryPolicy hub = RetryPolicy.PRESETS.get("integration-hub");
-        assertThat(List.of(hub.delayBeforeRetry(1), hub.delayBeforeRetry(2), hub.delayBeforeRetry(4))).containsExactly(5L, 10L, 40L);
+        assertThat(List.of(hub.delayBeforeRetry(1), hub.delayBeforeRetry(2), hub.delayBeforeRetry(4))).containsExactly(1L, 2L, 8L);
         assertThat(hub.delayBeforeRetry(5)).isEqualTo(-1);
         RetryPolicy teachbase = RetryPolicy.PRESETS.get("teachbase");
         assertThat(teachbase.maxAttempts()).isEqualTo(6);

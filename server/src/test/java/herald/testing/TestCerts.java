@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestCerts {
     public static final String STORE_PASSWORD = "test-store-pass";
+    /** What the encrypted client keys open with. */
+    public static final String KEY_PASSWORD = "client-key-pass-31c9";
     private static TestCerts made;
 
     public final Path dir;
@@ -71,6 +73,11 @@ public final class TestCerts {
                 // The same key as PKCS#8, for comparing what Herald's own wrapping makes of the other formats.
                 c.openssl("pkcs8", "-topk8", "-nocrypt", "-in", "client-" + format + ".key", "-out", "client-" + format + ".p8");
             }
+            // Encrypted with KEY_PASSWORD: PKCS#8 (BEGIN ENCRYPTED PRIVATE KEY) and OpenSSL's legacy PEM (Proc-Type: 4,ENCRYPTED).
+            c.openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", "pass:" + KEY_PASSWORD, "-in", "client-pkcs8.key",
+                    "-out", "client-pkcs8-encrypted.key");
+            c.openssl("rsa", "-traditional", "-aes256", "-passout", "pass:" + KEY_PASSWORD, "-in", "client-pkcs1.key",
+                    "-out", "client-pkcs1-encrypted.key");
             return c;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -23,6 +23,12 @@ final class ProblemErrorHandler extends ErrorHandler {
         return ByteBuffer.wrap(Responses.problemBody(status, HttpStatus.getMessage(status), detail(status, reason), null));
     }
 
+    /** Jetty writes error bodies for GET, POST and HEAD only; an API answers PUT, PATCH and DELETE alike. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {

@@ -19,5 +19,7 @@ start=$(date +%s)
     -Dherald.fuzz.requests="$requests" -Dherald.fuzz.seed="$seed" -DredirectTestOutputToFile=false 2>&1 \
     | grep -v '^WARNING' | tee "$out"
 status=${PIPESTATUS[0]}
+# the test's own output goes to surefire's report file: its summary line belongs here
+grep -h '^fuzz:' server/target/surefire-reports/herald.api.FuzzTest-output.txt 2>/dev/null | tee -a "$out"
 echo "elapsed: $(( $(date +%s) - start )) s, exit $status" | tee -a "$out"
 exit "$status"

@@ -69,6 +69,8 @@ class FuzzTest {
         private final Set<String> acknowledged = new HashSet<>();
         private int eventSeq;
         private String previous = "";
+        private long slowestNanos;
+        private String slowest = "";
 
         Fuzzer(Random random, TestHerald herald) {
             this.random = random;
@@ -258,6 +260,7 @@ class FuzzTest {
                     .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + TestHerald.ADMIN_KEY);
             b.method(c.method(), c.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(c.body()));
             HttpResponse<String> r;
+            long started = System.nanoTime();
             try {
                 r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
             } catch (HttpTimeoutException e) {
@@ -270,6 +273,11 @@ class FuzzTest {
             }
             previous = c.method() + " " + abbreviated(c.path()) + " " + c.description() + " -> " + r.statusCode() + " "
                     + r.headers().firstValue("Connection").orElse("");
+            long took = System.nanoTime() - started;
+            if (took > slowestNanos) {
+                slowestNanos = took;
+                slowest = c.method() + " " + c.route() + " " + c.description();
+            }
             if (r.statusCode() >= 400) {
                 assertThat(r.headers().firstValue("Content-Type").orElse("")).as("%s %s", c.method(), c.path())
                         .startsWith("application/problem+json");
@@ -288,7 +296,7 @@ class FuzzTest {
             Map<String, Integer> byStatus = new LinkedHashMap<>();
             statuses.forEach((k, n) -> byStatus.merge(k.substring(k.lastIndexOf(' ') + 1), n, Integer::sum));
             System.out.println("fuzz: " + REQUESTS + " requests, seed " + SEED + ", statuses " + byStatus + ", events acknowledged "
-                    + acknowledged.size());
+                    + acknowledged.size() + ", slowest answer " + slowestNanos / 1_000_000 + " ms (" + slowest + ")");
         }
 
         void checkNothingHalfDone() {

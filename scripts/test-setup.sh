@@ -5,6 +5,8 @@
 #   openssl         TLS tests make certificates and keys (PKCS#8, PKCS#1, SEC1)
 #   PostgreSQL      127.0.0.1:5432, trust auth for local connections (tests create and drop databases)
 #   MariaDB         127.0.0.1:3306, root without a password (Moodle source tests)
+#   Chromium        the admin UI's browser tests (Playwright drives Debian's /usr/bin/chromium;
+#                   no browser is downloaded)
 # Set HERALD_TEST_SETUP=skip to check nothing (a machine prepared another way).
 set -euo pipefail
 [ "${HERALD_TEST_SETUP:-}" = "skip" ] && exit 0
@@ -25,6 +27,7 @@ apt_install() {
 
 command -v php >/dev/null 2>&1 || apt_install php-cli
 command -v openssl >/dev/null 2>&1 || apt_install openssl
+[ -x /usr/bin/chromium ] || apt_install chromium
 
 # PostgreSQL
 if ! command -v pg_lsclusters >/dev/null 2>&1; then apt_install postgresql; fi

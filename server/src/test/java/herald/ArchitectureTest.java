@@ -27,9 +27,9 @@ class ArchitectureTest {
             "herald.config..", "herald.store.."};
     static final String[] DOMAIN = {"herald.event..", "herald.subscription..", "herald.rendering..", "herald.routing..",
             "herald.outbound..", "herald.delivery..", "herald.ingest..", "herald.sources..", "herald.catalog..",
-            "herald.access..", "herald.migration.."};
+            "herald.access..", "herald.migration..", "herald.audit..", "herald.inspector.."};
     static final String[] USE_CASES = {"herald.usecase.."};
-    static final String[] EDGES = {"herald.api..", "herald.cli.."};
+    static final String[] EDGES = {"herald.api..", "herald.cli..", "herald.web.."};
     static final String[] APP = {"herald.app.."};
 
     static JavaClasses main;

@@ -55,24 +55,26 @@ public final class ApiKeys {
     }
 
     public Created create(String name, Set<Scope> scopes) {
+        return db.inTransaction(c -> create(c, name, scopes));
+    }
+
+    /** Creates a key inside the caller's transaction. */
+    public Created create(java.sql.Connection c, String name, Set<Scope> scopes) throws java.sql.SQLException {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String secret = "hk_" + HexFormat.of().formatHex(raw);
         ApiKey key = new ApiKey(Ids.newId("key"), name, secret.substring(0, 9), Set.copyOf(scopes),
                 System.currentTimeMillis());
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at) VALUES (?,?,?,?,?,?)")) {
-                ps.setString(1, key.id());
-                ps.setString(2, key.name());
-                ps.setString(3, key.prefix());
-                ps.setString(4, hash(secret));
-                ps.setString(5, String.join(",", key.scopes().stream().map(Scope::wire).sorted().toList()));
-                ps.setLong(6, key.createdAt());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at) VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, key.id());
+            ps.setString(2, key.name());
+            ps.setString(3, key.prefix());
+            ps.setString(4, hash(secret));
+            ps.setString(5, String.join(",", key.scopes().stream().map(Scope::wire).sorted().toList()));
+            ps.setLong(6, key.createdAt());
+            ps.executeUpdate();
+        }
         return new Created(key, secret);
     }
 
@@ -123,15 +125,18 @@ public final class ApiKeys {
         });
     }
 
-    public boolean delete(String id) {
-        int n = db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
-                ps.setString(1, id);
-                return ps.executeUpdate();
-            }
-        });
-        byHash.clear();
-        return n > 0;
+    /** Deletes a key inside the caller's transaction; this node forgets every cached key at once. */
+    public boolean delete(java.sql.Connection c, String id) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
+            ps.setString(1, id);
+            int n = ps.executeUpdate();
+            byHash.clear();
+            return n > 0;
+        }
+    }
+
+    public Optional<ApiKey> get(String id) {
+        return list().stream().filter(k -> k.id().equals(id)).findFirst();
     }
 
     private static ApiKey row(ResultSet rs) throws java.sql.SQLException {

@@ -22,8 +22,12 @@ public final class ApiServer {
     private final Javalin web;
     private final Traffic traffic;
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
+    private final PageRoutes pages;
 
-    public ApiServer(HttpSettings http, UseCases useCases, Auth auth, Traffic traffic, PrometheusMeterRegistry metrics) {
+    /** {@code pages}: the admin UI, served by the same server under its own prefixes. */
+    public ApiServer(HttpSettings http, UseCases useCases, Auth auth, Traffic traffic, PrometheusMeterRegistry metrics,
+                     PageRoutes pages) {
+        this.pages = pages;
         this.traffic = traffic;
         long maxBody = http.maxBodyBytes();
         IngestHandler ingest = new IngestHandler(traffic, auth, useCases.ingest(), maxBody);
@@ -57,10 +61,16 @@ public final class ApiServer {
                 var matched = ctx.endpoints().matchedHttpEndpoint();
                 traffic.end(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode(), start);
             });
-            r.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, Responses.problemFor(e, ctx.path())));
+            r.exception(Exception.class, (e, ctx) -> {
+                if (pages.owns(ctx.path())) pages.error(e, ctx);
+                else Responses.problem(ctx, Responses.problemFor(e, ctx.path()));
+            });
             r.error(404, ctx -> {
-                if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.NOT_FOUND, "no such route: "
-                        + ctx.method().name() + " " + ctx.path()));
+                if (pages.owns(ctx.path())) {
+                    if (ctx.endpoints().matchedHttpEndpoint() == null) pages.notFound(ctx);
+                } else if (!isProblem(ctx)) {
+                    Responses.problem(ctx, new Problem(Problem.Kind.NOT_FOUND, "no such route: " + ctx.method().name() + " " + ctx.path()));
+                }
             });
             r.error(405, ctx -> {
                 if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.METHOD_NOT_ALLOWED,
@@ -81,7 +91,7 @@ public final class ApiServer {
             });
             ApiRoutes api = new ApiRoutes(r);
             new EventRoutes(useCases.events(), useCases.deliveries()).register(api);
-            new ServiceRoutes(useCases.services(), maxBody).register(api);
+            new ServiceRoutes(useCases.services(), useCases.testSend(), maxBody).register(api);
             new SubscriptionRoutes(useCases.subscriptions(), maxBody).register(api);
             new SettingsRoutes(useCases.settings()).register(api);
             new DeliveryRoutes(useCases.deliveries(), maxBody).register(api);
@@ -89,8 +99,10 @@ public final class ApiServer {
             new KeyRoutes(useCases.keys()).register(api);
             new BackupRoutes(useCases.backup(), useCases.imports(), maxBody).register(api);
             new SourceRoutes(useCases.sources(), maxBody).register(api);
+            new AuditRoutes(useCases.audit()).register(api);
             byte[] openApi = openApi();
             api.get("/api/v1/openapi.json", Permission.READ, ctx -> ctx.contentType("application/json").result(openApi));
+            pages.register(r);
         });
     }
 
@@ -137,6 +149,7 @@ public final class ApiServer {
         List<String[]> out = new ArrayList<>();
         out.add(new String[] {IngestHandler.METHOD, IngestHandler.PATH});
         for (HandlerMetaInfo m : routes) {
+            if (pages.owns(m.getPath())) continue; // the admin UI's pages are not part of the API
             if (m.getHttpMethod() != HandlerType.BEFORE && m.getHttpMethod() != HandlerType.AFTER
                     && m.getHttpMethod() != HandlerType.BEFORE_MATCHED && m.getHttpMethod().isHttpMethod()) {
                 out.add(new String[] {m.getHttpMethod().name(), m.getPath()});

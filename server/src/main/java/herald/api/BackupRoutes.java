@@ -33,7 +33,7 @@ final class BackupRoutes {
         Requests.checkDeclaredLength(ctx.header("Content-Length"), maxBody);
         byte[] file = ctx.bodyAsBytes();
         if (file.length > maxBody) throw Problem.tooLarge("body", "must be at most " + maxBody + " bytes", "the file is too large");
-        var imported = imports.localWebhooks(file, ctx.queryParam("site_url"));
+        var imported = imports.localWebhooks(Actors.of(ctx), file, ctx.queryParam("site_url"));
         var o = Json.object();
         o.put("services", imported.size());
         o.put("subscriptions", imported.stream().mapToInt(i -> i.subscriptionIds().size()).sum());
@@ -59,10 +59,10 @@ final class BackupRoutes {
         if ("replace".equals(m)) mode = BackupUseCases.Mode.REPLACE;
         else if ("merge".equals(m) || m == null) mode = BackupUseCases.Mode.MERGE;
         else throw Problem.invalid("mode", "must be replace or merge");
-        var s = backup.restore(Requests.jsonBody(ctx, maxBody), mode, ctx.header("X-Backup-Passphrase"));
-        Responses.json(ctx, 200, Json.object().put("mode", mode.name().toLowerCase()).put("services", s.services())
-                .put("subscriptions", s.subscriptions()).put("services_removed", s.servicesRemoved())
-                .put("subscriptions_removed", s.subscriptionsRemoved()).put("sources", s.sources())
-                .put("sources_removed", s.sourcesRemoved()));
+        boolean dryRun = Requests.flag(ctx, "dry_run");
+        var s = backup.restore(Actors.of(ctx), Requests.jsonBody(ctx, maxBody), mode, ctx.header("X-Backup-Passphrase"), dryRun);
+        var o = Json.object().put("mode", mode.name().toLowerCase());
+        o.setAll(BackupUseCases.summaryJson(s));
+        Responses.json(ctx, 200, o);
     }
 }

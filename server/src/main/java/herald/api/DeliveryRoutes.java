@@ -23,13 +23,19 @@ final class DeliveryRoutes {
 
     void register(ApiRoutes r) {
         r.get("/api/v1/deliveries", Permission.READ, this::list);
-        r.post("/api/v1/deliveries/replay", Permission.ADMIN, ctx -> Responses.json(ctx, 202,
-                Json.object().put("replayed", deliveries.replay(Requests.jsonBody(ctx, maxBody)))));
+        r.post("/api/v1/deliveries/replay", Permission.ADMIN, ctx -> {
+            var body = Requests.jsonBody(ctx, maxBody);
+            if (Requests.flag(ctx, "dry_run")) {
+                Responses.json(ctx, 200, Json.object().put("would_replay", deliveries.countReplay(body)));
+            } else {
+                Responses.json(ctx, 202, Json.object().put("replayed", deliveries.replay(Actors.of(ctx), body)));
+            }
+        });
         r.get("/api/v1/deliveries/{id}", Permission.READ, this::show);
         r.post("/api/v1/deliveries/{id}/retry", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 202, view(deliveries.retry(ctx.pathParam("id")))));
+                ctx -> Responses.json(ctx, 202, view(deliveries.retry(Actors.of(ctx), ctx.pathParam("id")))));
         r.delete("/api/v1/deliveries/{id}", Permission.ADMIN, ctx -> {
-            deliveries.delete(ctx.pathParam("id"));
+            deliveries.delete(Actors.of(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
     }

@@ -23,13 +23,13 @@ final class KeyRoutes {
             Responses.json(ctx, 200, o);
         });
         r.post("/api/v1/api-keys", Permission.ADMIN, ctx -> {
-            ApiKeys.Created created = keys.create(Requests.jsonBody(ctx, 64 * 1024));
+            ApiKeys.Created created = keys.create(Actors.of(ctx), Requests.jsonBody(ctx, 64 * 1024));
             ObjectNode o = view(created.key());
             o.put("key", created.secret());
             Responses.json(ctx, 201, o);
         });
         r.delete("/api/v1/api-keys/{id}", Permission.ADMIN, ctx -> {
-            keys.revoke(ctx.pathParam("id"));
+            keys.revoke(Actors.of(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
     }

@@ -109,6 +109,14 @@ public final class Requests {
     }
 
     /** {@code limit} query parameter: 1..500, default 50. */
+    /** A true/false query parameter (absent: false); anything else is a 400 naming it. */
+    public static boolean flag(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw Problem.invalid(name, "must be true or false");
+    }
+
     public static int limit(Context ctx) {
         String raw = ctx.queryParam("limit");
         if (raw == null) return 50;

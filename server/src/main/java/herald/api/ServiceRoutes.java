@@ -8,47 +8,71 @@ import herald.outbound.ServiceStates;
 import herald.subscription.ServiceJson;
 import herald.usecase.ServiceUseCases;
 import herald.usecase.ServiceUseCases.ServiceStatus;
+import herald.usecase.TestSendUseCases;
 import io.javalin.http.Context;
 
 /** {@code /api/v1/services}: CRUD, enable/disable, signing secret rotation, pause/resume. */
 final class ServiceRoutes {
     private final ServiceUseCases services;
+    private final TestSendUseCases testSend;
     private final long maxBody;
 
-    ServiceRoutes(ServiceUseCases services, long maxBody) {
+    ServiceRoutes(ServiceUseCases services, TestSendUseCases testSend, long maxBody) {
         this.services = services;
+        this.testSend = testSend;
         this.maxBody = maxBody;
     }
 
     void register(ApiRoutes r) {
         r.get("/api/v1/services", Permission.READ, this::list);
         r.post("/api/v1/services", Permission.ADMIN, ctx -> {
-            ServiceStatus s = services.create(Requests.jsonBody(ctx, maxBody));
+            ServiceStatus s = services.create(Actors.of(ctx), Requests.jsonBody(ctx, maxBody));
             Responses.json(ctx.header("Location", "/api/v1/services/" + s.service().id()), 201, view(s, true));
         });
         r.get("/api/v1/services/{id}", Permission.READ, ctx -> Responses.json(ctx, 200, view(services.get(id(ctx)), false)));
         r.put("/api/v1/services/{id}", Permission.ADMIN, ctx -> update(ctx, false));
         r.patch("/api/v1/services/{id}", Permission.ADMIN, ctx -> update(ctx, true));
         r.delete("/api/v1/services/{id}", Permission.ADMIN, ctx -> {
-            services.delete(id(ctx));
+            services.delete(Actors.of(ctx), id(ctx));
             ctx.status(204);
         });
         r.post("/api/v1/services/{id}/enable", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, view(services.setEnabled(id(ctx), true), false)));
+                ctx -> Responses.json(ctx, 200, view(services.setEnabled(Actors.of(ctx), id(ctx), true), false)));
         r.post("/api/v1/services/{id}/disable", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, view(services.setEnabled(id(ctx), false), false)));
+                ctx -> Responses.json(ctx, 200, view(services.setEnabled(Actors.of(ctx), id(ctx), false), false)));
         // A new signing secret, shown in clear only in this answer; the old one keeps signing during the overlap.
         r.post("/api/v1/services/{id}/signing/rotate", Permission.ADMIN, ctx -> {
             boolean noBody = ctx.contentLength() <= 0 && ctx.header("Transfer-Encoding") == null;
             JsonNode body = noBody ? Json.object() : Requests.jsonBody(ctx, maxBody);
-            Responses.json(ctx, 200, view(services.rotateSigning(id(ctx), body), true));
+            Responses.json(ctx, 200, view(services.rotateSigning(Actors.of(ctx), id(ctx), body), true));
         });
         r.post("/api/v1/services/{id}/pause", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, stateView(services.setPaused(id(ctx), true))));
+                ctx -> Responses.json(ctx, 200, stateView(services.setPaused(Actors.of(ctx), id(ctx), true))));
         r.post("/api/v1/services/{id}/resume", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, stateView(services.setPaused(id(ctx), false))));
+                ctx -> Responses.json(ctx, 200, stateView(services.setPaused(Actors.of(ctx), id(ctx), false))));
         r.post("/api/v1/services/{id}/breaker/reset", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, stateView(services.resetBreaker(id(ctx)))));
+                ctx -> Responses.json(ctx, 200, stateView(services.resetBreaker(Actors.of(ctx), id(ctx)))));
+        // A catalog sample sent now, shown whole with the answer; nothing is stored.
+        r.post("/api/v1/services/{id}/test", Permission.ADMIN,
+                ctx -> Responses.json(ctx, 200, exchangeView(testSend.send(id(ctx), Requests.jsonBody(ctx, maxBody)))));
+    }
+
+    static ObjectNode exchangeView(TestSendUseCases.Exchange x) {
+        ObjectNode o = Json.object();
+        ObjectNode req = o.putObject("request");
+        req.put("method", x.method());
+        req.put("url", x.url());
+        x.requestHeaders().forEach(req.putObject("headers")::put);
+        req.put("body", x.requestBody());
+        ObjectNode res = o.putObject("response");
+        if (x.status() == null) res.putNull("status"); else res.put("status", x.status());
+        res.set("headers", x.responseHeaders() == null ? null : Json.read(x.responseHeaders()));
+        res.put("body", x.responseBody());
+        res.put("error_kind", x.errorKind());
+        res.put("error", x.error());
+        o.put("duration_ms", x.durationMs());
+        x.warnings().forEach(o.putArray("warnings")::add);
+        return o;
     }
 
     private void list(Context ctx) {
@@ -58,7 +82,7 @@ final class ServiceRoutes {
     }
 
     private void update(Context ctx, boolean merge) {
-        ServiceStatus s = services.update(id(ctx), Requests.jsonBody(ctx, maxBody), merge);
+        ServiceStatus s = services.update(Actors.of(ctx), id(ctx), Requests.jsonBody(ctx, maxBody), merge);
         Responses.json(ctx, 200, view(s, false));
     }
 

@@ -15,6 +15,6 @@ final class SettingsRoutes {
         r.get("/api/v1/settings", Permission.READ,
                 ctx -> Responses.json(ctx, 200, Json.object().put("deliveries_enabled", settings.deliveriesEnabled())));
         r.put("/api/v1/settings", Permission.ADMIN, ctx -> Responses.json(ctx, 200,
-                Json.object().put("deliveries_enabled", settings.update(Requests.jsonBody(ctx, 64 * 1024)))));
+                Json.object().put("deliveries_enabled", settings.update(Actors.of(ctx), Requests.jsonBody(ctx, 64 * 1024)))));
     }
 }

@@ -22,24 +22,39 @@ final class SourceRoutes {
     void register(ApiRoutes r) {
         r.get("/api/v1/sources", Permission.READ, this::list);
         r.post("/api/v1/sources", Permission.ADMIN, ctx -> {
-            Source s = sources.create(Requests.jsonBody(ctx, maxBody));
+            Source s = sources.create(Actors.of(ctx), Requests.jsonBody(ctx, maxBody));
             Responses.json(ctx.header("Location", "/api/v1/sources/" + s.id()), 201, view(s));
         });
         r.get("/api/v1/sources/{id}", Permission.READ, ctx -> Responses.json(ctx, 200, view(sources.get(id(ctx)))));
         r.get("/api/v1/sources/{id}/status", Permission.READ,
                 ctx -> Responses.json(ctx, 200, statusView(sources.status(sources.get(id(ctx))))));
         r.put("/api/v1/sources/{id}", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, view(sources.update(id(ctx), Requests.jsonBody(ctx, maxBody), false))));
+                ctx -> Responses.json(ctx, 200, view(sources.update(Actors.of(ctx), id(ctx), Requests.jsonBody(ctx, maxBody), false))));
         r.patch("/api/v1/sources/{id}", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, view(sources.update(id(ctx), Requests.jsonBody(ctx, maxBody), true))));
+                ctx -> Responses.json(ctx, 200, view(sources.update(Actors.of(ctx), id(ctx), Requests.jsonBody(ctx, maxBody), true))));
         r.delete("/api/v1/sources/{id}", Permission.ADMIN, ctx -> {
-            sources.delete(id(ctx));
+            sources.delete(Actors.of(ctx), id(ctx));
             ctx.status(204);
         });
         r.post("/api/v1/sources/{id}/enable", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, view(sources.setEnabled(id(ctx), true))));
+                ctx -> Responses.json(ctx, 200, view(sources.setEnabled(Actors.of(ctx), id(ctx), true))));
         r.post("/api/v1/sources/{id}/disable", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, view(sources.setEnabled(id(ctx), false))));
+                ctx -> Responses.json(ctx, 200, view(sources.setEnabled(Actors.of(ctx), id(ctx), false))));
+        // Connects with the given settings (a new source's, or changes to a saved one) and saves nothing.
+        r.post("/api/v1/sources/test", Permission.ADMIN,
+                ctx -> Responses.json(ctx, 200, testView(sources.testConnection(null, Requests.jsonBody(ctx, maxBody)))));
+        r.post("/api/v1/sources/{id}/test", Permission.ADMIN, ctx -> {
+            boolean noBody = ctx.contentLength() <= 0 && ctx.header("Transfer-Encoding") == null;
+            var body = noBody ? Json.object() : Requests.jsonBody(ctx, maxBody);
+            Responses.json(ctx, 200, testView(sources.testConnection(id(ctx), body)));
+        });
+    }
+
+    static ObjectNode testView(Sources.ConnectionTest t) {
+        ObjectNode o = Json.object().put("ok", t.ok()).put("message", t.message()).put("duration_ms", t.durationMs());
+        if (t.newestLogId() == null) o.putNull("newest_log_id"); else o.put("newest_log_id", t.newestLogId());
+        o.put("newest_log_at", t.newestLogAt() == null ? null : Requests.iso(t.newestLogAt()));
+        return o;
     }
 
     private static String id(Context ctx) {

@@ -25,7 +25,7 @@ final class SubscriptionRoutes {
     void register(ApiRoutes r) {
         r.get("/api/v1/subscriptions", Permission.READ, this::list);
         r.post("/api/v1/subscriptions", Permission.ADMIN, ctx -> {
-            Subscription s = subscriptions.create(Requests.jsonBody(ctx, maxBody));
+            Subscription s = subscriptions.create(Actors.of(ctx), Requests.jsonBody(ctx, maxBody));
             Responses.json(ctx.header("Location", "/api/v1/subscriptions/" + s.id()), 201, SubscriptionJson.toJson(s));
         });
         r.post("/api/v1/subscriptions/preview", Permission.ADMIN, this::preview);
@@ -34,7 +34,7 @@ final class SubscriptionRoutes {
         r.put("/api/v1/subscriptions/{id}", Permission.ADMIN, ctx -> update(ctx, false));
         r.patch("/api/v1/subscriptions/{id}", Permission.ADMIN, ctx -> update(ctx, true));
         r.delete("/api/v1/subscriptions/{id}", Permission.ADMIN, ctx -> {
-            subscriptions.delete(ctx.pathParam("id"));
+            subscriptions.delete(Actors.of(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
     }
@@ -48,16 +48,18 @@ final class SubscriptionRoutes {
     }
 
     private void update(Context ctx, boolean merge) {
-        Subscription s = subscriptions.update(ctx.pathParam("id"), Requests.jsonBody(ctx, maxBody), merge);
+        Subscription s = subscriptions.update(Actors.of(ctx), ctx.pathParam("id"), Requests.jsonBody(ctx, maxBody), merge);
         Responses.json(ctx, 200, SubscriptionJson.toJson(s));
     }
 
     private void preview(Context ctx) {
-        Renderer.Preview p = subscriptions.preview(Requests.jsonBody(ctx, maxBody));
+        var preview = subscriptions.preview(Requests.jsonBody(ctx, maxBody));
+        Renderer.Preview p = preview.rendered();
         ObjectNode o = Json.object();
         o.put("method", p.rendered().method());
         o.put("url", p.rendered().url());
         o.put("content_type", p.rendered().contentType());
+        preview.headers().forEach(o.putObject("headers")::put);
         o.put("body", new String(p.rendered().body(), StandardCharsets.UTF_8));
         p.warnings().forEach(o.putArray("warnings")::add);
         Responses.json(ctx, 200, o);

@@ -1,6 +1,17 @@
 package herald.app;
 
 import herald.access.ApiKeys;
+import herald.access.UiSessions;
+import herald.access.Users;
+import herald.audit.AuditLog;
+import herald.ids.Ids;
+import herald.inspector.Inspector;
+import herald.usecase.AuditUseCases;
+import herald.usecase.DashboardUseCases;
+import herald.usecase.InspectorUseCases;
+import herald.usecase.TestSendUseCases;
+import herald.usecase.UserUseCases;
+import herald.web.WebUi;
 import herald.access.Scope;
 import herald.api.ApiServer;
 import herald.api.Auth;
@@ -76,6 +87,7 @@ public final class Herald implements HeraldCli.Running {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean closed = new AtomicBoolean();
     private String generatedAdminKey;
+    private String generatedAdminPassword;
 
     private Herald(HeraldConfig config) {
         this.db = Database.open(config.database().url(), config.database().user(), config.database().password());
@@ -109,7 +121,7 @@ public final class Herald implements HeraldCli.Running {
         OutboundHeaders outboundHeaders = new OutboundHeaders("Herald/" + VERSION);
         OutboundCall outbound = new OutboundCall(clients, outboundHeaders);
         this.dispatcher = new Dispatcher(db, deliveries, router, deliverySwitch, serviceStates, configStore, renderer, outbound,
-                metrics, config.delivery());
+                metrics, config.delivery(), Ids.newId("node"));
         this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers());
         // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
         this.sources = new Sources(db, sourceStore, writer, router, formats, outboundGuard);
@@ -119,21 +131,37 @@ public final class Herald implements HeraldCli.Running {
         retention.start();
 
         EventCatalog catalog = new EventCatalog(db, new SampleEvents());
+        EventQueries eventQueries = new EventQueries(db);
+        AuditLog audit = new AuditLog(db);
         DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,
-                new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders));
+                new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders), audit);
+        UserUseCases users = new UserUseCases(db, new Users(db), new UiSessions(db), audit);
+        try {
+            generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         UseCases useCases = new UseCases(
                 new IngestUseCases(writer, config.ingest().maxBatch(), metrics),
-                new EventUseCases(new EventQueries(db)),
-                new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard),
-                new SubscriptionUseCases(db, configStore, formats, renderer, catalog),
+                new EventUseCases(eventQueries),
+                new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard, audit),
+                new SubscriptionUseCases(db, configStore, formats, renderer, catalog, audit, outboundHeaders, eventQueries),
                 deliveryUseCases,
-                new SourceUseCases(db, sources),
-                new SettingsUseCases(deliverySwitch, dispatcher),
-                new KeyUseCases(apiKeys),
-                new BackupUseCases(db, configStore, sourceStore, formats, sources::reconcile),
-                new ImportUseCases(db, configStore, formats),
-                new CatalogUseCases(catalog));
-        this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics);
+                new SourceUseCases(db, sources, audit),
+                new SettingsUseCases(db, deliverySwitch, dispatcher, audit),
+                new KeyUseCases(db, apiKeys, audit),
+                new BackupUseCases(db, configStore, sourceStore, formats, sources::reconcile, audit),
+                new ImportUseCases(db, configStore, formats, audit),
+                new CatalogUseCases(catalog),
+                users,
+                new AuditUseCases(audit),
+                new InspectorUseCases(new Inspector(db), audit),
+                new DashboardUseCases(db, dispatcher.stats(), deliveries, configStore, serviceStates, sources),
+                new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog));
+        this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
+                new WebUi(useCases, config.http().maxBodyBytes()));
     }
 
     private void registerGauges(DeliveryStore deliveries) {
@@ -173,6 +201,12 @@ public final class Herald implements HeraldCli.Running {
     @Override
     public String generatedAdminKey() {
         return generatedAdminKey;
+    }
+
+    /** The one-time password of the {@code admin} user made on first start; null otherwise. Shown once. */
+    @Override
+    public String generatedAdminPassword() {
+        return generatedAdminPassword;
     }
 
     public Database database() {

@@ -1,5 +1,6 @@
 package herald.app;
 
+import herald.audit.AuditLog;
 import herald.cli.HeraldCli;
 import herald.config.BuildInfo;
 import herald.config.HeraldConfig;
@@ -35,12 +36,13 @@ public final class Main {
                 SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
                 Formats formats = new Formats();
                 ConfigStore configs = new ConfigStore(secrets, formats);
-                BackupUseCases backup = new BackupUseCases(db, configs, new SourceStore(secrets), formats, () -> { });
+                AuditLog audit = new AuditLog(db);
+                BackupUseCases backup = new BackupUseCases(db, configs, new SourceStore(secrets), formats, () -> { }, audit);
                 DeliveryStore deliveries = new DeliveryStore(db);
                 Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), SiteLocator.SOURCE_URL);
                 DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, () -> { },
-                        new RequestPreview(db, configs, deliveries, renderer, new OutboundHeaders("Herald/" + BuildInfo.VERSION)));
-                ImportUseCases imports = new ImportUseCases(db, configs, formats);
+                        new RequestPreview(db, configs, deliveries, renderer, new OutboundHeaders("Herald/" + BuildInfo.VERSION)), audit);
+                ImportUseCases imports = new ImportUseCases(db, configs, formats, audit);
                 return new HeraldCli.Offline() {
                     @Override
                     public BackupUseCases backup() {

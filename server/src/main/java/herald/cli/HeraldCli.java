@@ -1,5 +1,6 @@
 package herald.cli;
 
+import herald.audit.Actor;
 import herald.config.BuildInfo;
 import herald.config.ConfigException;
 import herald.config.HeraldConfig;
@@ -42,6 +43,9 @@ public final class HeraldCli implements Runnable {
 
         /** The admin key made on first start, or null. */
         String generatedAdminKey();
+
+        /** The one-time password of the admin UI's first user, made on first start, or null. */
+        String generatedAdminPassword();
 
         @Override
         void close();
@@ -116,6 +120,13 @@ public final class HeraldCli implements Runnable {
                 System.out.println("    " + herald.generatedAdminKey());
                 System.out.println();
             }
+            if (herald.generatedAdminPassword() != null) {
+                System.out.println();
+                System.out.println("  Admin UI: user 'admin', one-time password (shown only this once; you choose your own");
+                System.out.println("  at the first sign-in): " + herald.generatedAdminPassword());
+                System.out.println("  Sign in at http://" + cfg.http().host() + ":" + herald.port() + "/admin");
+                System.out.println();
+            }
             System.out.println("Herald " + BuildInfo.VERSION + " listening on http://" + cfg.http().host() + ":" + herald.port());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -177,9 +188,9 @@ public final class HeraldCli implements Runnable {
                 return 2;
             }
             try (Offline herald = app.open(config())) {
-                var s = herald.backup().restore(Json.read(Files.readString(input)),
+                var s = herald.backup().restore(Actor.cli(), Json.read(Files.readString(input)),
                         mode.equals("replace") ? BackupUseCases.Mode.REPLACE : BackupUseCases.Mode.MERGE,
-                        System.getenv("HERALD_BACKUP_PASSPHRASE"));
+                        System.getenv("HERALD_BACKUP_PASSPHRASE"), false);
                 System.out.printf("restored %d services and %d subscriptions (%s); removed %d services and %d subscriptions;"
                                 + " sources: %d restored, %d removed%n", s.services(), s.subscriptions(), mode,
                         s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved());

@@ -1,5 +1,6 @@
 package herald.cli;
 
+import herald.audit.Actor;
 import herald.problem.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class ImportCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try (HeraldCli.Offline herald = app.open(HeraldCli.config())) {
-                var imported = herald.imports().localWebhooks(Files.readAllBytes(file), siteUrl);
+                var imported = herald.imports().localWebhooks(Actor.cli(), Files.readAllBytes(file), siteUrl);
                 for (var i : imported) {
                     System.out.printf("%s  %s  %d events%n", i.serviceId(), i.name(), i.events().size());
                     i.warnings().forEach(w -> System.out.println("  warning: " + w));

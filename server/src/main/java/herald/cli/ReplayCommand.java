@@ -1,5 +1,6 @@
 package herald.cli;
 
+import herald.audit.Actor;
 import herald.json.Json;
 import herald.problem.Problem;
 import java.util.concurrent.Callable;
@@ -45,7 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (HeraldCli.Offline herald = app.open(HeraldCli.config())) {
             if (id != null) {
-                var d = herald.deliveries().retry(id);
+                var d = herald.deliveries().retry(Actor.cli(), id);
                 System.out.println("replayed " + d.id() + " (status " + d.status() + ")");
                 return 0;
             }
@@ -59,7 +60,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (until != null) body.put("until", until);
             if (error != null) body.put("error", error);
             if (limit != null) body.put("limit", limit);
-            System.out.println("replayed " + herald.deliveries().replay(body) + " deliveries");
+            System.out.println("replayed " + herald.deliveries().replay(Actor.cli(), body) + " deliveries");
             return 0;
         } catch (Problem e) {
             return HeraldCli.report(e);

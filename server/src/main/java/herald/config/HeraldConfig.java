@@ -43,12 +43,16 @@ public record HeraldConfig(
         }
     }
 
-    /** The admin key from the environment ("" for none) and the master key that seals secrets ("" to use the data dir's). */
-    public record AccessSettings(String adminKey, String masterKey) {
+    /**
+     * The admin key from the environment ("" for none), the master key that seals secrets ("" to use
+     * the data dir's), and the admin UI's first user ("" for none: one is made with a one-time password).
+     */
+    public record AccessSettings(String adminKey, String masterKey, String adminUser, String adminPassword) {
         @Override
         public String toString() {
             return "AccessSettings[adminKey=" + (adminKey.isEmpty() ? "" : "***") + ", masterKey="
-                    + (masterKey.isEmpty() ? "" : "***") + "]";
+                    + (masterKey.isEmpty() ? "" : "***") + ", adminUser=" + adminUser + ", adminPassword="
+                    + (adminPassword.isEmpty() ? "" : "***") + "]";
         }
     }
 
@@ -77,6 +81,8 @@ public record HeraldConfig(
         d.put("HERALD_DATABASE_PASSWORD", "");
         d.put("HERALD_ADMIN_KEY", "");
         d.put("HERALD_MASTER_KEY", "");
+        d.put("HERALD_ADMIN_USER", "");
+        d.put("HERALD_ADMIN_PASSWORD", "");
         d.put("HERALD_OUTBOUND_ALLOW", "");
         d.put("HERALD_MAX_BODY_BYTES", String.valueOf(1024 * 1024));
         d.put("HERALD_MAX_BATCH", "500");
@@ -143,11 +149,21 @@ public record HeraldConfig(
         if (!sourcesFile.isEmpty() && !Files.isReadable(Path.of(sourcesFile))) {
             errors.add("HERALD_SOURCES_FILE: cannot read " + sourcesFile);
         }
+        String adminUser = v.get("HERALD_ADMIN_USER").trim();
+        String adminPassword = v.get("HERALD_ADMIN_PASSWORD");
+        if (!adminUser.isEmpty() && !adminUser.matches("[A-Za-z0-9._@-]{1,64}")) {
+            errors.add("HERALD_ADMIN_USER must be 1-64 letters, digits or . _ @ -");
+        }
+        if (adminUser.isEmpty() != adminPassword.isEmpty()) {
+            errors.add("HERALD_ADMIN_USER and HERALD_ADMIN_PASSWORD go together: set both or neither");
+        } else if (!adminPassword.isEmpty() && adminPassword.length() < 12) {
+            errors.add("HERALD_ADMIN_PASSWORD must have at least 12 characters");
+        }
         if (!errors.isEmpty()) throw new ConfigException(errors);
         return new HeraldConfig(dataDir, logFormat,
                 new HttpSettings(v.get("HERALD_HTTP_HOST").trim(), port, maxBody, metricsPublic),
                 new DatabaseSettings(dbUrl, v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD")),
-                new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim()),
+                new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), adminUser, adminPassword),
                 new IngestSettings(maxBatch, writers),
                 new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload),
                 new SourceSettings(sourcesFile),

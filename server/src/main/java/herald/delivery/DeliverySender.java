@@ -60,10 +60,12 @@ final class DeliverySender {
     private final OutboundCall outbound;
     private final DeliveryMetrics meters;
     private final Dispatch dispatch;
+    private final DeliveryStats stats;
     private final Map<String, Masked> masks = new ConcurrentHashMap<>();
 
     DeliverySender(Database db, DeliveryStore store, FinishWriter finishes, ConfigStore configs, ServiceStates states,
-                   Renderer renderer, OutboundCall outbound, DeliveryMetrics meters, Dispatch dispatch) {
+                   Renderer renderer, OutboundCall outbound, DeliveryMetrics meters, DeliveryStats stats, Dispatch dispatch) {
+        this.stats = stats;
         this.db = db;
         this.store = store;
         this.finishes = finishes;
@@ -106,6 +108,7 @@ final class DeliverySender {
             var dead = new OutcomeRules.Dead("render: " + e.getMessage());
             store.finish(d, "dead", start, dead.error(), null);
             meters.outcome(dead);
+            stats.record(svc.id(), DeliveryStats.Outcome.DEAD, -1, start);
             return;
         }
         OutboundCall.Response r;
@@ -118,6 +121,7 @@ final class DeliverySender {
             var dead = new OutcomeRules.Dead("request: " + e.getMessage());
             store.finish(d, "dead", start, dead.error(), null);
             meters.outcome(dead);
+            stats.record(svc.id(), DeliveryStats.Outcome.DEAD, -1, start);
             log.warn("delivery.unsendable id={} service={} error={}", d.id(), svc.name(), e.toString());
             return;
         } finally {
@@ -142,6 +146,12 @@ final class DeliverySender {
             case OutcomeRules.Gone gone -> disableSubscription(d, sub, gone.error(), attempt);
         }
         meters.outcome(decision);
+        stats.record(svc.id(), switch (decision) {
+            case OutcomeRules.Delivered x -> DeliveryStats.Outcome.DELIVERED;
+            case OutcomeRules.RetryAt x -> DeliveryStats.Outcome.FAILED;
+            case OutcomeRules.Dead x -> DeliveryStats.Outcome.DEAD;
+            case OutcomeRules.Gone x -> DeliveryStats.Outcome.DEAD;
+        }, r.durationMs(), now);
         log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={} probe={}", d.id(),
                 d.eventId(), svc.name(), r.status(), r.durationMs(), r.errorKind(), r.error(), probe);
         if (probe || svc.maxConcurrency() != null) dispatch.wakeLocal(); // a limited service has room again

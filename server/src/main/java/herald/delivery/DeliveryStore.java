@@ -194,24 +194,44 @@ public final class DeliveryStore {
      * each keeps its id, hence its {@code webhook-id}. Deliveries being sent or paused are left alone.
      */
     public int replay(DeliveryFilter filter, int max) {
-        StringBuilder select = new StringBuilder("SELECT d.id FROM deliveries d");
-        if (filter.needsEvents()) select.append(" JOIN events e ON e.id = d.event_id");
-        select.append(" WHERE d.status NOT IN ('delivering', 'paused')");
         List<Object> args = new ArrayList<>();
         long now = System.currentTimeMillis();
         args.add(now);
         args.add(now);
-        filter.appendTo(select, args);
-        select.append(" ORDER BY d.id LIMIT ?");
-        args.add(max);
+        String select = replayable(filter, max, args);
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
                     + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE "
-                    + db.dialect().idIn(select.toString()))) {
+                    + db.dialect().idIn(select))) {
                 bind(ps, args);
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** How many deliveries {@link #replay} would make due now (at most {@code max}): asked before a replay is confirmed. */
+    public int countReplayable(DeliveryFilter filter, int max) {
+        List<Object> args = new ArrayList<>();
+        String select = replayable(filter, max, args);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (" + select + ") picked")) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    private static String replayable(DeliveryFilter filter, int max, List<Object> args) {
+        StringBuilder select = new StringBuilder("SELECT d.id FROM deliveries d");
+        if (filter.needsEvents()) select.append(" JOIN events e ON e.id = d.event_id");
+        select.append(" WHERE d.status NOT IN ('delivering', 'paused')");
+        filter.appendTo(select, args);
+        select.append(" ORDER BY d.id LIMIT ?");
+        args.add(max);
+        return select.toString();
     }
 
     private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

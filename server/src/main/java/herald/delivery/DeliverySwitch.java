@@ -26,13 +26,6 @@ public final class DeliverySwitch {
         }
     }
 
-    public void setDeliveriesEnabled(boolean on) {
-        db.inTransaction(c -> {
-            set(c, on);
-            return null;
-        });
-    }
-
     /** Sets the switch inside the caller's transaction (a restore). */
     public static void set(Connection c, boolean on) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE settings SET value = ? WHERE name = 'deliveries_enabled'")) {

@@ -68,6 +68,7 @@ public final class Dispatcher implements AutoCloseable {
     private final long leaseMs;
     private final DeliveryMetrics meters;
     private final FinishWriter finishes;
+    private final DeliveryStats stats;
     private final NodeSignals signals;
     private final ScheduledThreadPoolExecutor slowTimer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("dispatcher-slow").factory());
@@ -90,7 +91,7 @@ public final class Dispatcher implements AutoCloseable {
      */
     public Dispatcher(Database db, DeliveryStore store, Router router, DeliverySwitch deliverySwitch, ServiceStates states,
                       ConfigStore configs, Renderer renderer, OutboundCall outbound, MeterRegistry metrics,
-                      DeliverySettings settings) {
+                      DeliverySettings settings, String node) {
         this.db = db;
         this.store = store;
         this.claims = new DeliveryClaims(db);
@@ -101,7 +102,8 @@ public final class Dispatcher implements AutoCloseable {
         this.leaseMs = settings.leaseS() * 1000L;
         this.meters = new DeliveryMetrics(metrics, store);
         this.finishes = new FinishWriter(db, store);
-        this.sender = new DeliverySender(db, store, finishes, configs, states, renderer, outbound, meters, new DeliverySender.Dispatch() {
+        this.stats = new DeliveryStats(db, node);
+        this.sender = new DeliverySender(db, store, finishes, configs, states, renderer, outbound, meters, stats, new DeliverySender.Dispatch() {
             @Override
             public ServiceStates.State lastState(String serviceId) {
                 return stateSnapshot.get(serviceId);
@@ -124,6 +126,12 @@ public final class Dispatcher implements AutoCloseable {
         slowTimer.setRemoveOnCancelPolicy(true);
         signals = db.dialect().notifies() ? new NodeSignals(db, this::wakeLocal) : null;
         loop = Thread.ofPlatform().name("dispatcher").start(this::run);
+        stats.start();
+    }
+
+    /** The per-minute delivery figures the dashboard reads. */
+    public DeliveryStats stats() {
+        return stats;
     }
 
     /** Wakes the dispatcher, and those of the other nodes: new or newly due deliveries were committed. */
@@ -467,6 +475,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             slowTimer.shutdownNow();
             finishes.close();
+            stats.close();
         } catch (Exception e) {
             log.warn("dispatcher.stop error={}", e.toString());
         }

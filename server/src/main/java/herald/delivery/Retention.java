@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * waiting) keep their event. Runs hourly in small batches so it never holds the write lock long.
  */
 public final class Retention implements AutoCloseable {
+    /** The dashboard shows at most a day; a week is kept for comparisons. */
+    static final long STATS_KEPT_MS = 8 * 24 * 3_600_000L;
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
     private static final int BATCH = 1000;
 
@@ -63,6 +65,7 @@ public final class Retention implements AutoCloseable {
             events += n;
         } while (n == BATCH);
         db.inTransaction(c -> Dedupe.prune(c, now));
+        db.inTransaction(c -> DeliveryStats.prune(c, now - STATS_KEPT_MS));
         return new Pruned(deliveries, events);
     }
 

@@ -165,6 +165,28 @@ public final class Sources implements AutoCloseable {
         return new Status(false, s.enabled() ? "standby" : "disabled", st.lastLogId(), null, null, null, 0, 0, 0, 0);
     }
 
+    /** What a connection test found: whether Herald can read the log table, and its newest row. */
+    public record ConnectionTest(boolean ok, String message, Long newestLogId, Long newestLogAt, long durationMs) {}
+
+    /**
+     * Connects to the source's database as its tailer would and reads the newest row of its log
+     * table: for the "test connection" button, before a source is saved. Errors are told as the
+     * source's status tells them (no credentials, no driver internals).
+     */
+    public ConnectionTest testConnection(Source s) {
+        long start = System.currentTimeMillis();
+        try (var c = MoodleConnections.open(s, guard)) {
+            MoodleLog.Head head = new MoodleLog(s.logTable()).head(c);
+            long took = System.currentTimeMillis() - start;
+            return head == null
+                    ? new ConnectionTest(true, "connected; " + s.logTable() + " is empty", null, null, took)
+                    : new ConnectionTest(true, "connected; the newest row of " + s.logTable() + " is " + head.id(), head.id(),
+                            head.timecreated() * 1000, took);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return new ConnectionTest(false, SourceErrors.describe(e, s), null, null, System.currentTimeMillis() - start);
+        }
+    }
+
     /**
      * Creates or updates (by name) the sources listed in a JSON file: an array of source objects as
      * the API takes them. Sources not in the file are left alone. A bad file stops the start with

@@ -3,6 +3,8 @@ package herald.usecase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.audit.Actor;
+import herald.audit.AuditLog;
 import herald.config.BuildInfo;
 import herald.crypto.SecretBox;
 import herald.delivery.DeliverySwitch;
@@ -43,8 +45,15 @@ public final class BackupUseCases {
 
     public enum Mode { REPLACE, MERGE }
 
+    /**
+     * What a restore did, or would do ({@code applied} false: a dry run). {@code changes} names each
+     * service, subscription and source the document creates, changes or removes; unchanged ones are not listed.
+     */
     public record Summary(int services, int subscriptions, int servicesRemoved, int subscriptionsRemoved, int sources,
-                          int sourcesRemoved) {}
+                          int sourcesRemoved, List<Change> changes, boolean applied) {}
+
+    /** One resource a restore touches: {@code kind} service|subscription|source|settings, {@code action} create|update|remove. */
+    public record Change(String kind, String action, String id, String name) {}
 
     private final Database db;
     private final ConfigStore store;
@@ -52,9 +61,12 @@ public final class BackupUseCases {
     private final SourceStore sources;
     private final FormatRules formats;
     private final Runnable sourcesChanged;
+    private final AuditLog audit;
 
     /** {@code sourcesChanged}: told after a restore, so that the running sources follow the table at once. */
-    public BackupUseCases(Database db, ConfigStore store, SourceStore sources, FormatRules formats, Runnable sourcesChanged) {
+    public BackupUseCases(Database db, ConfigStore store, SourceStore sources, FormatRules formats, Runnable sourcesChanged,
+                          AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.sources = sources;
@@ -119,7 +131,8 @@ public final class BackupUseCases {
         return o;
     }
 
-    public Summary restore(JsonNode doc, Mode mode, String passphrase) {
+    /** Applies a backup document ({@code dryRun}: only says what it would change, and changes nothing). */
+    public Summary restore(Actor actor, JsonNode doc, Mode mode, String passphrase, boolean dryRun) {
         FieldErrors errors = new FieldErrors();
         if (doc == null || !doc.isObject()) throw Problem.invalid("body", "must be a herald-backup JSON object");
         if (!FORMAT.equals(doc.path("format").asText())) errors.add("format", "must be \"" + FORMAT + "\"");
@@ -194,13 +207,54 @@ public final class BackupUseCases {
             var sourcePlan = SourceBackup.plan(c, sources, doc.get("sources"), secrets, mode == Mode.REPLACE, errors);
             errors.throwIfAny(); // nothing has been written yet
 
+            List<Change> changes = new ArrayList<>();
+            for (Service s : services) {
+                Service old = existing.get(s.id());
+                if (old == null) changes.add(new Change("service", "create", s.id(), s.name()));
+                else if (!sameConfig(ServiceJson.toJson(old, true, true), ServiceJson.toJson(s, true, true))) {
+                    changes.add(new Change("service", "update", s.id(), s.name()));
+                }
+            }
+            for (Subscription s : subscriptions) {
+                Subscription old = existingSubs.get(s.id());
+                if (old == null) changes.add(new Change("subscription", "create", s.id(), String.join(", ", s.events())));
+                else if (!sameConfig(SubscriptionJson.toJson(old), SubscriptionJson.toJson(s))) {
+                    changes.add(new Change("subscription", "update", s.id(), String.join(", ", s.events())));
+                }
+            }
             int subsRemoved = 0, servicesRemoved = 0;
             if (mode == Mode.REPLACE) {
+                for (var e : existingSubs.entrySet()) {
+                    if (!subIds.contains(e.getKey())) {
+                        changes.add(new Change("subscription", "remove", e.getKey(), String.join(", ", e.getValue().events())));
+                        subsRemoved++;
+                    }
+                }
+                for (var e : existing.entrySet()) {
+                    if (!ids.contains(e.getKey())) {
+                        changes.add(new Change("service", "remove", e.getKey(), e.getValue().name()));
+                        servicesRemoved++;
+                    }
+                }
+            }
+            for (var up : sourcePlan.upserts()) {
+                changes.add(new Change("source", sourcePlan.existingIds().contains(up.id()) ? "update" : "create", up.id(), up.name()));
+            }
+            for (String id : sourcePlan.removals()) changes.add(new Change("source", "remove", id, id));
+            JsonNode enabled = doc.path("settings").path("deliveries_enabled");
+            if (enabled.isBoolean() && enabled.booleanValue() != DeliverySwitch.deliveriesEnabled(c)) {
+                changes.add(new Change("settings", "update", "deliveries_enabled", String.valueOf(enabled.booleanValue())));
+            }
+            Summary result = new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourcePlan.sources(),
+                    sourcePlan.removed(), List.copyOf(changes), !dryRun);
+            if (dryRun) return result;
+
+            if (mode == Mode.REPLACE) {
                 for (String id : existingSubs.keySet()) {
-                    if (!subIds.contains(id)) { store.deleteSubscription(c, id); subsRemoved++; }
+                    if (!subIds.contains(id)) store.deleteSubscription(c, id);
                 }
                 for (String id : existing.keySet()) {
-                    if (!ids.contains(id)) { store.deleteService(c, id); servicesRemoved++; }
+                    if (!ids.contains(id)) store.deleteService(c, id);
                 }
             }
             List<String> renamed = services.stream().filter(s -> existing.containsKey(s.id())
@@ -212,14 +266,40 @@ public final class BackupUseCases {
             for (Subscription s : subscriptions) {
                 if (existingSubs.containsKey(s.id())) store.updateSubscription(c, s); else store.insertSubscription(c, s);
             }
-            JsonNode enabled = doc.path("settings").path("deliveries_enabled");
             if (enabled.isBoolean()) DeliverySwitch.set(c, enabled.booleanValue());
             sourcePlan.apply(c, sources);
-            return new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourcePlan.sources(),
-                    sourcePlan.removed());
+            audit.record(c, actor, "config.restored", new AuditLog.Target("config", null, "backup (" + mode.name().toLowerCase() + ")"),
+                    null, summaryJson(result));
+            return result;
         });
-        sourcesChanged.run();
+        if (!dryRun) sourcesChanged.run();
         return summary;
+    }
+
+    /** The summary as the API answers it. */
+    public static ObjectNode summaryJson(Summary s) {
+        ObjectNode o = Json.object();
+        o.put("applied", s.applied());
+        o.put("services", s.services());
+        o.put("subscriptions", s.subscriptions());
+        o.put("services_removed", s.servicesRemoved());
+        o.put("subscriptions_removed", s.subscriptionsRemoved());
+        o.put("sources", s.sources());
+        o.put("sources_removed", s.sourcesRemoved());
+        ArrayNode changes = o.putArray("changes");
+        for (Change ch : s.changes()) {
+            changes.addObject().put("kind", ch.kind()).put("action", ch.action()).put("id", ch.id()).put("name", ch.name());
+        }
+        return o;
+    }
+
+    /** Two views of one resource say the same, apart from when they were written. */
+    private static boolean sameConfig(ObjectNode a, ObjectNode b) {
+        for (ObjectNode o : List.of(a, b)) {
+            o.remove("created_at");
+            o.remove("updated_at");
+        }
+        return a.equals(b);
     }
 
     private ObjectNode unsealSecrets(JsonNode sealed, String passphrase) {

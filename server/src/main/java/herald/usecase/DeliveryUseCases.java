@@ -1,6 +1,8 @@
 package herald.usecase;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import herald.audit.Actor;
+import herald.audit.AuditLog;
 import herald.delivery.Attempt;
 import herald.delivery.Delivery;
 import herald.delivery.DeliveryFilter;
@@ -29,7 +31,10 @@ public final class DeliveryUseCases {
     private final RequestPreview previews;
 
     /** {@code wake}: tells the dispatchers that deliveries became due (the CLI, with none running, gives a no-op). */
-    public DeliveryUseCases(DeliveryStore store, Runnable wake, RequestPreview previews) {
+    private final AuditLog audit;
+
+    public DeliveryUseCases(DeliveryStore store, Runnable wake, RequestPreview previews, AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.wake = wake;
         this.previews = previews;
@@ -53,12 +58,13 @@ public final class DeliveryUseCases {
     }
 
     /** Makes the delivery due now with a fresh retry schedule; it keeps its id, hence its {@code webhook-id}. */
-    public Delivery retry(String id) {
+    public Delivery retry(Actor actor, String id) {
         Delivery d = find(id);
         if (!store.retryNow(id)) {
             throw new Problem(Problem.Kind.CONFLICT, "delivery " + id + (d.status().equals("paused")
                     ? " waits for its service to be resumed" : " is being delivered right now") + " (status " + d.status() + ")");
         }
+        audit.record(actor, "delivery.retried", target(d), null, null);
         wake.run();
         return find(id);
     }
@@ -67,7 +73,30 @@ public final class DeliveryUseCases {
      * Makes the deliveries {@code body} selects due now (its fields are filters; {@code status}
      * defaults to dead, {@code limit} to {@link #MAX_REPLAY}); returns how many.
      */
-    public int replay(JsonNode body) {
+    public int replay(Actor actor, JsonNode body) {
+        Replay r = replayRequest(body);
+        int n = store.replay(r.filter(), r.max());
+        audit.record(actor, "deliveries.replayed", new AuditLog.Target("deliveries", null, n + " deliveries"), null,
+                replayJson(body, n));
+        if (n > 0) wake.run();
+        return n;
+    }
+
+    /** How many deliveries the same {@code body} would replay now, changing nothing. */
+    public int countReplay(JsonNode body) {
+        Replay r = replayRequest(body);
+        return store.countReplayable(r.filter(), r.max());
+    }
+
+    private record Replay(DeliveryFilter filter, int max) {}
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode replayJson(JsonNode body, int n) {
+        var o = body != null && body.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) body).deepCopy()
+                : herald.json.Json.object();
+        return o.put("replayed", n);
+    }
+
+    private Replay replayRequest(JsonNode body) {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(body, "", errors);
         f.rejectUnknown("status", "service_id", "subscription_id", "event_id", "event_type", "course_id", "user_id",
@@ -79,13 +108,17 @@ public final class DeliveryUseCases {
                 time(f, "until"), f.string("error", false, 1000, null));
         int max = f.integer("limit", 1, MAX_REPLAY, MAX_REPLAY);
         errors.throwIfAny();
-        int n = store.replay(filter, max);
-        if (n > 0) wake.run();
-        return n;
+        return new Replay(filter, max);
     }
 
-    public void delete(String id) {
+    public void delete(Actor actor, String id) {
+        Delivery d = find(id);
         if (!store.delete(id)) throw Problem.notFound("delivery", id);
+        audit.record(actor, "delivery.deleted", target(d), null, null);
+    }
+
+    private static AuditLog.Target target(Delivery d) {
+        return new AuditLog.Target("delivery", d.id(), d.eventId());
     }
 
     private Delivery find(String id) {

@@ -1,5 +1,7 @@
 package herald.usecase;
 
+import herald.audit.Actor;
+import herald.audit.AuditLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.ids.Ids;
 import herald.json.Json;
@@ -34,7 +36,10 @@ public final class ImportUseCases {
     private final ConfigStore store;
     private final FormatRules formats;
 
-    public ImportUseCases(Database db, ConfigStore store, FormatRules formats) {
+    private final AuditLog audit;
+
+    public ImportUseCases(Database db, ConfigStore store, FormatRules formats, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.formats = formats;
@@ -44,7 +49,7 @@ public final class ImportUseCases {
      * Imports the services of a local_webhooks backup file ({@code siteUrl}: the Moodle site the
      * plugin ran on, which it sent as {@code host}; optional). Services are added, never replaced.
      */
-    public List<Imported> localWebhooks(byte[] file, String siteUrl) {
+    public List<Imported> localWebhooks(Actor actor, byte[] file, String siteUrl) {
         List<LocalWebhooksBackup.Record> records = LocalWebhooksBackup.read(file);
         return db.inTransaction(c -> {
             Set<String> names = new HashSet<>();
@@ -95,8 +100,14 @@ public final class ImportUseCases {
             }
             errors.throwIfAny(); // nothing is written unless all of it is valid
             for (int i = 0; i < services.size(); i++) {
-                store.insertService(c, services.get(i));
-                for (Subscription s : subscriptions.get(i)) store.insertSubscription(c, s);
+                Service svc = services.get(i);
+                store.insertService(c, svc);
+                audit.record(c, actor, "service.imported", ServiceUseCases.target(svc), null, ServiceUseCases.view(svc));
+                for (Subscription s : subscriptions.get(i)) {
+                    store.insertSubscription(c, s);
+                    audit.record(c, actor, "subscription.imported", SubscriptionUseCases.target(s, svc), null,
+                            SubscriptionJson.toJson(s));
+                }
             }
             return out;
         });

@@ -3,6 +3,10 @@ package herald.usecase;
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.access.ApiKeys;
 import herald.access.Scope;
+import herald.audit.Actor;
+import herald.audit.AuditLog;
+import herald.json.Json;
+import herald.store.Database;
 import herald.json.JsonFields;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
@@ -12,10 +16,14 @@ import java.util.Set;
 
 /** API keys: create (the clear key exists only in that answer), list, revoke. */
 public final class KeyUseCases {
+    private final Database db;
     private final ApiKeys keys;
+    private final AuditLog audit;
 
-    public KeyUseCases(ApiKeys keys) {
+    public KeyUseCases(Database db, ApiKeys keys, AuditLog audit) {
+        this.db = db;
         this.keys = keys;
+        this.audit = audit;
     }
 
     public List<ApiKeys.ApiKey> list() {
@@ -23,7 +31,7 @@ public final class KeyUseCases {
     }
 
     /** {@code body}: {@code {"name", "scopes": ["admin"|"ingest"|"read"|"metrics", …]}}. */
-    public ApiKeys.Created create(JsonNode body) {
+    public ApiKeys.Created create(Actor actor, JsonNode body) {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(body, "", errors);
         f.rejectUnknown("name", "scopes");
@@ -42,10 +50,31 @@ public final class KeyUseCases {
             }
         }
         errors.throwIfAny();
-        return keys.create(name, parsed);
+        return db.inTransaction(c -> {
+            ApiKeys.Created created = keys.create(c, name, parsed);
+            audit.record(c, actor, "api_key.created", target(created.key()), null, view(created.key()));
+            return created;
+        });
     }
 
-    public void revoke(String id) {
-        if (!keys.delete(id)) throw Problem.notFound("API key", id);
+    public void revoke(Actor actor, String id) {
+        ApiKeys.ApiKey key = keys.get(id).orElseThrow(() -> Problem.notFound("API key", id));
+        boolean deleted = db.inTransaction(c -> {
+            if (!keys.delete(c, id)) return false;
+            audit.record(c, actor, "api_key.revoked", target(key), view(key), null);
+            return true;
+        });
+        if (!deleted) throw Problem.notFound("API key", id);
+    }
+
+    private static AuditLog.Target target(ApiKeys.ApiKey k) {
+        return new AuditLog.Target("api_key", k.id(), k.name());
+    }
+
+    /** What the audit log keeps of a key: never the key itself, only its first characters. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode view(ApiKeys.ApiKey k) {
+        var o = Json.object().put("id", k.id()).put("name", k.name()).put("prefix", k.prefix());
+        k.scopes().stream().map(Scope::wire).sorted().forEach(o.putArray("scopes")::add);
+        return o;
     }
 }

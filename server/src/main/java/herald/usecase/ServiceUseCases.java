@@ -2,6 +2,8 @@ package herald.usecase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.audit.Actor;
+import herald.audit.AuditLog;
 import herald.delivery.DeliveryStore;
 import herald.delivery.Dispatcher;
 import herald.ids.Ids;
@@ -32,9 +34,11 @@ public final class ServiceUseCases {
     private final DeliveryStore deliveries;
     private final Dispatcher dispatcher;
     private final OutboundGuard guard;
+    private final AuditLog audit;
 
     public ServiceUseCases(Database db, ConfigStore store, ServiceStates states, DeliveryStore deliveries,
-                           Dispatcher dispatcher, OutboundGuard guard) {
+                           Dispatcher dispatcher, OutboundGuard guard, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.states = states;
@@ -57,34 +61,50 @@ public final class ServiceUseCases {
     }
 
     /** A new service from its API document; its signing secret is generated when none is given. */
-    public ServiceStatus create(JsonNode body) {
+    public ServiceStatus create(Actor actor, JsonNode body) {
         Service parsed = ServiceJson.parse(body, null);
         long now = System.currentTimeMillis();
         Service s = parsed.withId(Ids.newId("svc"), now, now);
         Problems.uniqueName("service", () -> db.inTransaction(c -> {
             store.insertService(c, s);
+            audit.record(c, actor, "service.created", target(s), null, view(s));
             return null;
         }));
         return get(s.id());
     }
 
     /** Replaces the service's settings ({@code merge}: the given fields only); secrets left out or masked are kept. */
-    public ServiceStatus update(String id, JsonNode body, boolean merge) {
+    public ServiceStatus update(Actor actor, String id, JsonNode body, boolean merge) {
         Service current = find(id);
         if (merge) body = merged(body, ServiceJson.toJson(current, false, false));
         Service s = ServiceJson.parse(body, current).withId(current.id(), current.createdAt(), System.currentTimeMillis());
-        Problems.uniqueName("service", () -> db.inTransaction(c -> store.updateService(c, s)));
+        Problems.uniqueName("service", () -> db.inTransaction(c -> {
+            store.updateService(c, s);
+            audit.record(c, actor, "service.updated", target(s), view(current), view(s));
+            return null;
+        }));
         return get(id);
     }
 
     /** Deletes the service and its subscriptions; their waiting deliveries become dead letters. */
-    public void delete(String id) {
-        if (!db.inTransaction(c -> store.deleteService(c, id))) throw Problem.notFound("service", id);
+    public void delete(Actor actor, String id) {
+        Service current = find(id);
+        boolean deleted = db.inTransaction(c -> {
+            if (!store.deleteService(c, id)) return false;
+            audit.record(c, actor, "service.deleted", target(current), view(current), null);
+            return true;
+        });
+        if (!deleted) throw Problem.notFound("service", id);
     }
 
-    public ServiceStatus setEnabled(String id, boolean on) {
-        Service s = find(id).withEnabled(on, System.currentTimeMillis());
-        db.inTransaction(c -> store.updateService(c, s));
+    public ServiceStatus setEnabled(Actor actor, String id, boolean on) {
+        Service current = find(id);
+        Service s = current.withEnabled(on, System.currentTimeMillis());
+        db.inTransaction(c -> {
+            store.updateService(c, s);
+            audit.record(c, actor, on ? "service.enabled" : "service.disabled", target(s), view(current), view(s));
+            return null;
+        });
         return get(id);
     }
 
@@ -92,20 +112,25 @@ public final class ServiceUseCases {
      * A new signing secret ({@code body}: {@code secret}, generated when absent; {@code overlap_s},
      * how long the old one keeps signing). The answer is the one place the new secret is shown.
      */
-    public ServiceStatus rotateSigning(String id, JsonNode body) {
+    public ServiceStatus rotateSigning(Actor actor, String id, JsonNode body) {
         Service current = find(id);
         long now = System.currentTimeMillis();
         Service s = current.withSigning(ServiceJson.rotation(body, current.signing(), now), now);
-        db.inTransaction(c -> store.updateService(c, s));
+        db.inTransaction(c -> {
+            store.updateService(c, s);
+            audit.record(c, actor, "service.signing_rotated", target(s), view(current), view(s));
+            return null;
+        });
         return get(id);
     }
 
     /** Pause holds a service's deliveries (status paused) on every node; resume lets them go. */
-    public ServiceStates.State setPaused(String id, boolean paused) {
-        find(id);
+    public ServiceStates.State setPaused(Actor actor, String id, boolean paused) {
+        Service s = find(id);
         db.inTransaction(c -> {
             states.setPaused(c, id, paused);
             deliveries.setPaused(c, id, paused);
+            audit.record(c, actor, paused ? "service.paused" : "service.resumed", target(s), null, null);
             return null;
         });
         dispatcher.statesChanged();
@@ -113,10 +138,11 @@ public final class ServiceUseCases {
     }
 
     /** Closes the service's circuit breaker now, on every node; its waiting deliveries go at once. */
-    public ServiceStates.State resetBreaker(String id) {
-        find(id);
+    public ServiceStates.State resetBreaker(Actor actor, String id) {
+        Service s = find(id);
         db.inTransaction(c -> {
             states.resetBreaker(c, id, System.currentTimeMillis());
+            audit.record(c, actor, "service.breaker_reset", target(s), null, null);
             return null;
         });
         dispatcher.statesChanged();
@@ -131,6 +157,15 @@ public final class ServiceUseCases {
         return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())), warnings);
     }
 
+    static AuditLog.Target target(Service s) {
+        return new AuditLog.Target("service", s.id(), s.name());
+    }
+
+    /** The service as the API shows it, secrets masked: what the audit log keeps. */
+    static ObjectNode view(Service s) {
+        return ServiceJson.toJson(s, false, false);
+    }
+
     private Service find(String id) {
         return db.read(c -> store.service(c, id)).orElseThrow(() -> Problem.notFound("service", id));
     }
@@ -141,6 +176,4 @@ public final class ServiceUseCases {
         patch.properties().forEach(e -> current.set(e.getKey(), e.getValue()));
         return current;
     }
-
-
 }

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.catalog.EventCatalog;
 import herald.event.EventParser;
+import herald.audit.Actor;
+import herald.audit.AuditLog;
+import herald.event.EventQueries;
 import herald.ids.Ids;
+import herald.outbound.OutboundHeaders;
+import herald.outbound.SecretMask;
+import java.util.Map;
 import herald.json.JsonFields;
 import herald.problem.FieldError;
 import herald.problem.FieldErrors;
@@ -27,8 +33,18 @@ public final class SubscriptionUseCases {
     private final FormatRules formats;
     private final Renderer renderer;
     private final EventCatalog catalog;
+    private final AuditLog audit;
+    private final OutboundHeaders headers;
+    private final EventQueries events;
 
-    public SubscriptionUseCases(Database db, ConfigStore store, FormatRules formats, Renderer renderer, EventCatalog catalog) {
+    /** A preview: the rendered request, and its headers as the next send would carry them (secrets masked). */
+    public record Preview(Renderer.Preview rendered, Map<String, String> headers) {}
+
+    public SubscriptionUseCases(Database db, ConfigStore store, FormatRules formats, Renderer renderer, EventCatalog catalog,
+                                AuditLog audit, OutboundHeaders headers, EventQueries events) {
+        this.audit = audit;
+        this.headers = headers;
+        this.events = events;
         this.db = db;
         this.store = store;
         this.formats = formats;
@@ -61,38 +77,61 @@ public final class SubscriptionUseCases {
         });
     }
 
+    /** The payload formats a subscription may choose. */
+    public List<String> formatNames() {
+        return List.copyOf(formats.names());
+    }
+
     public Subscription get(String id) {
         return db.read(c -> store.subscription(c, id)).orElseThrow(() -> Problem.notFound("subscription", id));
     }
 
     /** A new subscription from its API document; its service must exist. */
-    public Subscription create(JsonNode body) {
+    public Subscription create(Actor actor, JsonNode body) {
         Subscription parsed = SubscriptionJson.parse(body, null, formats);
         long now = System.currentTimeMillis();
         Subscription s = parsed.withId(Ids.newId("sub"), now, now);
         db.inTransaction(c -> {
-            if (store.service(c, s.serviceId()).isEmpty()) throw unknownService(s.serviceId(), "service_id");
+            Service svc = store.service(c, s.serviceId()).orElseThrow(() -> unknownService(s.serviceId(), "service_id"));
             store.insertSubscription(c, s);
+            audit.record(c, actor, "subscription.created", target(s, svc), null, SubscriptionJson.toJson(s));
             return null;
         });
         return s;
     }
 
-    public Subscription update(String id, JsonNode body, boolean merge) {
+    public Subscription update(Actor actor, String id, JsonNode body, boolean merge) {
         Subscription current = get(id);
         if (merge) body = ServiceUseCases.merged(body, SubscriptionJson.toJson(current));
         Subscription s = SubscriptionJson.parse(body, current, formats)
                 .withId(current.id(), current.createdAt(), System.currentTimeMillis());
         db.inTransaction(c -> {
-            if (store.service(c, s.serviceId()).isEmpty()) throw unknownService(s.serviceId(), "service_id");
-            return store.updateSubscription(c, s);
+            Service svc = store.service(c, s.serviceId()).orElseThrow(() -> unknownService(s.serviceId(), "service_id"));
+            store.updateSubscription(c, s);
+            audit.record(c, actor, "subscription.updated", target(s, svc), SubscriptionJson.toJson(current),
+                    SubscriptionJson.toJson(s));
+            return null;
         });
         return s;
     }
 
     /** Deletes the subscription; its waiting deliveries become dead letters. */
-    public void delete(String id) {
-        if (!db.inTransaction(c -> store.deleteSubscription(c, id))) throw Problem.notFound("subscription", id);
+    public void delete(Actor actor, String id) {
+        Subscription current = get(id);
+        boolean deleted = db.inTransaction(c -> {
+            Service svc = store.service(c, current.serviceId()).orElse(null);
+            if (!store.deleteSubscription(c, id)) return false;
+            audit.record(c, actor, "subscription.deleted", target(current, svc), SubscriptionJson.toJson(current), null);
+            return true;
+        });
+        if (!deleted) throw Problem.notFound("subscription", id);
+    }
+
+    /** In the audit log a subscription is named after its service and its first event ("CRM: user_created +2"). */
+    static AuditLog.Target target(Subscription s, Service svc) {
+        List<String> events = s.events();
+        String what = events.isEmpty() ? "" : events.get(0) + (events.size() > 1 ? " +" + (events.size() - 1) : "");
+        return new AuditLog.Target("subscription", s.id(), (svc == null ? s.serviceId() : svc.name()) + ": " + what);
     }
 
     /**
@@ -101,15 +140,17 @@ public final class SubscriptionUseCases {
      * whose {@code events} may be left out) and the event ({@code event_type} for the catalog's
      * sample, or an {@code event} document as ingest takes it).
      */
-    public Renderer.Preview preview(JsonNode body) {
+    public Preview preview(JsonNode body) {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(body, "", errors);
-        f.rejectUnknown("subscription_id", "subscription", "event_type", "event");
+        f.rejectUnknown("subscription_id", "subscription", "event_type", "event", "event_id");
         if (f.has("subscription_id") == f.has("subscription")) {
             errors.add("subscription", "give either subscription_id or a subscription spec");
         }
-        if (f.has("event_type") == f.has("event")) errors.add("event", "give either event_type or an event");
+        int eventForms = (f.has("event_type") ? 1 : 0) + (f.has("event") ? 1 : 0) + (f.has("event_id") ? 1 : 0);
+        if (eventForms != 1) errors.add("event", "give one of event_type, event_id or an event");
         String eventType = f.string("event_type", false, 255, null);
+        String eventId = f.string("event_id", false, 255, null);
         String subscriptionId = f.string("subscription_id", false, 100, null);
         errors.throwIfAny();
 
@@ -117,13 +158,29 @@ public final class SubscriptionUseCases {
         Service svc = db.read(c -> store.service(c, sub.serviceId()))
                 .orElseThrow(() -> unknownService(sub.serviceId(), "subscription.service_id"));
         ObjectNode event = eventType != null ? catalog.sample(eventType).orElseThrow(() -> Problem.invalid("event_type",
-                "the catalog has no sample for '" + eventType + "'; send an event instead")) : event(f.raw("event"));
+                "the catalog has no sample for '" + eventType + "'; send an event instead"))
+                : eventId != null ? stored(eventId) : event(f.raw("event"));
         try {
-            return renderer.preview(event, svc, sub);
+            Renderer.Preview p = renderer.preview(event, svc, sub);
+            var r = p.rendered();
+            boolean hasBody = r.body().length > 0 || !r.method().equals("GET");
+            Map<String, String> sent = headers.build(svc, "msg_preview", System.currentTimeMillis(),
+                    hasBody ? r.contentType() : null, OutboundHeaders.signedContent(r.method(), r.url(), r.body()));
+            SecretMask mask = SecretMask.of(svc);
+            Map<String, String> shown = new java.util.LinkedHashMap<>();
+            OutboundHeaders.redact(sent, svc).forEach((name, value) -> shown.put(name, mask.mask(value)));
+            return new Preview(p, shown);
         } catch (RenderException e) {
             String field = "template".equals(sub.format()) ? "subscription.template" : "event";
             throw new Problem(Problem.Kind.UNPROCESSABLE, "render: " + e.getMessage(), List.of(new FieldError(field, e.getMessage())));
         }
+    }
+
+    private ObjectNode stored(String eventId) {
+        JsonNode doc = herald.json.Json.read(events.get(eventId).orElseThrow(() -> Problem.invalid("event_id", "no stored event '"
+                + eventId + "'")).body());
+        if (!doc.isObject()) throw Problem.invalid("event_id", "the stored event is not a JSON object");
+        return (ObjectNode) doc;
     }
 
     /** A spec as for create; events default to all, since a preview does not route. */

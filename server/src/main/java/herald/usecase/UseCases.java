@@ -12,4 +12,9 @@ public record UseCases(
         KeyUseCases keys,
         BackupUseCases backup,
         ImportUseCases imports,
-        CatalogUseCases catalog) {}
+        CatalogUseCases catalog,
+        UserUseCases users,
+        AuditUseCases audit,
+        InspectorUseCases inspector,
+        DashboardUseCases dashboard,
+        TestSendUseCases testSend) {}

@@ -1,0 +1,40 @@
+package herald.web;
+
+import herald.event.EventQueries;
+import herald.usecase.UseCases;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Events: search by name, user, course, source and time; an event's page with its payload, deliveries and attempts. */
+final class EventPages {
+    private static final int PAGE = 50;
+    private final UseCases uc;
+
+    EventPages(UseCases uc) {
+        this.uc = uc;
+    }
+
+    void register(Pages p) {
+        p.get("/admin/events", Need.VIEWER, ctx -> {
+            var filter = new EventQueries.Filter(Query.text(ctx, "type"), Query.text(ctx, "source"), Query.text(ctx, "course"),
+                    Query.text(ctx, "user"), Query.time(ctx, "since"), Query.time(ctx, "until"));
+            var page = uc.events().list(filter, Query.seq(ctx, "before"), PAGE + 1);
+            var rows = page.rows();
+            Long next = rows.size() > PAGE ? Long.valueOf(rows.get(PAGE - 1).seq()) : page.scannedDownTo();
+            var params = new HashMap<String, Object>();
+            params.put("rows", rows.subList(0, Math.min(PAGE, rows.size())));
+            params.put("q", ctx.queryParamMap());
+            params.put("next", next == null ? null : "/admin/events?" + Query.without(ctx, "before") + "&before=" + next);
+            p.page(ctx, "events.jte", "Events", "events", params);
+        });
+        p.get("/admin/events/{id}", Need.VIEWER, ctx -> {
+            var e = uc.events().get(ctx.pathParam("id"));
+            var details = new ArrayList<herald.usecase.DeliveryUseCases.DeliveryDetail>();
+            for (var d : uc.deliveries().forEvent(e.id())) details.add(uc.deliveries().get(d.id()));
+            var names = new HashMap<String, String>();
+            uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
+            p.page(ctx, "event.jte", "Event " + e.type(), "events", Map.of("e", e, "deliveries", details, "serviceNames", names));
+        });
+    }
+}

@@ -1,0 +1,122 @@
+package herald.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.json.Json;
+import herald.problem.Problem;
+import herald.usecase.BackupUseCases;
+import herald.usecase.UseCases;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings: the global delivery switch; API keys (made with scopes, shown once, revoked); users
+ * and roles; backup (download), restore (upload, see what will change, then apply) and the import
+ * of a local_webhooks backup file.
+ */
+final class SettingsPages {
+    private final UseCases uc;
+    private final long maxBody;
+
+    SettingsPages(UseCases uc, long maxBody) {
+        this.uc = uc;
+        this.maxBody = maxBody;
+    }
+
+    void register(Pages p) {
+        p.get("/admin/settings", Need.VIEWER, ctx -> p.page(ctx, "settings.jte", "Settings", "settings",
+                Map.of("deliveriesEnabled", uc.settings().deliveriesEnabled(), "keys", uc.keys().list(),
+                        "users", WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN) ? uc.users().list() : List.of())));
+        p.post("/admin/settings/deliveries", Need.ADMIN, ctx -> {
+            boolean on = "true".equals(ctx.formParam("on"));
+            uc.settings().update(WebUi.actor(ctx), Json.object().put("deliveries_enabled", on));
+            WebUi.redirect(ctx, "/admin/settings", on ? "Deliveries are on: waiting deliveries go now."
+                    : "Deliveries are off: events are still taken in and stored; their deliveries wait.", false);
+        });
+        p.post("/admin/keys", Need.ADMIN, ctx -> {
+            var body = Json.object().put("name", String.valueOf(ctx.formParam("name")).strip());
+            ctx.formParams("scopes").forEach(body.withArray("scopes")::add);
+            if (!body.has("scopes")) body.putArray("scopes");
+            var created = uc.keys().create(WebUi.actor(ctx), body);
+            p.page(ctx, "secretOnce.jte", "New API key", "settings", Map.of("title", "API key " + created.key().name(),
+                    "secret", created.secret(), "explain", "Copy the key now: Herald keeps only its hash and cannot show it again."
+                            + " Send it as 'Authorization: Bearer <key>'.", "next", "/admin/settings#keys"));
+        });
+        p.post("/admin/keys/{id}/revoke", Need.ADMIN, ctx -> {
+            uc.keys().revoke(WebUi.actor(ctx), ctx.pathParam("id"));
+            WebUi.redirect(ctx, "/admin/settings#keys", "Revoked: the key stops working on every node within a second.", false);
+        });
+        p.post("/admin/users", Need.ADMIN, ctx -> {
+            var made = uc.users().create(WebUi.actor(ctx), Json.object().put("username", String.valueOf(ctx.formParam("username")).strip())
+                    .put("role", String.valueOf(ctx.formParam("role"))));
+            oneTime(p, ctx, made);
+        });
+        p.post("/admin/users/{id}/role", Need.ADMIN, ctx -> {
+            var u = uc.users().setRole(WebUi.actor(ctx), ctx.pathParam("id"), Json.object().put("role", String.valueOf(ctx.formParam("role"))));
+            WebUi.redirect(ctx, "/admin/settings#users", u.username() + " is now " + u.role().wire() + ".", false);
+        });
+        p.post("/admin/users/{id}/reset", Need.ADMIN, ctx -> oneTime(p, ctx, uc.users().resetPassword(WebUi.actor(ctx), ctx.pathParam("id"))));
+        p.post("/admin/users/{id}/delete", Need.ADMIN, ctx -> {
+            var u = uc.users().get(ctx.pathParam("id"));
+            uc.users().delete(WebUi.actor(ctx), u.id());
+            WebUi.redirect(ctx, "/admin/settings#users", "Removed the user " + u.username() + ".", false);
+        });
+        p.post("/admin/backup", Need.ADMIN, ctx -> {
+            boolean secrets = "true".equals(ctx.formParam("include_secrets"));
+            JsonNode doc = uc.backup().export(secrets, ctx.formParam("passphrase"));
+            ctx.header("Content-Disposition", "attachment; filename=\"herald-backup-" + Instant.now().toString().substring(0, 10) + ".json\"");
+            ctx.contentType("application/json").result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+        });
+        p.post("/admin/restore", Need.ADMIN, ctx -> restore(p, ctx));
+        p.post("/admin/import", Need.ADMIN, ctx -> {
+            byte[] file = upload(ctx, "file");
+            var imported = uc.imports().localWebhooks(WebUi.actor(ctx), file, ctx.formParam("site_url"));
+            p.page(ctx, "imported.jte", "Imported", "settings", Map.of("imported", imported));
+        });
+    }
+
+    /** Upload → a dry run listing what would change → the same document applied when confirmed. */
+    private void restore(Pages p, Context ctx) {
+        boolean confirmed = "true".equals(ctx.formParam("_confirmed"));
+        String text = confirmed ? ctx.formParam("document") : new String(upload(ctx, "file"), StandardCharsets.UTF_8);
+        JsonNode doc;
+        try {
+            doc = Json.read(text == null ? "" : text);
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalid("file", "is not a Herald backup (JSON): " + e.getMessage());
+        }
+        var mode = "replace".equals(ctx.formParam("mode")) ? BackupUseCases.Mode.REPLACE : BackupUseCases.Mode.MERGE;
+        String passphrase = ctx.formParam("passphrase");
+        var summary = uc.backup().restore(WebUi.actor(ctx), doc, mode, passphrase, !confirmed);
+        if (confirmed) {
+            WebUi.redirect(ctx, "/admin/settings", "Restored: " + summary.changes().size() + " change(s) applied.", false);
+            return;
+        }
+        var params = new HashMap<String, Object>();
+        params.put("summary", summary);
+        params.put("document", text);
+        params.put("mode", mode.name().toLowerCase());
+        params.put("passphrase", passphrase == null ? "" : passphrase);
+        p.page(ctx, "restorePreview.jte", "Restore: what will change", "settings", params);
+    }
+
+    private void oneTime(Pages p, Context ctx, herald.usecase.UserUseCases.WithPassword u) {
+        p.page(ctx, "secretOnce.jte", "One-time password", "settings", Map.of("title", "One-time password for " + u.user().username(),
+                "secret", u.oneTimePassword(), "explain", "Give it to " + u.user().username() + " in person or through a channel you trust."
+                        + " It is shown only now; at the first sign-in they choose their own.", "next", "/admin/settings#users"));
+    }
+
+    private byte[] upload(Context ctx, String field) {
+        var file = ctx.uploadedFile(field);
+        if (file == null) throw Problem.invalid(field, "choose a file");
+        if (file.size() > maxBody) throw Problem.tooLarge(field, "must be at most " + maxBody + " bytes", "the file is too large");
+        try (var in = file.content()) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw Problem.invalid(field, "could not be read");
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package herald.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import herald.json.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.TestHerald;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin UI in a real browser (Debian's Chromium through Playwright) against a real Herald and a
+ * real receiver on loopback: what an LMS administrator does, page by page, with a screenshot of
+ * each main page in target/screenshots/.
+ */
+class AdminUiTest {
+    private static final String ADMIN = "ada";
+    private static final String PASSWORD = "correct-horse-battery-staple";
+    private static TestHerald herald;
+    private static Browser browser;
+    private static Receiver receiver;
+    private static String base;
+    /** What the browser's console reported as errors (a script or style the page's policy blocked, a missing file). */
+    private static final java.util.List<String> consoleErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        herald = TestHerald.start(Backend.SQLITE, Map.of("HERALD_ADMIN_USER", ADMIN, "HERALD_ADMIN_PASSWORD", PASSWORD));
+        base = "http://127.0.0.1:" + herald.herald().port();
+        receiver = new Receiver();
+        browser = new Browser();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void theConsoleStayedClean() {
+        // a viewer's refused POST and a wrong password answer 403 and 401 on purpose
+        assertThat(consoleErrors).filteredOn(e -> !e.contains("status of 401") && !e.contains("status of 403")).isEmpty();
+        consoleErrors.clear();
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        receiver.close();
+        herald.close();
+    }
+
+    private static Page signIn(String user, String password, int width) {
+        Page page = browser.page(width);
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) consoleErrors.add(m.text() + " (" + page.url() + ")");
+        });
+        page.onDialog(com.microsoft.playwright.Dialog::accept); // "are you sure?" before a deletion
+        page.navigate(base + "/admin");
+        PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/admin/login.*"));
+        page.fill("#username", user);
+        page.fill("#password", password);
+        page.click("button[type=submit]");
+        return page;
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndSaysWhatToDo() {
+        Page page = signIn(ADMIN, "not-the-password", 1280);
+        PlaywrightAssertions.assertThat(page.locator("#login-error")).containsText("Wrong user name or password");
+        Browser.screenshot(page, "01-sign-in-refused");
+        page.fill("#username", ADMIN);
+        page.fill("#password", PASSWORD);
+        page.click("button[type=submit]");
+        PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
+        page.context().close();
+    }
+
+    @Test
+    void anAdministratorConnectsAReceiverAndFollowsItsDeliveries() throws Exception {
+        Page page = signIn(ADMIN, PASSWORD, 1280);
+        PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
+
+        // a service against the loopback receiver, retried once after a second
+        page.navigate(base + "/admin/services/new");
+        page.fill("#f-name", "crm");
+        page.fill("#f-url", receiver.url());
+        page.selectOption("#f-retry", "schedule");
+        page.fill("#f-retry-schedule", "1");
+        Browser.screenshot(page, "03-service-editor");
+        page.click("button:has-text('Add service')");
+        PlaywrightAssertions.assertThat(page.locator("h1")).containsText("Added the service crm");
+        assertThat(page.inputValue("#secret")).startsWith("whsec_");
+        Browser.screenshot(page, "04-signing-secret-once");
+        page.click("a:has-text('Done')");
+        String serviceUrl = page.url();
+
+        // a subscription: the picker, and a template whose preview names what it cannot resolve
+        page.click("a:has-text('Add a subscription')");
+        page.fill("#event-search", "course_viewed");
+        page.check("input[name=_event][value$='course_viewed']");
+        page.selectOption("#f-format", "template");
+        page.fill("#f-template", "{\"course\": \"{{courseid}}\", \"user\": \"{{userid}}\", \"ip\": \"{{ip}}\"}");
+        PlaywrightAssertions.assertThat(page.locator("#preview-request")).containsText("\"course\"");
+        PlaywrightAssertions.assertThat(page.locator(".preview-warning").first()).containsText("ip");
+        Browser.screenshot(page, "05-subscription-editor-preview");
+        page.click("button:has-text('Add subscription')");
+        PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Subscription added");
+
+        // an event comes in and is delivered; its page shows the attempt
+        Api api = herald.api();
+        assertThat(api.post("/api/v1/events", Events.courseViewed("ui-1")).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+        assertThat(Json.read(receiver.received().get(0).body()).get("course").asText()).isEqualTo("1");
+        page.navigate(base + "/admin/events");
+        Browser.screenshot(page, "06-events");
+        page.click("a:has-text('course_viewed')");
+        PlaywrightAssertions.assertThat(page.locator(".delivery .badge").first()).hasText("delivered");
+        page.click(".attempt summary");
+        PlaywrightAssertions.assertThat(page.locator(".attempt pre").first()).containsText("webhook-signature");
+        Browser.screenshot(page, "07-event-with-attempt");
+
+        // the receiver fails: retried, then a dead letter; replayed by filter once it is back, and delivered
+        receiver.answer(() -> 500);
+        assertThat(api.post("/api/v1/events", Events.courseViewed("ui-2")).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                api.get("/api/v1/deliveries?status=dead").json().get("items").size() == 1);
+        page.navigate(base + "/admin/dead");
+        PlaywrightAssertions.assertThat(page.locator("tbody tr")).hasCount(1);
+        Browser.screenshot(page, "08-dead-letters");
+        page.click("a:has-text('UTC')");
+        PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("dead");
+        assertThat(page.locator(".attempt").count()).isEqualTo(2);
+        Browser.screenshot(page, "09-dead-delivery");
+        receiver.answer(() -> 200);
+        page.navigate(base + "/admin/dead");
+        page.click("#replay-filtered");
+        PlaywrightAssertions.assertThat(page.locator("#replay-count")).containsText("1 dead letter(s) match");
+        Browser.screenshot(page, "10-replay-confirm");
+        page.click("button:has-text('Replay 1')");
+        PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Replayed 1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream().filter(r -> r.body().contains("\"1\"")).count() >= 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/deliveries?status=dead").json().get("items").isEmpty());
+
+        // the dashboard counts them; the audit log names who changed what
+        page.navigate(base + "/admin");
+        PlaywrightAssertions.assertThat(page.locator("#tile-delivered")).not().hasText("0");
+        Browser.screenshot(page, "02-dashboard");
+        page.navigate(base + "/admin/audit");
+        PlaywrightAssertions.assertThat(page.locator("ol.audit")).containsText("service.created");
+        PlaywrightAssertions.assertThat(page.locator("ol.audit")).containsText("user " + ADMIN);
+        Browser.screenshot(page, "11-audit");
+        page.navigate(serviceUrl);
+        Browser.screenshot(page, "12-service-page");
+        page.navigate(base + "/admin/services");
+        Browser.screenshot(page, "13-services");
+        page.navigate(base + "/admin/queue?status=delivered");
+        Browser.screenshot(page, "14-queue");
+        page.context().close();
+    }
+
+    @Test
+    void aTestEventGoesIntoTheRequestInspector() {
+        Page page = signIn(ADMIN, PASSWORD, 1280);
+        page.navigate(base + "/admin/inspector");
+        page.fill("input[name=name]", "ui-bin");
+        page.click("button:has-text('Make a bin')");
+        String binUrl = page.inputValue("#bin-url");
+        assertThat(binUrl).startsWith(base + "/inspect/");
+        var created = herald.api().post("/api/v1/services", Json.object().put("name", "to-the-bin").put("url", binUrl));
+        assertThat(created.status()).isEqualTo(201);
+        page.navigate(base + "/admin/services/" + created.json().get("id").asText() + "/test");
+        page.fill("#event_type", "\\core\\event\\user_created");
+        page.click("button:has-text('Send now')");
+        PlaywrightAssertions.assertThat(page.locator("#response-status")).hasText("200");
+        PlaywrightAssertions.assertThat(page.locator("#exchange")).containsText("webhook-id: test_");
+        Browser.screenshot(page, "15-test-send");
+        page.navigate(base + "/admin/inspector");
+        page.click("a:has-text('ui-bin')");
+        PlaywrightAssertions.assertThat(page.locator(".captured").first()).containsText("POST");
+        PlaywrightAssertions.assertThat(page.locator(".captured pre").first()).containsText("user_created");
+        Browser.screenshot(page, "16-inspector-bin");
+        page.context().close();
+    }
+
+    @Test
+    void aBackupIsRestoredAfterSeeingWhatWillChange() throws Exception {
+        Api api = herald.api();
+        assertThat(api.post("/api/v1/services", Json.object().put("name", "kept-in-backup").put("url", receiver.url())).status())
+                .isEqualTo(201);
+        Page page = signIn(ADMIN, PASSWORD, 1280);
+        page.navigate(base + "/admin/settings");
+        Browser.screenshot(page, "17-settings");
+        Download download = page.waitForDownload(() -> page.click("#download-backup"));
+        Path file = Files.createTempFile("herald-backup", ".json");
+        download.saveAs(file);
+        assertThat(Json.read(Files.readString(file)).get("format").asText()).isEqualTo("herald-backup");
+        String id = findService(api, "kept-in-backup").get("id").asText();
+        assertThat(api.delete("/api/v1/services/" + id).status()).isEqualTo(204);
+
+        page.navigate(base + "/admin/settings");
+        page.setInputFiles("#backup input[type=file]", file);
+        page.click("#preview-restore");
+        PlaywrightAssertions.assertThat(page.locator("#restore-changes")).containsText("kept-in-backup");
+        PlaywrightAssertions.assertThat(page.locator("#restore-changes")).containsText("create");
+        assertThat(findService(api, "kept-in-backup")).as("a preview changes nothing").isNull();
+        Browser.screenshot(page, "18-restore-preview");
+        page.click("#apply-restore");
+        PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Restored");
+        assertThat(findService(api, "kept-in-backup")).isNotNull();
+        page.context().close();
+    }
+
+    @Test
+    void aViewerSeesButCannotChangeAnything() {
+        Page admin = signIn(ADMIN, PASSWORD, 1280);
+        admin.navigate(base + "/admin/settings");
+        admin.fill("#users input[name=username]", "val");
+        admin.selectOption("#users select[name=role]", "viewer");
+        admin.click("button:has-text('Add a user')");
+        String oneTime = admin.inputValue("#secret");
+        admin.context().close();
+
+        Page page = signIn("val", oneTime, 1280);
+        PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/admin/password"));
+        page.fill("#f-current-password", oneTime);
+        page.fill("#f-new-password", "a-viewer-own-password");
+        page.click("button:has-text('Change password')");
+        PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
+
+        page.navigate(base + "/admin/services");
+        PlaywrightAssertions.assertThat(page.locator("a:has-text('Add a service')")).hasCount(0);
+        page.navigate(base + "/admin/settings");
+        PlaywrightAssertions.assertThat(page.locator("button:has-text('Turn deliveries off')")).hasCount(0);
+        PlaywrightAssertions.assertThat(page.locator("#users")).hasCount(0);
+        Browser.screenshot(page, "19-viewer-settings");
+
+        // the server refuses what the page does not offer, even with a valid CSRF token
+        String csrf = page.locator("meta[name=csrf-token]").getAttribute("content");
+        var r = page.request().post(base + "/admin/settings/deliveries",
+                RequestOptions.create().setForm(FormData.create().set("_csrf", csrf).set("on", "false")));
+        assertThat(r.status()).isEqualTo(403);
+        var create = page.request().post(base + "/admin/services/new",
+                RequestOptions.create().setForm(FormData.create().set("_csrf", csrf).set("name", "sneaky").set("url", receiver.url())));
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(herald.api().get("/api/v1/settings").json().get("deliveries_enabled").asBoolean()).isTrue();
+        assertThat(findService(herald.api(), "sneaky")).isNull();
+        page.context().close();
+    }
+
+    @Test
+    void aChangeWithoutTheSessionsCsrfTokenIsRefused() {
+        Page page = signIn(ADMIN, PASSWORD, 1280);
+        PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
+        var noToken = page.request().post(base + "/admin/settings/deliveries",
+                RequestOptions.create().setForm(FormData.create().set("on", "false")));
+        assertThat(noToken.status()).isEqualTo(403);
+        assertThat(noToken.text()).contains("security token");
+        var wrongToken = page.request().post(base + "/admin/settings/deliveries",
+                RequestOptions.create().setForm(FormData.create().set("_csrf", "forged").set("on", "false")));
+        assertThat(wrongToken.status()).isEqualTo(403);
+        assertThat(herald.api().get("/api/v1/settings").json().get("deliveries_enabled").asBoolean()).isTrue();
+        page.context().close();
+    }
+
+    @Test
+    void thePagesWorkAtPhoneWidth() {
+        Page page = signIn(ADMIN, PASSWORD, 390);
+        PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
+        Browser.screenshot(page, "20-phone-dashboard");
+        page.navigate(base + "/admin/services/new");
+        Browser.screenshot(page, "21-phone-service-editor");
+        // nothing wider than the screen but the tables, which scroll in their own box
+        for (String path : java.util.List.of("/admin", "/admin/services/new", "/admin/settings", "/admin/dead")) {
+            page.navigate(base + path);
+            Object wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+                    + " > window.innerWidth + 1 && !e.closest('.table')).map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
+            assertThat(wide).as("elements wider than a phone on %s", path).isEqualTo("");
+        }
+        page.context().close();
+    }
+
+    private static JsonNode findService(Api api, String name) {
+        for (JsonNode s : api.get("/api/v1/services?limit=500").json().get("items")) {
+            if (s.get("name").asText().equals(name)) return s;
+        }
+        return null;
+    }
+}

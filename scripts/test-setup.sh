@@ -5,6 +5,7 @@
 #   openssl         TLS tests make certificates and keys (PKCS#8, PKCS#1, SEC1)
 #   PostgreSQL      127.0.0.1:5432, trust auth for local connections (tests create and drop databases)
 #   MariaDB         127.0.0.1:3306, root without a password (Moodle source tests)
+#   Redis           127.0.0.1:6379 (Open edX event bus tests: Redis Streams)
 #   Chromium        the admin UI's browser tests (Playwright drives Debian's /usr/bin/chromium;
 #                   no browser is downloaded)
 # Set HERALD_TEST_SETUP=skip to check nothing (a machine prepared another way).
@@ -71,3 +72,14 @@ if ! mariadb_up; then
   done
 fi
 mariadb_up || { say "MariaDB does not answer on 127.0.0.1:3306 as root"; exit 1; }
+
+# Redis (Open edX's event bus is Redis Streams)
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; }
+if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
+if ! redis_up; then
+  say "starting Redis on 127.0.0.1:6379 (no persistence: tests make their own keys)"
+  as_root mkdir -p /var/lib/redis
+  as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /var/lib/redis >/dev/null
+  for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+fi
+redis_up || { say "Redis does not answer on 127.0.0.1:6379"; exit 1; }

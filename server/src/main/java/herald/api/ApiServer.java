@@ -98,7 +98,9 @@ public final class ApiServer {
             new CatalogRoutes(useCases.catalog()).register(api);
             new KeyRoutes(useCases.keys()).register(api);
             new BackupRoutes(useCases.backup(), useCases.imports(), maxBody).register(api);
-            new SourceRoutes(useCases.sources(), maxBody).register(api);
+            new SourceRoutes(useCases.sources(), useCases.openedxSources(), maxBody).register(api);
+            new WebfilterRoutes(useCases.webfilters(), maxBody).register(api);
+            new HookRoutes(useCases.hooks(), maxBody).register(api, r);
             new AuditRoutes(useCases.audit()).register(api);
             byte[] openApi = openApi();
             api.get("/api/v1/openapi.json", Permission.READ, ctx -> ctx.contentType("application/json").result(openApi));

@@ -11,6 +11,16 @@ import herald.usecase.DashboardUseCases;
 import herald.usecase.InspectorUseCases;
 import herald.usecase.TestSendUseCases;
 import herald.usecase.UserUseCases;
+import herald.usecase.HookUseCases;
+import herald.usecase.OpenEdxSourceUseCases;
+import herald.usecase.WebfilterUseCases;
+import herald.hooks.HookStore;
+import herald.openedx.EventBusStore;
+import herald.openedx.OpenEdxSchemas;
+import herald.openedx.OpenEdxSources;
+import herald.webfilter.FilterTypes;
+import herald.webfilter.WebfilterRunner;
+import herald.webfilter.WebfilterStore;
 import herald.web.WebUi;
 import herald.access.Scope;
 import herald.api.ApiServer;
@@ -83,6 +93,8 @@ public final class Herald implements HeraldCli.Running {
     private final OutboundClients clients;
     private final Sources sources;
     private final Retention retention;
+    private final OpenEdxSources openedx;
+    private final WebfilterRunner webfilterRunner;
     private final ApiServer api;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -127,6 +139,12 @@ public final class Herald implements HeraldCli.Running {
         this.sources = new Sources(db, sourceStore, writer, router, formats, outboundGuard);
         sources.registerMetrics(metrics);
         registerGauges(deliveries);
+        // Open edX event buses: every node is a consumer in each source's group; events go through the ingest writer.
+        OpenEdxSchemas schemas = new OpenEdxSchemas();
+        this.openedx = new OpenEdxSources(db, new EventBusStore(secrets), writer, schemas, outboundGuard, "herald-" + Ids.newId("node"));
+        FilterTypes filterTypes = new FilterTypes();
+        WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
+        this.webfilterRunner = new WebfilterRunner(db, webfilterStore, filterTypes, configStore, serviceStates, outbound, metrics);
         this.retention = new Retention(db, config.delivery().retentionDays());
         retention.start();
 
@@ -143,8 +161,9 @@ public final class Herald implements HeraldCli.Running {
             db.close();
             throw e;
         }
+        IngestUseCases ingestUseCases = new IngestUseCases(writer, config.ingest().maxBatch(), metrics);
         UseCases useCases = new UseCases(
-                new IngestUseCases(writer, config.ingest().maxBatch(), metrics),
+                ingestUseCases,
                 new EventUseCases(eventQueries),
                 new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard, audit),
                 new SubscriptionUseCases(db, configStore, formats, renderer, catalog, audit, outboundHeaders, eventQueries),
@@ -159,7 +178,10 @@ public final class Herald implements HeraldCli.Running {
                 new AuditUseCases(audit),
                 new InspectorUseCases(new Inspector(db), audit),
                 new DashboardUseCases(db, dispatcher.stats(), deliveries, configStore, serviceStates, sources),
-                new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog));
+                new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog),
+                new OpenEdxSourceUseCases(db, openedx, sourceStore, audit),
+                new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
+                new HookUseCases(db, new HookStore(secrets), ingestUseCases, schemas, audit));
         this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
                 new WebUi(useCases, config.http().maxBodyBytes()));
     }
@@ -187,6 +209,7 @@ public final class Herald implements HeraldCli.Running {
         Herald h = new Herald(config);
         h.api.start();
         h.sources.start();
+        h.openedx.start();
         log.info("herald.started version={} address=http://{}:{} database={}", VERSION, config.http().host(), h.port(),
                 h.db.dialect());
         return h;
@@ -239,7 +262,9 @@ public final class Herald implements HeraldCli.Running {
         if (closed.getAndSet(true)) return;
         api.stop();
         sources.close(); // before the writer: a tailer's last commit goes through it
+        openedx.close(); // likewise: a consumer acknowledges only what the writer committed
         writer.close();
+        webfilterRunner.close();
         retention.close();
         dispatcher.close();
         try {

@@ -54,8 +54,16 @@ public final class OutboundCall {
 
     /** Sends {@code req} to {@code svc}'s receiver and waits for the answer (on the caller's thread; a virtual one suits). */
     public Response send(Service svc, Request req) {
+        return send(svc, req, EXCERPT_BYTES, svc.timeoutMs());
+    }
+
+    /**
+     * Sends with a bound on the response kept ({@code keepBytes}: the answer itself matters, as a
+     * webfilter's does) and on the whole exchange ({@code timeoutMs}, within the caller's budget).
+     */
+    public Response send(Service svc, Request req, int keepBytes, long timeoutMs) {
         long start = System.currentTimeMillis();
-        var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(svc.timeoutMs(), TimeUnit.MILLISECONDS);
+        var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(timeoutMs, TimeUnit.MILLISECONDS);
         boolean hasBody = req.body().length > 0 || !req.method().equals("GET");
         Map<String, String> sent = headers.build(svc, req.messageId(), start, hasBody ? req.contentType() : null,
                 OutboundHeaders.signedContent(req.method(), req.url(), req.body()));
@@ -68,7 +76,7 @@ public final class OutboundCall {
         http.send(new org.eclipse.jetty.client.Response.Listener() {
             @Override
             public void onContent(org.eclipse.jetty.client.Response response, ByteBuffer content) {
-                int n = Math.min(content.remaining(), EXCERPT_BYTES - excerpt.size());
+                int n = Math.min(content.remaining(), keepBytes - excerpt.size());
                 if (n <= 0) return; // keep the start, drop the rest
                 byte[] chunk = new byte[n];
                 content.slice().get(chunk);

@@ -37,6 +37,15 @@ public record Service(
         String siteUrl,
         Tls tls) implements Stored {
 
+    /**
+     * A receiver that is only an address (a webfilter's URL): no credentials, no signature, no retries
+     * of its own; the outbound guard and the default TLS settings apply as to any service.
+     */
+    public static Service plain(String url, int timeoutMs) {
+        return new Service(null, "plain", "", url, true, "POST", "json", "underscore", "", "", Map.of("Accept", "text/plain"), Auth.NONE,
+                new Signing(false, "standard", ""), timeoutMs, RetryPolicy.DEFAULT, Breaker.DEFAULT, null, null, 0, 0, "", Tls.NONE);
+    }
+
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
     public record Auth(String type, String header, String username, String secret) {
         public static final Auth NONE = new Auth("none", null, null, null);

@@ -17,4 +17,7 @@ public record UseCases(
         AuditUseCases audit,
         InspectorUseCases inspector,
         DashboardUseCases dashboard,
-        TestSendUseCases testSend) {}
+        TestSendUseCases testSend,
+        OpenEdxSourceUseCases openedxSources,
+        WebfilterUseCases webfilters,
+        HookUseCases hooks) {}

@@ -65,6 +65,8 @@ public final class WebUi implements PageRoutes {
         new DeliveryPages(uc).register(p);
         new SourcePages(uc).register(p);
         new InspectorPages(uc.inspector(), maxBody).register(p, r);
+        new WebfilterPages(uc).register(p);
+        new HookPages(uc).register(p);
         new SettingsPages(uc, maxBody).register(p);
         new AuditPages(uc.audit()).register(p);
     }

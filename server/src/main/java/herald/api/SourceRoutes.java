@@ -42,8 +42,11 @@ final class SourceRoutes {
             }
         });
         // before /{id}: connects with the given settings (a new source's) and saves nothing
-        r.post("/api/v1/sources/test", Permission.ADMIN,
-                ctx -> Responses.json(ctx, 200, testView(sources.testConnection(null, Requests.jsonBody(ctx, maxBody)))));
+        r.post("/api/v1/sources/test", Permission.ADMIN, ctx -> {
+            JsonNode body = Requests.jsonBody(ctx, maxBody);
+            Responses.json(ctx, 200, testView(EventBusSourceJson.isOpenEdx(body) ? openedx.testConnection(null, body)
+                    : sources.testConnection(null, body)));
+        });
         r.get("/api/v1/sources/{id}", Permission.READ, ctx -> {
             var bus = openedx.find(id(ctx));
             Responses.json(ctx, 200, bus.isPresent() ? busView(bus.get()) : view(sources.get(id(ctx))));
@@ -74,7 +77,8 @@ final class SourceRoutes {
         r.post("/api/v1/sources/{id}/test", Permission.ADMIN, ctx -> {
             boolean noBody = ctx.contentLength() <= 0 && ctx.header("Transfer-Encoding") == null;
             var body = noBody ? Json.object() : Requests.jsonBody(ctx, maxBody);
-            Responses.json(ctx, 200, testView(sources.testConnection(id(ctx), body)));
+            Responses.json(ctx, 200, testView(openedx.find(id(ctx)).isPresent() ? openedx.testConnection(id(ctx), body)
+                    : sources.testConnection(id(ctx), body)));
         });
     }
 

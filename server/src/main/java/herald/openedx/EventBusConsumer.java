@@ -125,7 +125,10 @@ final class EventBusConsumer {
                     }
                     List<StreamMessage<String, byte[]>> batch = redis.xreadgroup(Consumer.from(source.group(), consumerName),
                             XReadArgs.Builder.count(source.batchSize()).block(Duration.ofSeconds(1)), lastConsumed());
-                    if (batch != null && !batch.isEmpty()) process(batch);
+                    if (batch != null && !batch.isEmpty()) {
+                        process(batch);
+                        if (System.currentTimeMillis() - statusAt >= 1_000) statusAt = 0; // show the new position soon
+                    }
                 }
             } catch (RuntimeException | InterruptedException e) {
                 if (!running) break;

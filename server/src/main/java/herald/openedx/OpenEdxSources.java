@@ -105,6 +105,39 @@ public final class OpenEdxSources implements AutoCloseable {
         return c == null ? Status.disabled() : c.status();
     }
 
+    /**
+     * Connects to the source's Redis as its consumer would and reads each topic's stream length,
+     * saving nothing: for the "test connection" button. Errors say what to check, never the URL.
+     */
+    public herald.sources.Sources.ConnectionTest testConnection(EventBusSource s) {
+        long start = System.currentTimeMillis();
+        io.lettuce.core.RedisClient client = null;
+        try {
+            RedisURI uri = RedisURI.create(s.redisUrl());
+            String refusal = guard.sourceHostRefusal(uri.getHost());
+            if (refusal != null) throw new IllegalStateException(refusal);
+            uri.setTimeout(java.time.Duration.ofSeconds(5));
+            client = io.lettuce.core.RedisClient.create(resources, uri);
+            try (var c = client.connect()) {
+                StringBuilder msg = new StringBuilder("connected");
+                for (String topic : s.topics()) {
+                    String stream = s.stream(topic);
+                    long n = c.sync().exists(stream) == 0 ? -1 : c.sync().xlen(stream);
+                    msg.append("; ").append(stream).append(n < 0 ? ": no such stream yet (made when Herald starts reading)" : ": " + n + " entries");
+                }
+                return new herald.sources.Sources.ConnectionTest(true, msg.toString(), null, null, System.currentTimeMillis() - start);
+            }
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (why.contains("NOAUTH") || why.contains("WRONGPASS")) why = "Redis refused the password";
+            else if (e instanceof io.lettuce.core.RedisConnectionException) why = "cannot connect to Redis";
+            return new herald.sources.Sources.ConnectionTest(false, why.replaceAll("redis(s?)://\\S*", "redis$1://…"), null, null,
+                    System.currentTimeMillis() - start);
+        } finally {
+            if (client != null) client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+        }
+    }
+
     /** Why Herald refuses this Redis URL's host as written (a link-local or metadata address), or null. */
     public String hostRefusal(String redisUrl) {
         try {

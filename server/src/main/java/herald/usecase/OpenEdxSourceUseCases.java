@@ -112,6 +112,14 @@ public final class OpenEdxSourceUseCases {
         sources.reconcile();
     }
 
+    /** Tries a source's settings without saving them ({@code id}: changes over a saved source; a masked password keeps the stored one). */
+    public herald.sources.Sources.ConnectionTest testConnection(String id, JsonNode body) {
+        EventBusSource current = id == null ? null : get(id);
+        if (current != null) body = ServiceUseCases.merged(body, EventBusSourceJson.toJson(current, false));
+        EventBusSource s = checkHost(EventBusSourceJson.parse(body, current));
+        return sources.testConnection(s.id() == null ? s.withId("src_test", 0, 0) : s);
+    }
+
     private EventBusSource checkHost(EventBusSource s) {
         String why = sources.hostRefusal(s.redisUrl());
         if (why != null) throw Problem.invalid("redis_url", why);

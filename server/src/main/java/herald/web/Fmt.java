@@ -134,7 +134,7 @@ public final class Fmt {
     /** A status's CSS class: good, bad, warn or quiet. */
     public static String tone(String status) {
         return switch (status == null ? "" : status) {
-            case "delivered", "closed", "running", "tailing", "up", "ok" -> "good";
+            case "delivered", "closed", "running", "tailing", "reading", "up", "ok" -> "good";
             case "dead", "open", "failing", "error" -> "bad";
             case "retrying", "half_open", "paused", "pending", "delivering", "catching_up" -> "warn";
             default -> "quiet";

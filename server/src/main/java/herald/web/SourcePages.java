@@ -2,12 +2,10 @@ package herald.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
+import herald.openedx.EventBusSourceJson;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
 import herald.sources.SourceJson;
-import herald.openedx.EventBusSource;
-import herald.openedx.EventBusSourceJson;
-import herald.openedx.OpenEdxSources;
 import herald.usecase.UseCases;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -119,7 +117,9 @@ final class SourcePages {
         Map<String, Object> params = new HashMap<>();
         try {
             formErrors.throwIfAny();
-            var t = uc.sources().testConnection(id, doc);
+            boolean bus = EventBusSourceJson.isOpenEdx(doc) || id != null && uc.openedxSources().find(id).isPresent();
+            if (bus) doc.put("type", "openedx");
+            var t = bus ? uc.openedxSources().testConnection(id, doc) : uc.sources().testConnection(id, doc);
             params.put("ok", t.ok());
             params.put("message", t.message() + " (" + t.durationMs() + " ms)");
         } catch (Problem e) {

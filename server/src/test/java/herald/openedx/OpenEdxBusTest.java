@@ -87,6 +87,12 @@ class OpenEdxBusTest {
             assertThat(status.get("state").asText()).isEqualTo("reading");
             assertThat(status.get("failed").asLong()).isEqualTo(2);
             assertThat(api.get("/api/v1/sources/" + id).json().get("redis_url").asText()).isEqualTo(EventBus.URL);
+            var test = api.post("/api/v1/sources/" + id + "/test", Json.object()).json();
+            assertThat(test.get("ok").asBoolean()).isTrue();
+            assertThat(test.get("message").asText()).contains(bus.stream(TOPIC) + ": 5 entries");
+            var refused = api.post("/api/v1/sources/test", Json.read("{\"name\":\"x\",\"type\":\"openedx\",\"redis_url\":\"redis://127.0.0.1:1/0\",\"topics\":[\"t\"]}")).json();
+            assertThat(refused.get("ok").asBoolean()).isFalse();
+            assertThat(refused.get("message").asText()).isEqualTo("cannot connect to Redis");
         }
     }
 

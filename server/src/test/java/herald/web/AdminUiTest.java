@@ -12,6 +12,7 @@ import com.microsoft.playwright.options.RequestOptions;
 import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
+import herald.testing.EventBus;
 import herald.testing.Events;
 import herald.testing.Receiver;
 import herald.testing.TestHerald;
@@ -287,6 +288,61 @@ class AdminUiTest {
             Object wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
                     + " > window.innerWidth + 1 && !e.closest('.table')).map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
             assertThat(wide).as("elements wider than a phone on %s", path).isEqualTo("");
+        }
+        page.context().close();
+    }
+
+    @Test
+    void openEdxIsRunFromTheBrowserToo() {
+        Page page = signIn(ADMIN, PASSWORD, 1280);
+        // a webfilter that stops suspended learners, tried from its page
+        receiver.reply(r -> r.path().startsWith("/login") ? Receiver.Reply.status(200)
+                .body("{\"exception\":{\"PreventLogin\":\"Your account is suspended\"}}") : Receiver.Reply.status(200));
+        page.navigate(base + "/admin/webfilters/new");
+        page.selectOption("#f-filter_type", "org.openedx.learning.student.login.requested.v1");
+        page.fill("#f-url", receiver.url() + "/login");
+        page.fill("#f-description", "Suspended learners may not sign in");
+        Browser.screenshot(page, "22-webfilter-editor");
+        page.click("button:has-text('Add webfilter')");
+        PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Webfilter added");
+        page.navigate(base + "/admin/webfilters/try");
+        page.click("button:has-text('Run')");
+        PlaywrightAssertions.assertThat(page.locator("#filter-result")).containsText("Your account is suspended");
+        Browser.screenshot(page, "23-webfilter-try");
+        page.navigate(base + "/admin/webfilters");
+        Browser.screenshot(page, "24-webfilters");
+
+        // an inbound hook for the openedx-webhooks plugin
+        page.navigate(base + "/admin/hooks/new");
+        page.fill("#f-name", "openedx");
+        page.selectOption("#f-format", "openedx_webhooks");
+        page.selectOption("#f-auth-type", "basic");
+        page.fill("#f-auth-username", "openedx");
+        page.fill("#f-auth-password", "a-long-password-for-edx");
+        page.click("button:has-text('Add hook')");
+        PlaywrightAssertions.assertThat(page.locator("#hook-url")).containsText("/hooks/openedx");
+        Browser.screenshot(page, "25-hook");
+
+        // the Open edX event bus as a source, reading the local Redis
+        try (EventBus bus = new EventBus()) {
+            page.navigate(base + "/admin/sources/new-openedx");
+            page.fill("#f-name", "lms-bus");
+            page.fill("#f-redis-url", EventBus.URL);
+            page.fill("#f-topic-prefix", bus.prefix);
+            page.selectOption("#f-start", "beginning");
+            page.click("#test-connection");
+            PlaywrightAssertions.assertThat(page.locator("#test-result")).containsText("Connected");
+            page.click("button:has-text('Add source')");
+            PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Source added");
+            bus.add("learning-course-enrollment-lifecycle", EventBus.ENROLLMENT_CREATED, "ui-bus-1",
+                    EventBus.enrollment(4, "andres", "course-v1:edX+DemoX+Demo_Course", "honor", true));
+            await().atMost(Duration.ofSeconds(20)).until(() -> herald.api().get("/api/v1/events/ui-bus-1").status() == 200);
+            page.reload();
+            PlaywrightAssertions.assertThat(page.locator("#bus-state")).hasText("reading");
+            Browser.screenshot(page, "26-openedx-source");
+            page.navigate(base + "/admin/sources");
+            Browser.screenshot(page, "27-sources");
+            herald.api().delete("/api/v1/sources/" + herald.api().get("/api/v1/sources").json().at("/items/0/id").asText());
         }
         page.context().close();
     }

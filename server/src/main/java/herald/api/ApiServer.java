@@ -91,7 +91,7 @@ public final class ApiServer {
             });
             ApiRoutes api = new ApiRoutes(r);
             new EventRoutes(useCases.events(), useCases.deliveries()).register(api);
-            new ServiceRoutes(useCases.services(), useCases.testSend(), maxBody).register(api);
+            new ServiceRoutes(useCases.services(), useCases.testSend(), useCases.gateway(), maxBody).register(api);
             new SubscriptionRoutes(useCases.subscriptions(), maxBody).register(api);
             new SettingsRoutes(useCases.settings()).register(api);
             new DeliveryRoutes(useCases.deliveries(), maxBody).register(api);

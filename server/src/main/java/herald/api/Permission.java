@@ -15,6 +15,8 @@ public enum Permission implements RouteRole {
     INGEST,
     /** Reading {@code /metrics}. */
     METRICS,
+    /** Calling a service through the gateway. */
+    GATEWAY,
     /** Everything else: configuration, replays, keys. */
     ADMIN;
 
@@ -25,6 +27,7 @@ public enum Permission implements RouteRole {
             case READ -> scopes.contains(Scope.READ);
             case INGEST -> scopes.contains(Scope.INGEST);
             case METRICS -> scopes.contains(Scope.METRICS) || scopes.contains(Scope.READ);
+            case GATEWAY -> scopes.contains(Scope.GATEWAY);
             case ADMIN -> false;
         };
     }

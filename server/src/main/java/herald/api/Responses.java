@@ -82,6 +82,7 @@ public final class Responses {
     /** The problem JSON for {@code e}; {@code instance} is the request's path as sent. */
     public static byte[] problemBody(Problem e, String instance) {
         ObjectNode p = problem(TYPE_PREFIX + e.kind().slug(), status(e.kind()), e.title(), e.getMessage(), instance);
+        if (e.code() != null) p.put("code", e.code());
         if (!e.errors().isEmpty()) {
             ArrayNode errs = p.putArray("errors");
             for (FieldError fe : e.errors()) {

@@ -9,15 +9,18 @@ import herald.subscription.ServiceJson;
 import herald.usecase.ServiceUseCases;
 import herald.usecase.ServiceUseCases.ServiceStatus;
 import herald.usecase.TestSendUseCases;
+import herald.usecase.GatewayUseCases;
 import io.javalin.http.Context;
 
 /** {@code /api/v1/services}: CRUD, enable/disable, signing secret rotation, pause/resume. */
 final class ServiceRoutes {
     private final ServiceUseCases services;
     private final TestSendUseCases testSend;
+    private final GatewayUseCases gateway;
     private final long maxBody;
 
-    ServiceRoutes(ServiceUseCases services, TestSendUseCases testSend, long maxBody) {
+    ServiceRoutes(ServiceUseCases services, TestSendUseCases testSend, GatewayUseCases gateway, long maxBody) {
+        this.gateway = gateway;
         this.services = services;
         this.testSend = testSend;
         this.maxBody = maxBody;
@@ -53,6 +56,19 @@ final class ServiceRoutes {
         r.post("/api/v1/services/{id}/breaker/reset", Permission.ADMIN,
                 ctx -> Responses.json(ctx, 200, stateView(services.resetBreaker(Actors.of(ctx), id(ctx)))));
         // A catalog sample sent now, shown whole with the answer; nothing is stored.
+        // The gateway: LMS code calls an external API by the service's name (sync, or queued with its retries).
+        r.post("/api/v1/services/{name}/requests", Permission.GATEWAY, ctx -> {
+            var answer = gateway.call(ctx.pathParam("name"), Requests.jsonBody(ctx, maxBody));
+            var x = answer.result();
+            if (answer.async()) {
+                Responses.json(ctx.header("Location", "/api/v1/deliveries/" + x.id()), 202, Json.object().put("id", x.id()).put("status", "pending"));
+                return;
+            }
+            ObjectNode o = Json.object().put("id", x.id()).put("success", x.success());
+            if (x.status() == null) o.putNull("status"); else o.put("status", x.status());
+            o.put("body", x.body()).put("error", x.error()).put("latency_ms", x.latencyMs()).put("attempts", x.attempts());
+            Responses.json(ctx, 200, o);
+        });
         r.post("/api/v1/services/{id}/test", Permission.ADMIN,
                 ctx -> Responses.json(ctx, 200, exchangeView(testSend.send(id(ctx), Requests.jsonBody(ctx, maxBody)))));
     }

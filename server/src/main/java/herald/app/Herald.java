@@ -12,6 +12,7 @@ import herald.usecase.InspectorUseCases;
 import herald.usecase.TestSendUseCases;
 import herald.usecase.UserUseCases;
 import herald.usecase.HookUseCases;
+import herald.usecase.GatewayUseCases;
 import herald.usecase.OpenEdxSourceUseCases;
 import herald.usecase.WebfilterUseCases;
 import herald.hooks.HookStore;
@@ -181,7 +182,8 @@ public final class Herald implements HeraldCli.Running {
                 new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog),
                 new OpenEdxSourceUseCases(db, openedx, sourceStore, audit),
                 new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
-                new HookUseCases(db, new HookStore(secrets), ingestUseCases, schemas, audit));
+                new HookUseCases(db, new HookStore(secrets), ingestUseCases, schemas, audit),
+                new GatewayUseCases(db, configStore, dispatcher.gateway()));
         this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
                 new WebUi(useCases, config.http().maxBodyBytes()));
     }

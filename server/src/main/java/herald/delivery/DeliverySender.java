@@ -89,11 +89,12 @@ final class DeliverySender {
             return;
         }
         Service svc = table.services().get(d.serviceId());
-        Subscription sub = table.subscriptions().get(d.subscriptionId());
+        boolean gateway = Gateway.isGateway(d); // a gateway call: no event, no subscription, its own request
+        Subscription sub = gateway ? null : table.subscriptions().get(d.subscriptionId());
         long start = System.currentTimeMillis();
-        if (svc == null || sub == null || eventBody == null) {
-            store.finish(d, "dead", start, svc == null ? "service deleted" : sub == null ? "subscription deleted"
-                    : "event missing", null);
+        if (svc == null || (sub == null && !gateway) || eventBody == null) {
+            store.finish(d, "dead", start, svc == null ? "service deleted" : sub == null && !gateway ? "subscription deleted"
+                    : gateway ? "request missing" : "event missing", null);
             return;
         }
         ServiceStates.State st = dispatch.lastState(svc.id());
@@ -101,9 +102,17 @@ final class DeliverySender {
             store.release(d); // claimed just before the breaker opened or the pause: wait, attempt not spent
             return;
         }
-        Rendered rendered;
+        OutboundCall.Request request;
+        Service sending = svc;
         try {
-            rendered = renderer.render(eventBody, svc, sub);
+            if (gateway) {
+                var doc = Json.read(eventBody);
+                request = Gateway.request(svc, doc, d.id());
+                sending = svc.withExtraHeaders(Gateway.headers(doc));
+            } else {
+                Rendered rendered = renderer.render(eventBody, svc, sub);
+                request = new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(), rendered.body(), d.id());
+            }
         } catch (RenderException e) {
             var dead = new OutcomeRules.Dead("render: " + e.getMessage());
             store.finish(d, "dead", start, dead.error(), null);
@@ -113,8 +122,7 @@ final class DeliverySender {
         }
         OutboundCall.Response r;
         try {
-            r = outbound.send(svc, new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(),
-                    rendered.body(), d.id()));
+            r = outbound.send(sending, request);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The request could not even be built (a URL or header the client refuses): it never
             // will be, so the delivery is dead with the reason rather than claimed again and again.
@@ -131,10 +139,10 @@ final class DeliverySender {
         SecretMask secrets = mask(svc);
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), r.startedAt(), r.durationMs(), r.status(), r.errorKind(),
                 secrets.mask(r.error()), secrets.mask(Json.write(r.sentHeaders())), secrets.mask(r.responseHeaders()),
-                secrets.mask(r.excerpt()), rendered.method(), secrets.mask(rendered.url()),
-                secrets.mask(Attempt.kept(rendered.body())));
+                secrets.mask(r.excerpt()), request.method(), secrets.mask(request.url()),
+                secrets.mask(Attempt.kept(request.body())));
         meters.attempt(svc.name(), r.durationMs());
-        RetryPolicy policy = sub.retry() != null ? sub.retry() : svc.retry();
+        RetryPolicy policy = sub != null && sub.retry() != null ? sub.retry() : svc.retry();
         long now = System.currentTimeMillis();
         var decision = OutcomeRules.decide(r.status(), attempt.error(), r.retryAfter(), policy, d.attempts() + 1, now,
                 ThreadLocalRandom.current().nextDouble());
@@ -143,7 +151,10 @@ final class DeliverySender {
             case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
             case OutcomeRules.RetryAt retry -> finishes.finish(d, "retrying", retry.at(), retry.error(), attempt);
             case OutcomeRules.Dead dead -> finishes.finish(d, "dead", now, dead.error(), attempt);
-            case OutcomeRules.Gone gone -> disableSubscription(d, sub, gone.error(), attempt);
+            case OutcomeRules.Gone gone -> {
+                if (gateway) finishes.finish(d, "dead", now, gone.error(), attempt);
+                else disableSubscription(d, sub, gone.error(), attempt);
+            }
         }
         meters.outcome(decision);
         stats.record(svc.id(), switch (decision) {

@@ -69,6 +69,7 @@ public final class Dispatcher implements AutoCloseable {
     private final DeliveryMetrics meters;
     private final FinishWriter finishes;
     private final DeliveryStats stats;
+    private final Gateway gateway;
     private final NodeSignals signals;
     private final ScheduledThreadPoolExecutor slowTimer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("dispatcher-slow").factory());
@@ -103,6 +104,7 @@ public final class Dispatcher implements AutoCloseable {
         this.meters = new DeliveryMetrics(metrics, store);
         this.finishes = new FinishWriter(db, store);
         this.stats = new DeliveryStats(db, node);
+        this.gateway = new Gateway(db, store, outbound, states, this::wake);
         this.sender = new DeliverySender(db, store, finishes, configs, states, renderer, outbound, meters, stats, new DeliverySender.Dispatch() {
             @Override
             public ServiceStates.State lastState(String serviceId) {
@@ -127,6 +129,11 @@ public final class Dispatcher implements AutoCloseable {
         signals = db.dialect().notifies() ? new NodeSignals(db, this::wakeLocal) : null;
         loop = Thread.ofPlatform().name("dispatcher").start(this::run);
         stats.start();
+    }
+
+    /** Calls to services by name, sync or queued as deliveries (the gateway). */
+    public Gateway gateway() {
+        return gateway;
     }
 
     /** The per-minute delivery figures the dashboard reads. */
@@ -279,10 +286,19 @@ public final class Dispatcher implements AutoCloseable {
         // A full batch means more may be due: hand-offs wait until a claim comes back short.
         if (want > 0) behind = due.size() - before >= want;
         if (due.isEmpty()) return 0;
-        Map<String, String> bodies = store.eventBodies(due.stream().map(Delivery::eventId).distinct().toList());
+        Map<String, String> bodies = bodies(due);
         if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
         start(due, bodies, table, probes);
         return due.size();
+    }
+
+    /** The event of each delivery, or for a gateway call its stored request, by the delivery's event id. */
+    private Map<String, String> bodies(List<Delivery> due) {
+        List<String> events = new ArrayList<>(), requests = new ArrayList<>();
+        for (Delivery d : due) (Gateway.isGateway(d) ? requests : events).add(d.eventId());
+        Map<String, String> out = new HashMap<>(store.eventBodies(events.stream().distinct().toList()));
+        out.putAll(gateway.requests(requests));
+        return out;
     }
 
     /** Sends each delivery on its own virtual thread; each already holds its room. */

@@ -38,6 +38,7 @@ public final class RequestPreview {
     }
 
     public Request of(Delivery d) {
+        if (Gateway.isGateway(d)) return ofGateway(d);
         Optional<Service> svc = db.read(c -> configs.service(c, d.serviceId()));
         Optional<Subscription> sub = db.read(c -> configs.subscription(c, d.subscriptionId()));
         String body = store.eventBodies(java.util.List.of(d.eventId())).get(d.eventId());
@@ -58,5 +59,33 @@ public final class RequestPreview {
         Map<String, String> shown = new LinkedHashMap<>();
         OutboundHeaders.redact(sent, svc.get()).forEach((name, value) -> shown.put(name, mask.mask(value)));
         return new Request(r.method(), mask.mask(r.url()), shown, mask.mask(new String(r.body(), StandardCharsets.UTF_8)), null);
+    }
+
+    /** A gateway call's next request: its stored request with the service's current settings. */
+    private Request ofGateway(Delivery d) {
+        Optional<Service> svc = db.read(c -> configs.service(c, d.serviceId()));
+        String stored = db.read(c -> {
+            try (var ps = c.prepareStatement("SELECT request FROM gateway_requests WHERE id = ?")) {
+                ps.setString(1, d.eventId());
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        if (svc.isEmpty() || stored == null) return new Request(null, null, null, null, svc.isEmpty() ? "service deleted" : "request missing");
+        try {
+            var doc = herald.json.Json.read(stored);
+            var req = Gateway.request(svc.get(), doc, d.id());
+            Service sending = svc.get().withExtraHeaders(Gateway.headers(doc));
+            boolean hasBody = req.body().length > 0 || !req.method().equals("GET");
+            Map<String, String> sent = headers.build(sending, d.id(), System.currentTimeMillis(), hasBody ? req.contentType() : null,
+                    OutboundHeaders.signedContent(req.method(), req.url(), req.body()));
+            SecretMask mask = SecretMask.of(sending);
+            Map<String, String> shown = new LinkedHashMap<>();
+            OutboundHeaders.redact(sent, sending).forEach((name, value) -> shown.put(name, mask.mask(value)));
+            return new Request(req.method(), mask.mask(req.url()), shown, mask.mask(new String(req.body(), StandardCharsets.UTF_8)), null);
+        } catch (RenderException e) {
+            return new Request(null, null, null, null, "render: " + e.getMessage());
+        }
     }
 }

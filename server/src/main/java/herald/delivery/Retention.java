@@ -65,6 +65,13 @@ public final class Retention implements AutoCloseable {
             events += n;
         } while (n == BATCH);
         db.inTransaction(c -> Dedupe.prune(c, now));
+        db.inTransaction(c -> { // gateway calls whose delivery is gone
+            try (var ps = c.prepareStatement("DELETE FROM gateway_requests WHERE created_at < ? AND NOT EXISTS"
+                    + " (SELECT 1 FROM deliveries d WHERE d.event_id = gateway_requests.id)")) {
+                ps.setLong(1, now - 3_600_000L);
+                return ps.executeUpdate();
+            }
+        });
         db.inTransaction(c -> DeliveryStats.prune(c, now - STATS_KEPT_MS));
         return new Pruned(deliveries, events);
     }

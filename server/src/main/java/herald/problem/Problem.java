@@ -42,25 +42,37 @@ public class Problem extends RuntimeException {
     private final Kind kind;
     private final List<FieldError> errors;
     private final Integer retryAfterS;
+    private final String code;
 
     public Problem(Kind kind, String detail, List<FieldError> errors) {
-        this(kind, detail, errors, null);
+        this(kind, detail, errors, null, null);
     }
 
     public Problem(Kind kind, String detail) {
-        this(kind, detail, List.of(), null);
+        this(kind, detail, List.of(), null, null);
     }
 
-    private Problem(Kind kind, String detail, List<FieldError> errors, Integer retryAfterS) {
+    private Problem(Kind kind, String detail, List<FieldError> errors, Integer retryAfterS, String code) {
         super(detail);
         this.kind = kind;
         this.errors = List.copyOf(errors);
         this.retryAfterS = retryAfterS;
+        this.code = code;
     }
 
     /** The same problem, telling the client when trying again makes sense. */
     public Problem retryAfter(int seconds) {
-        return new Problem(kind, getMessage(), errors, seconds);
+        return new Problem(kind, getMessage(), errors, seconds, code);
+    }
+
+    /** The same problem with a finer reason a program can test ({@code service_not_found}), beside its kind. */
+    public Problem withCode(String newCode) {
+        return new Problem(kind, getMessage(), errors, retryAfterS, newCode);
+    }
+
+    /** The finer reason, or null. */
+    public String code() {
+        return code;
     }
 
     public static Problem invalid(String field, String message) {

@@ -46,6 +46,15 @@ public record Service(
                 new Signing(false, "standard", ""), timeoutMs, RetryPolicy.DEFAULT, Breaker.DEFAULT, null, null, 0, 0, "", Tls.NONE);
     }
 
+    /** This service with more headers on its requests (a gateway call's own); the call's win. */
+    public Service withExtraHeaders(Map<String, String> extra) {
+        if (extra.isEmpty()) return this;
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.putAll(extra);
+        return new Service(id, name, description, url, enabled, method, contentType, formStyle, token, this.extra, Map.copyOf(all), auth,
+                signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updatedAt, siteUrl, tls);
+    }
+
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
     public record Auth(String type, String header, String username, String secret) {
         public static final Auth NONE = new Auth("none", null, null, null);

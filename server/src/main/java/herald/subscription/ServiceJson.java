@@ -24,8 +24,9 @@ import java.util.Set;
 /** The API's JSON form of a {@link Service}: validation on the way in, masking on the way out. */
 public final class ServiceJson {
     public static final String MASK = SecretBox.MASK;
-    static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+    public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** Headers Herald sets itself, which a service's or a call's headers may not replace. */
+    public static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int DEFAULT_OVERLAP_S = 86_400;

@@ -36,16 +36,16 @@ public final class KeyUseCases {
         JsonFields f = JsonFields.of(body, "", errors);
         f.rejectUnknown("name", "scopes");
         String name = f.string("name", true, 100, null);
-        List<String> scopes = f.strings("scopes", 4, 10);
+        List<String> scopes = f.strings("scopes", 5, 10);
         Set<Scope> parsed = EnumSet.noneOf(Scope.class);
         if (scopes == null || scopes.isEmpty()) {
-            errors.add("scopes", "give one or more of admin, ingest, read, metrics");
+            errors.add("scopes", "give one or more of admin, ingest, read, metrics, gateway");
         } else {
             for (int i = 0; i < scopes.size(); i++) {
                 try {
                     parsed.add(Scope.fromWire(scopes.get(i)));
                 } catch (IllegalArgumentException e) {
-                    errors.add("scopes[" + i + "]", "must be admin, ingest, read or metrics");
+                    errors.add("scopes[" + i + "]", "must be admin, ingest, read, metrics or gateway");
                 }
             }
         }

@@ -20,4 +20,5 @@ public record UseCases(
         TestSendUseCases testSend,
         OpenEdxSourceUseCases openedxSources,
         WebfilterUseCases webfilters,
-        HookUseCases hooks) {}
+        HookUseCases hooks,
+        GatewayUseCases gateway) {}

@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiTest {
     static final String RESOURCE = "/openapi/openapi.json";
     static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
-    static final Set<String> PERMISSIONS = Set.of("READ", "INGEST", "ADMIN", "METRICS");
+    static final Set<String> PERMISSIONS = Set.of("READ", "INGEST", "ADMIN", "METRICS", "GATEWAY");
 
     static String text;
     static JsonNode doc;
@@ -490,7 +490,7 @@ class OpenApiTest {
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

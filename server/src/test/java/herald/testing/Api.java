@@ -11,9 +11,14 @@ import java.time.Duration;
 
 /** A real HTTP client for Herald's API on loopback. */
 public final class Api {
-    public record Response(int status, String contentType, String text) {
+    public record Response(int status, String contentType, String text, java.net.http.HttpHeaders headers) {
         public JsonNode json() {
             return Json.read(text);
+        }
+
+        /** A response header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
 
         /** The field names of a problem body's {@code errors}. */
@@ -76,7 +81,7 @@ public final class Api {
         b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {

@@ -1,0 +1,219 @@
+package herald.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.ids.Ids;
+import herald.json.Json;
+import herald.net.Urls;
+import herald.outbound.OutboundCall;
+import herald.outbound.SecretMask;
+import herald.outbound.ServiceStates;
+import herald.rendering.FormEncoding;
+import herald.rendering.RenderException;
+import herald.store.Database;
+import herald.subscription.Service;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway: LMS code calls an external API by service name, and Herald makes the call with the
+ * service's URL, credentials, TLS, guard, timeout and breaker. {@link #send} calls now and answers
+ * (retrying within the call only when no connection could be made); {@link #enqueue} makes it a
+ * second kind of work for the delivery engine, with the service's retries and dead letters. Either
+ * way it is a delivery (without an event or a subscription: {@code event_id} names the request) with
+ * its attempts, so the log, the queue and the dead letters show gateway calls beside deliveries.
+ */
+public final class Gateway {
+    /** A call: {@code payload} is the JSON body (for GET, the query string's fields). */
+    public record Call(String path, String method, JsonNode payload, Map<String, String> headers, String idempotencyKey) {}
+
+    /** A sync call's answer. {@code success}: a 2xx came back. */
+    public record Result(String id, boolean success, Integer status, String body, String error, long latencyMs, int attempts) {}
+
+    /** A gateway delivery's subscription: none. */
+    static final String NO_SUBSCRIPTION = "";
+    static final String REQUEST_PREFIX = "req_";
+    private static final int MAX_CONNECT_TRIES = 3;
+    private static final int RESPONSE_BYTES = 256 * 1024;
+
+    private final Database db;
+    private final DeliveryStore store;
+    private final OutboundCall outbound;
+    private final ServiceStates states;
+    private final Runnable wake;
+
+    public Gateway(Database db, DeliveryStore store, OutboundCall outbound, ServiceStates states, Runnable wake) {
+        this.db = db;
+        this.store = store;
+        this.outbound = outbound;
+        this.states = states;
+        this.wake = wake;
+    }
+
+    static boolean isGateway(Delivery d) {
+        return NO_SUBSCRIPTION.equals(d.subscriptionId());
+    }
+
+    /** Whether the service's breaker refuses calls now; when it does, until when. */
+    public Optional<Long> openUntil(Service svc) {
+        ServiceStates.State st = states.get(svc.id());
+        return st != null && st.blocksCalls() ? Optional.of(st.openUntil()) : Optional.empty();
+    }
+
+    /** Calls now, within {@code timeoutMs} in all; a connection that cannot be made is tried again while time is left. */
+    public Result send(Service svc, Call call, long timeoutMs) throws RenderException {
+        String id = Ids.newId("msg");
+        String requestId = REQUEST_PREFIX + id.substring(4);
+        ObjectNode doc = document(call);
+        OutboundCall.Request req = request(svc, doc, id);
+        Service withHeaders = svc.withExtraHeaders(headers(doc));
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        List<Attempt> attempts = new ArrayList<>();
+        SecretMask mask = SecretMask.of(svc);
+        OutboundCall.Response r;
+        do {
+            long left = Math.max(1, deadline - System.currentTimeMillis());
+            r = outbound.send(withHeaders, req, RESPONSE_BYTES, Math.min(left, svc.timeoutMs()));
+            attempts.add(attempt(id, r, req, mask));
+        } while (r.status() == null && connectionFailed(r) && attempts.size() < MAX_CONNECT_TRIES
+                && System.currentTimeMillis() + 100 < deadline && pause(100L * attempts.size()));
+        long now = System.currentTimeMillis();
+        if (OutcomeRules.isServiceFailure(r.status())) states.recordFailure(svc.id(), svc.breaker(), now, id);
+        boolean ok = r.succeeded();
+        Delivery d = new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), ok ? "delivered" : "dead", attempts.size(), now,
+                ok ? null : r.status() != null ? "HTTP " + r.status() : r.error(), attempts.get(0).startedAt(), now);
+        db.inBookkeepingTransaction(c -> {
+            insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now);
+            store.insertNew(c, List.of(d), null);
+            store.insertAttempts(c, attempts);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET attempts = ?, last_error = ? WHERE id = ?")) {
+                ps.setInt(1, attempts.size());
+                ps.setString(2, d.lastError());
+                ps.setString(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        long latency = attempts.stream().mapToLong(Attempt::durationMs).sum();
+        return new Result(id, ok, r.status(), r.excerpt(), r.status() == null ? r.error() : null, latency, attempts.size());
+    }
+
+    /** Queues the call with the service's retries and dead letters; the same idempotency key gives the same id. */
+    public String enqueue(Service svc, Call call) throws RenderException {
+        ObjectNode doc = document(call);
+        request(svc, doc, "check"); // refuse now what could never be sent
+        long now = System.currentTimeMillis();
+        String id = Ids.newId("msg");
+        String requestId = REQUEST_PREFIX + id.substring(4);
+        String existing = db.inTransaction(c -> {
+            if (call.idempotencyKey() != null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT d.id FROM gateway_requests g JOIN deliveries d ON d.event_id = g.id"
+                        + " WHERE g.service_id = ? AND g.idempotency_key = ?")) {
+                    ps.setString(1, svc.id());
+                    ps.setString(2, call.idempotencyKey());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) return rs.getString(1);
+                    }
+                }
+            }
+            insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now);
+            store.insertNew(c, List.of(new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), "pending", 0, now, null, now, now)), null);
+            return null;
+        });
+        if (existing != null) return existing;
+        wake.run();
+        return id;
+    }
+
+    /** The stored requests of gateway deliveries, by request id (for the dispatcher, beside event bodies). */
+    Map<String, String> requests(List<String> requestIds) {
+        if (requestIds.isEmpty()) return Map.of();
+        String marks = String.join(",", Collections.nCopies(requestIds.size(), "?"));
+        return db.read(c -> {
+            Map<String, String> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests WHERE id IN (" + marks + ")")) {
+                for (int i = 0; i < requestIds.size(); i++) ps.setString(i + 1, requestIds.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The HTTP request of a stored call, for {@code svc} ({@code messageId}: its webhook-id). */
+    static OutboundCall.Request request(Service svc, JsonNode doc, String messageId) throws RenderException {
+        String method = doc.path("method").asText("POST");
+        String url;
+        try {
+            url = Urls.join(svc.url(), doc.path("path").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(e.getMessage());
+        }
+        JsonNode payload = doc.get("payload");
+        if (method.equals("GET")) { // a GET carries its payload in the query string
+            if (payload != null && payload.isObject() && !payload.isEmpty()) {
+                String query = FormEncoding.encode(FormEncoding.fields(payload, FormEncoding.Style.BRACKETS));
+                url = url + (url.contains("?") ? "&" : "?") + query;
+            }
+            return new OutboundCall.Request(method, url, "application/json", new byte[0], messageId);
+        }
+        byte[] body = payload == null || payload.isNull() ? new byte[0] : Json.write(payload).getBytes(StandardCharsets.UTF_8);
+        return new OutboundCall.Request(method, url, "application/json", body, messageId);
+    }
+
+    static Map<String, String> headers(JsonNode doc) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        doc.path("headers").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private static ObjectNode document(Call call) {
+        ObjectNode doc = Json.object().put("method", call.method()).put("path", call.path() == null ? "" : call.path());
+        doc.set("payload", call.payload());
+        ObjectNode h = doc.putObject("headers");
+        call.headers().forEach(h::put);
+        return doc;
+    }
+
+    private static void insertRequest(java.sql.Connection c, String requestId, String serviceId, ObjectNode doc, String idempotencyKey,
+                                      long now) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_requests (id, service_id, request, idempotency_key, created_at)"
+                + " VALUES (?,?,?,?,?)")) {
+            ps.setString(1, requestId);
+            ps.setString(2, serviceId);
+            ps.setString(3, Json.write(doc));
+            ps.setString(4, idempotencyKey);
+            ps.setLong(5, now);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Attempt attempt(String id, OutboundCall.Response r, OutboundCall.Request req, SecretMask mask) {
+        return new Attempt(Ids.newId("att"), id, r.startedAt(), r.durationMs(), r.status(), r.errorKind(), mask.mask(r.error()),
+                mask.mask(Json.write(r.sentHeaders())), mask.mask(r.responseHeaders()),
+                mask.mask(r.excerpt() == null || r.excerpt().length() <= 16_384 ? r.excerpt() : r.excerpt().substring(0, 16_384)),
+                req.method(), mask.mask(req.url()), mask.mask(Attempt.kept(req.body())));
+    }
+
+    private static boolean connectionFailed(OutboundCall.Response r) {
+        return "connect".equals(r.errorKind()) || "dns".equals(r.errorKind());
+    }
+
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

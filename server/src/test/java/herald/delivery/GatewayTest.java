@@ -1,0 +1,128 @@
+package herald.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import herald.json.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Receiver;
+import herald.testing.Receiver.Reply;
+import herald.testing.TestHerald;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The gateway: LMS code calls an external API by the service's name, now or through the queue. */
+class GatewayTest {
+
+    private static String gatewayKey(Api admin) {
+        var body = Json.object().put("name", "lms-code");
+        body.putArray("scopes").add("gateway");
+        return admin.post("/api/v1/api-keys", body).json().get("key").asText();
+    }
+
+    @Test
+    void aSyncCallGoesNowWithTheServicesSettingsAndIsLogged() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE); Receiver crm = new Receiver()) {
+            Api admin = herald.api();
+            var svc = Json.object().put("name", "crm").put("url", crm.url() + "/api");
+            svc.putObject("auth").put("type", "bearer").put("token", "crm-secret-token");
+            admin.post("/api/v1/services", svc);
+            crm.reply(r -> Reply.status(201).body("{\"created\":" + (r.method().equals("POST") ? "true" : "false") + "}"));
+            Api lms = herald.api(gatewayKey(admin));
+
+            var post = lms.post("/api/v1/services/crm/requests", Json.read("{\"path\":\"/clients\",\"method\":\"PUT\","
+                    + "\"payload\":{\"name\":\"Ana\"},\"headers\":{\"X-Tenant\":\"t1\"}}"));
+            assertThat(post.status()).as(post.text()).isEqualTo(200);
+            assertThat(post.json().get("success").asBoolean()).isTrue();
+            assertThat(post.json().get("status").asInt()).isEqualTo(201);
+            assertThat(post.json().get("attempts").asInt()).isEqualTo(1);
+            var got = crm.received().get(0);
+            assertThat(got.method()).isEqualTo("PUT");
+            assertThat(got.path()).isEqualTo("/api/clients");
+            assertThat(got.body()).isEqualTo("{\"name\":\"Ana\"}");
+            assertThat(got.header("Authorization")).isEqualTo("Bearer crm-secret-token");
+            assertThat(got.header("X-Tenant")).isEqualTo("t1");
+            assertThat(got.header("webhook-id")).isEqualTo(post.json().get("id").asText());
+
+            var get = lms.post("/api/v1/services/crm/requests", Json.read("{\"path\":\"/clients\",\"method\":\"GET\",\"payload\":{\"q\":\"Ana M\"}}"));
+            assertThat(get.json().get("success").asBoolean()).isTrue();
+            assertThat(crm.received().get(1).path()).isEqualTo("/api/clients?q=Ana+M");
+
+            var logged = admin.get("/api/v1/deliveries/" + post.json().get("id").asText());
+            assertThat(logged.json().get("status").asText()).isEqualTo("delivered");
+            assertThat(logged.json().get("attempts")).hasSize(1);
+            assertThat(logged.text()).doesNotContain("crm-secret-token");
+        }
+    }
+
+    @Test
+    void errorsSayWhichServiceAndWhy() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE); Receiver down = new Receiver()) {
+            Api admin = herald.api();
+            Api lms = herald.api(gatewayKey(admin));
+            var missing = lms.post("/api/v1/services/nope/requests", Json.object());
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.json().get("code").asText()).isEqualTo("service_not_found");
+
+            String off = admin.post("/api/v1/services", Json.object().put("name", "off").put("url", down.url()).put("enabled", false))
+                    .json().get("id").asText();
+            var disabled = lms.post("/api/v1/services/off/requests", Json.object());
+            assertThat(disabled.status()).isEqualTo(409);
+            assertThat(disabled.json().get("code").asText()).isEqualTo("service_disabled");
+            admin.post("/api/v1/services/" + off + "/enable", Json.object());
+
+            // nothing listens on port 1: the call is tried three times within it, then fails
+            admin.post("/api/v1/services", Json.object().put("name", "nowhere").put("url", "http://127.0.0.1:1/x").put("timeout_ms", 2000));
+            var refused = lms.post("/api/v1/services/nowhere/requests", Json.object().put("timeout_ms", 3000));
+            assertThat(refused.json().get("success").asBoolean()).isFalse();
+            assertThat(refused.json().get("status").isNull()).isTrue();
+            assertThat(refused.json().get("attempts").asInt()).isEqualTo(3);
+
+            // a receiver that fails opens the breaker: then the gateway answers 503 at once
+            down.answer(() -> 500);
+            var breaker = Json.object().put("name", "flaky").put("url", down.url());
+            breaker.putObject("circuit_breaker").put("threshold", 2).put("window_s", 60).put("cooldown_s", 120);
+            admin.post("/api/v1/services", breaker);
+            for (int i = 0; i < 2; i++) assertThat(lms.post("/api/v1/services/flaky/requests", Json.object()).json().get("status").asInt()).isEqualTo(500);
+            var open = lms.post("/api/v1/services/flaky/requests", Json.object());
+            assertThat(open.status()).isEqualTo(503);
+            assertThat(open.json().get("code").asText()).isEqualTo("circuit_open");
+            assertThat(Integer.parseInt(open.header("Retry-After"))).isBetween(1, 120);
+
+            assertThat(lms.post("/api/v1/services/flaky/requests", Json.read("{\"headers\":{\"Authorization\":\"x\"}}")).errorFields())
+                    .containsExactly("headers.Authorization");
+            assertThat(herald.api(admin.post("/api/v1/api-keys", Json.read("{\"name\":\"r\",\"scopes\":[\"read\"]}")).json().get("key").asText())
+                    .post("/api/v1/services/flaky/requests", Json.object()).status()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void anAsyncCallIsQueuedWithTheServicesRetriesAndKeepsItsId() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE); Receiver erp = new Receiver()) {
+            Api admin = herald.api();
+            var svc = Json.object().put("name", "erp").put("url", erp.url());
+            svc.putObject("retry").putArray("schedule_s").add(1);
+            admin.post("/api/v1/services", svc);
+            Api lms = herald.api(gatewayKey(admin));
+            erp.answerEach(r -> erp.received().size() == 1 ? 503 : 200);
+
+            var queued = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/orders\",\"payload\":{\"n\":1},"
+                    + "\"mode\":\"async\",\"idempotency_key\":\"order-1\"}"));
+            assertThat(queued.status()).isEqualTo(202);
+            String id = queued.json().get("id").asText();
+            var again = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/orders\",\"payload\":{\"n\":1},"
+                    + "\"mode\":\"async\",\"idempotency_key\":\"order-1\"}"));
+            assertThat(again.json().get("id").asText()).as("the same key is the same call").isEqualTo(id);
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> admin.get("/api/v1/deliveries/" + id).json().get("status").asText().equals("delivered"));
+            assertThat(erp.received()).hasSize(2);
+            assertThat(erp.received()).allSatisfy(r -> {
+                assertThat(r.header("webhook-id")).isEqualTo(id);
+                assertThat(r.path()).isEqualTo("/orders");
+                assertThat(r.body()).isEqualTo("{\"n\":1}");
+            });
+            assertThat(admin.get("/api/v1/deliveries/" + id).json().get("attempts")).hasSize(2);
+        }
+    }
+}

@@ -47,8 +47,11 @@ class AuthTest {
             checked++;
             assertThat(herald.api(null).send(method, path, "{}").status()).as("%s %s without key", method, path).isEqualTo(401);
             assertThat(herald.api("wrong-key").send(method, path, "{}").status()).as("%s %s bad key", method, path).isEqualTo(401);
-            boolean ingest = method.equals("POST") && path.equals("/api/v1/events");
-            if (!ingest) {
+            // The ingest scope covers publishing events and asking for webfilters, nothing else.
+            boolean ingest = method.equals("POST") && (path.equals("/api/v1/events") || path.equals("/api/v1/filters/x"));
+            if (ingest) {
+                assertThat(herald.api(ingestKey).send(method, path, "{}").status()).as("%s %s ingest key", method, path).isNotIn(401, 403);
+            } else {
                 assertThat(herald.api(ingestKey).send(method, path, "{}").status()).as("%s %s ingest key", method, path).isEqualTo(403);
             }
             if (!method.equals("GET")) {

@@ -6,6 +6,8 @@
 #   PostgreSQL      127.0.0.1:5432, trust auth for local connections (tests create and drop databases)
 #   MariaDB         127.0.0.1:3306, root without a password (Moodle source tests)
 #   Redis           127.0.0.1:6379 (Open edX event bus tests: Redis Streams)
+#   RabbitMQ        127.0.0.1:5672, guest/guest (AMQP destination tests; they restart the broker's
+#                   application with rabbitmqctl, so they run as root or with sudo)
 #   Chromium        the admin UI's browser tests (Playwright drives Debian's /usr/bin/chromium;
 #                   no browser is downloaded)
 # Set HERALD_TEST_SETUP=skip to check nothing (a machine prepared another way).
@@ -83,3 +85,14 @@ if ! redis_up; then
   for _ in $(seq 1 30); do redis_up && break; sleep 1; done
 fi
 redis_up || { say "Redis does not answer on 127.0.0.1:6379"; exit 1; }
+
+# RabbitMQ (AMQP destinations and reply queues)
+rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) >/dev/null 2>&1 && as_root rabbitmqctl -q status >/dev/null 2>&1; }
+if ! command -v rabbitmqctl >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmqctl ]; then apt_install rabbitmq-server; fi
+if ! rabbit_up; then
+  say "starting RabbitMQ on 127.0.0.1:5672"
+  as_root rabbitmq-server -detached >/dev/null 2>&1 || true # Debian's wrapper runs it as the rabbitmq user
+  as_root rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do rabbit_up && break; sleep 1; done
+fi
+rabbit_up || { say "RabbitMQ does not answer on 127.0.0.1:5672"; exit 1; }

@@ -76,6 +76,20 @@
     }
   });
 
+  // a service's kind shows the settings of that kind only (without script, all are shown)
+  function showKind() {
+    var kind = document.querySelector("select[name=type]");
+    if (!kind) return;
+    document.querySelectorAll("[data-for-type]").forEach(function (f) {
+      f.hidden = f.dataset.forType !== kind.value;
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target instanceof HTMLSelectElement && e.target.name === "type") showKind();
+  });
+  document.addEventListener("DOMContentLoaded", showKind);
+  showKind();
+
   // a chosen file (a PEM certificate or key) fills the text area beside it
   document.addEventListener("change", function (e) {
     var t = e.target;

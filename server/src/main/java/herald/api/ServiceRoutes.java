@@ -3,6 +3,7 @@ package herald.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.amqp.ReplyQueues;
 import herald.json.Json;
 import herald.outbound.ServiceStates;
 import herald.subscription.ServiceJson;
@@ -118,6 +119,15 @@ final class ServiceRoutes {
         }
         o.put("paused", s.state().paused());
         ((ObjectNode) o.get("circuit_breaker")).setAll(breakerView(s.state()));
+        if (s.replies() != null) o.set("reply_queue_status", replyView(s.replies()));
+        return o;
+    }
+
+    /** A reply queue's consumer on this node. */
+    static ObjectNode replyView(ReplyQueues.Status r) {
+        ObjectNode o = Json.object().put("state", r.state()).put("queue", r.queue()).put("consumed", r.consumed())
+                .put("rejected", r.rejected());
+        if (r.lastError() != null) o.put("last_error", r.lastError()).put("last_error_at", Requests.iso(r.lastErrorAt()));
         return o;
     }
 

@@ -16,6 +16,9 @@ import herald.usecase.GatewayUseCases;
 import herald.usecase.OpenEdxSourceUseCases;
 import herald.usecase.WebfilterUseCases;
 import herald.hooks.HookStore;
+import herald.amqp.AmqpConnections;
+import herald.amqp.AmqpPublisher;
+import herald.amqp.ReplyQueues;
 import herald.openedx.EventBusStore;
 import herald.openedx.OpenEdxSchemas;
 import herald.openedx.OpenEdxSources;
@@ -95,6 +98,8 @@ public final class Herald implements HeraldCli.Running {
     private final Sources sources;
     private final Retention retention;
     private final OpenEdxSources openedx;
+    private final AmqpPublisher amqp;
+    private final ReplyQueues replyQueues;
     private final WebfilterRunner webfilterRunner;
     private final ApiServer api;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -132,7 +137,9 @@ public final class Herald implements HeraldCli.Running {
         OutboundGuard outboundGuard = new OutboundGuard(config.outbound().allow());
         this.clients = new OutboundClients(outboundGuard, config.delivery().concurrency());
         OutboundHeaders outboundHeaders = new OutboundHeaders("Herald/" + VERSION);
-        OutboundCall outbound = new OutboundCall(clients, outboundHeaders);
+        AmqpConnections amqpConnections = new AmqpConnections(outboundGuard);
+        this.amqp = new AmqpPublisher(amqpConnections, outboundHeaders);
+        OutboundCall outbound = new OutboundCall(clients, outboundHeaders, amqp);
         this.dispatcher = new Dispatcher(db, deliveries, router, deliverySwitch, serviceStates, configStore, renderer, outbound,
                 metrics, config.delivery(), Ids.newId("node"));
         this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers());
@@ -143,6 +150,8 @@ public final class Herald implements HeraldCli.Running {
         // Open edX event buses: every node is a consumer in each source's group; events go through the ingest writer.
         OpenEdxSchemas schemas = new OpenEdxSchemas();
         this.openedx = new OpenEdxSources(db, new EventBusStore(secrets), writer, schemas, outboundGuard, "herald-" + Ids.newId("node"));
+        // AMQP services' reply queues: each message becomes an event through the ingest writer.
+        this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);
         FilterTypes filterTypes = new FilterTypes();
         WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
         this.webfilterRunner = new WebfilterRunner(db, webfilterStore, filterTypes, configStore, serviceStates, outbound, metrics);
@@ -166,7 +175,7 @@ public final class Herald implements HeraldCli.Running {
         UseCases useCases = new UseCases(
                 ingestUseCases,
                 new EventUseCases(eventQueries),
-                new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard, audit),
+                new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard, audit, replyQueues),
                 new SubscriptionUseCases(db, configStore, formats, renderer, catalog, audit, outboundHeaders, eventQueries),
                 deliveryUseCases,
                 new SourceUseCases(db, sources, audit),
@@ -212,6 +221,7 @@ public final class Herald implements HeraldCli.Running {
         h.api.start();
         h.sources.start();
         h.openedx.start();
+        h.replyQueues.start();
         log.info("herald.started version={} address=http://{}:{} database={}", VERSION, config.http().host(), h.port(),
                 h.db.dialect());
         return h;
@@ -265,10 +275,12 @@ public final class Herald implements HeraldCli.Running {
         api.stop();
         sources.close(); // before the writer: a tailer's last commit goes through it
         openedx.close(); // likewise: a consumer acknowledges only what the writer committed
+        replyQueues.close(); // likewise
         writer.close();
         webfilterRunner.close();
         retention.close();
         dispatcher.close();
+        amqp.close(); // after the dispatcher: its last publishes are confirmed
         try {
             clients.close();
         } catch (Exception e) {

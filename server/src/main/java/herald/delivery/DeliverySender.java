@@ -111,7 +111,8 @@ final class DeliverySender {
                 sending = svc.withExtraHeaders(Gateway.headers(doc));
             } else {
                 Rendered rendered = renderer.render(eventBody, svc, sub);
-                request = new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(), rendered.body(), d.id());
+                request = new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(), rendered.body(), d.id(),
+                        rendered.routingKey());
             }
         } catch (RenderException e) {
             var dead = new OutcomeRules.Dead("render: " + e.getMessage());
@@ -144,7 +145,7 @@ final class DeliverySender {
         meters.attempt(svc.name(), r.durationMs());
         RetryPolicy policy = sub != null && sub.retry() != null ? sub.retry() : svc.retry();
         long now = System.currentTimeMillis();
-        var decision = OutcomeRules.decide(r.status(), attempt.error(), r.retryAfter(), policy, d.attempts() + 1, now,
+        var decision = OutcomeRules.decide(r.succeeded(), r.status(), attempt.error(), r.retryAfter(), policy, d.attempts() + 1, now,
                 ThreadLocalRandom.current().nextDouble());
         trackBreaker(svc, d.id(), r.status(), probe, now); // first, so the breaker is open before the retry is due
         switch (decision) {

@@ -10,6 +10,8 @@ import herald.outbound.SecretMask;
 import herald.outbound.ServiceStates;
 import herald.rendering.FormEncoding;
 import herald.rendering.RenderException;
+import herald.rendering.Renderer;
+import herald.rendering.SoapEnvelope;
 import herald.store.Database;
 import herald.subscription.Service;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +90,7 @@ public final class Gateway {
         if (OutcomeRules.isServiceFailure(r.status())) states.recordFailure(svc.id(), svc.breaker(), now, id);
         boolean ok = r.succeeded();
         Delivery d = new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), ok ? "delivered" : "dead", attempts.size(), now,
-                ok ? null : r.status() != null ? "HTTP " + r.status() : r.error(), attempts.get(0).startedAt(), now);
+                ok ? null : r.error() != null ? r.error() : "HTTP " + r.status(), attempts.get(0).startedAt(), now);
         db.inBookkeepingTransaction(c -> {
             insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now);
             store.insertNew(c, List.of(d), null);
@@ -150,14 +152,21 @@ public final class Gateway {
 
     /** The HTTP request of a stored call, for {@code svc} ({@code messageId}: its webhook-id). */
     static OutboundCall.Request request(Service svc, JsonNode doc, String messageId) throws RenderException {
-        String method = doc.path("method").asText("POST");
-        String url;
-        try {
-            url = Urls.join(svc.url(), doc.path("path").asText(""));
-        } catch (IllegalArgumentException e) {
-            throw new RenderException(e.getMessage());
-        }
         JsonNode payload = doc.get("payload");
+        if (svc.isAmqp()) { // the path names the routing key; the payload is the message
+            String key = doc.path("path").asText("").replaceFirst("^/+", "");
+            if (key.isEmpty()) throw new RenderException("path: an AMQP service's call names its routing key as the path");
+            if (key.getBytes(StandardCharsets.UTF_8).length > 255) throw new RenderException("path: a routing key has at most 255 bytes");
+            return new OutboundCall.Request(Renderer.AMQP_PUBLISH, svc.url(), "application/json", jsonBytes(payload), messageId, key);
+        }
+        if (svc.isSoap()) { // the payload is the body's content: XML as a string, or JSON written as elements
+            String url = joined(svc, doc);
+            String bodyXml = payload != null && payload.isTextual() ? payload.asText() : SoapEnvelope.bodyOf(payload);
+            return new OutboundCall.Request("POST", url, SoapEnvelope.mediaType(svc.soap()),
+                    SoapEnvelope.wrap(svc.soap().version(), bodyXml).getBytes(StandardCharsets.UTF_8), messageId);
+        }
+        String method = doc.path("method").asText("POST");
+        String url = joined(svc, doc);
         if (method.equals("GET")) { // a GET carries its payload in the query string
             if (payload != null && payload.isObject() && !payload.isEmpty()) {
                 String query = FormEncoding.encode(FormEncoding.fields(payload, FormEncoding.Style.BRACKETS));
@@ -165,8 +174,19 @@ public final class Gateway {
             }
             return new OutboundCall.Request(method, url, "application/json", new byte[0], messageId);
         }
-        byte[] body = payload == null || payload.isNull() ? new byte[0] : Json.write(payload).getBytes(StandardCharsets.UTF_8);
-        return new OutboundCall.Request(method, url, "application/json", body, messageId);
+        return new OutboundCall.Request(method, url, "application/json", jsonBytes(payload), messageId);
+    }
+
+    private static String joined(Service svc, JsonNode doc) throws RenderException {
+        try {
+            return Urls.join(svc.url(), doc.path("path").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(e.getMessage());
+        }
+    }
+
+    private static byte[] jsonBytes(JsonNode payload) {
+        return payload == null || payload.isNull() ? new byte[0] : Json.write(payload).getBytes(StandardCharsets.UTF_8);
     }
 
     static Map<String, String> headers(JsonNode doc) {

@@ -38,7 +38,16 @@ public final class OutcomeRules {
      */
     public static Decision decide(Integer status, String error, String retryAfter, RetryPolicy policy,
                                   int attemptsMade, long now, double random) {
-        if (status != null && status >= 200 && status < 300) return new Delivered();
+        return decide(status != null && status >= 200 && status < 300, status, error, retryAfter, policy, attemptsMade, now, random);
+    }
+
+    /**
+     * As above, with whether the answer is a success decided by the caller: a SOAP Fault may come
+     * with a 200, an AMQP publish answers with AMQP's codes.
+     */
+    public static Decision decide(boolean succeeded, Integer status, String error, String retryAfter, RetryPolicy policy,
+                                  int attemptsMade, long now, double random) {
+        if (succeeded) return new Delivered();
         String why = error != null ? error : status >= 300 && status < 400 ? "HTTP " + status + " (redirects are not followed)"
                 : "HTTP " + status;
         if (status != null && status == 410) return new Gone("HTTP 410 Gone: the subscription was disabled");

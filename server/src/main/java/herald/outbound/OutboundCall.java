@@ -28,28 +28,48 @@ public final class OutboundCall {
     /** How much of a response body is kept for the log. */
     static final int EXCERPT_BYTES = 16 * 1024;
 
-    /** What to send. {@code messageId} is the signature's {@code webhook-id}. */
-    public record Request(String method, String url, String contentType, byte[] body, String messageId) {}
+    /**
+     * What to send. {@code messageId} is the signature's {@code webhook-id} (an AMQP message's
+     * {@code message_id}); {@code routingKey} is for AMQP services only (null otherwise).
+     */
+    public record Request(String method, String url, String contentType, byte[] body, String messageId, String routingKey) {
+        public Request(String method, String url, String contentType, byte[] body, String messageId) {
+            this(method, url, contentType, body, messageId, null);
+        }
+    }
+
+    /** A receiver reached by another protocol than HTTP (AMQP): given the same request, it answers in the same terms. */
+    public interface Transport {
+        Response send(Service svc, Request req, long timeoutMs);
+    }
+
+    /** The error kind of a SOAP Fault: an answer that is a failure whatever its HTTP status. */
+    public static final String SOAP_FAULT = "soap_fault";
 
     /**
      * What came back. {@code status} is null when no response came, and then {@code errorKind}
      * ({@code timeout}, {@code connect}, {@code dns}, {@code tls}, {@code refused_address},
-     * {@code network}) and {@code error} say why. {@code sentHeaders} are the request's headers with
+     * {@code network}) and {@code error} say why. A SOAP Fault keeps its status with the error kind
+     * {@link #SOAP_FAULT}. An AMQP publish answers with AMQP's reply codes (200 confirmed, 312 no
+     * route, 404 no exchange, 403 refused). {@code sentHeaders} are the request's headers with
      * credentials masked, as the attempt log keeps them.
      */
     public record Response(Integer status, String errorKind, String error, String responseHeaders, String excerpt,
                            String retryAfter, Map<String, String> sentHeaders, long startedAt, long durationMs) {
         public boolean succeeded() {
-            return status != null && status >= 200 && status < 300;
+            return status != null && status >= 200 && status < 300 && !SOAP_FAULT.equals(errorKind);
         }
     }
 
     private final OutboundClients clients;
     private final OutboundHeaders headers;
+    private final Transport amqp;
 
-    public OutboundCall(OutboundClients clients, OutboundHeaders headers) {
+    /** {@code amqp}: how AMQP services are reached. */
+    public OutboundCall(OutboundClients clients, OutboundHeaders headers, Transport amqp) {
         this.clients = clients;
         this.headers = headers;
+        this.amqp = amqp;
     }
 
     /** Sends {@code req} to {@code svc}'s receiver and waits for the answer (on the caller's thread; a virtual one suits). */
@@ -62,6 +82,12 @@ public final class OutboundCall {
      * webfilter's does) and on the whole exchange ({@code timeoutMs}, within the caller's budget).
      */
     public Response send(Service svc, Request req, int keepBytes, long timeoutMs) {
+        if (svc.isAmqp()) return amqp.send(svc, req, timeoutMs);
+        Response r = sendHttp(svc, req, keepBytes, timeoutMs);
+        return svc.isSoap() ? SoapFaults.classify(r) : r;
+    }
+
+    private Response sendHttp(Service svc, Request req, int keepBytes, long timeoutMs) {
         long start = System.currentTimeMillis();
         var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(timeoutMs, TimeUnit.MILLISECONDS);
         boolean hasBody = req.body().length > 0 || !req.method().equals("GET");

@@ -101,7 +101,8 @@ public final class OutboundClients implements AutoCloseable {
         dnsScheduler.schedule(() -> stopQuietly(http), 5, TimeUnit.MINUTES);
     }
 
-    private static SSLContext sslContext(Service.Tls tls) {
+    /** The TLS context for a service's settings: its own authorities and client certificate, or the JDK's. */
+    public static SSLContext sslContext(Service.Tls tls) {
         try {
             char[] password = "in-memory".toCharArray(); // the store never leaves memory
             KeyManager[] keyManagers = null;

@@ -51,6 +51,8 @@ public final class OutboundHeaders {
                         .collect(Collectors.joining(" ")));
             }
         }
+        if (svc.isSoap() && !"1.2".equals(svc.soap().version())) headers.put("SOAPAction", "\"" + svc.soap().action() + "\"");
+        if (svc.isAmqp()) return headers; // an AMQP service's credentials open the connection; they are no message header
         switch (svc.auth().type()) {
             case "bearer" -> headers.put("Authorization", "Bearer " + svc.auth().secret());
             case "api_key" -> headers.put(svc.auth().header(), svc.auth().secret());

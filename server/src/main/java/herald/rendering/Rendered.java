@@ -1,10 +1,16 @@
 package herald.rendering;
 
 /**
- * The HTTP request a delivery sends, as its subscription's format and encoding give it.
+ * The request a delivery sends, as its subscription's format and encoding give it.
  *
- * @param url the service URL with the subscription's path, and the query string when the method
- *            carries no body
- * @param body the bytes to send; empty for methods without a body
+ * @param method     the HTTP method; {@code PUBLISH} for an AMQP service
+ * @param url        the service URL with the subscription's path, and the query string when the method
+ *                   carries no body
+ * @param body       the bytes to send; empty for methods without a body
+ * @param routingKey the AMQP routing key, rendered from the event; null for HTTP and SOAP
  */
-public record Rendered(String method, String url, String contentType, byte[] body) {}
+public record Rendered(String method, String url, String contentType, byte[] body, String routingKey) {
+    public Rendered(String method, String url, String contentType, byte[] body) {
+        this(method, url, contentType, body, null);
+    }
+}

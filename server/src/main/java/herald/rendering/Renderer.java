@@ -2,6 +2,7 @@ package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import herald.json.Json;
 import herald.net.Urls;
 import herald.subscription.Service;
@@ -56,6 +57,7 @@ public final class Renderer {
                 .orElseThrow(() -> new RenderException("unknown format '" + sub.format() + "'"));
         EventView view = new EventView(event);
         Format.Payload payload = format.render(new Format.Input(view, svc, sub, siteHost(view, svc), maxPayloadBytes));
+        if (svc.isSoap()) return soap(view, payload, svc, sub);
 
         String method = sub.method() != null ? sub.method() : svc.method();
         String url;
@@ -89,7 +91,49 @@ public final class Renderer {
         }
         byte[] body = payload.jsonText().getBytes(StandardCharsets.UTF_8);
         checkSize(body.length, "payload");
+        if (svc.isAmqp()) {
+            return new Preview(new Rendered(AMQP_PUBLISH, svc.url(), payload.jsonMediaType(), body, routingKey(svc, view)), warnings);
+        }
         return new Preview(new Rendered(method, url, payload.jsonMediaType(), body), warnings);
+    }
+
+    /** The method an AMQP delivery records: a message published, not an HTTP request. */
+    public static final String AMQP_PUBLISH = "PUBLISH";
+    /** AMQP's short string: a routing key has at most 255 bytes. */
+    static final int MAX_ROUTING_KEY_BYTES = 255;
+
+    /** The service's routing key template rendered with the event (its fields, {@code name} its type). */
+    private static String routingKey(Service svc, EventView view) throws RenderException {
+        String key = ServiceTemplates.routingKey(svc.amqp().routingKey()).render(templateContext(view), MAX_ROUTING_KEY_BYTES * 4,
+                TemplateFormat.MAX_STEPS);
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES) {
+            throw new RenderException("the routing key is longer than AMQP's " + MAX_ROUTING_KEY_BYTES + " bytes");
+        }
+        return key;
+    }
+
+    /** A SOAP delivery: the envelope (the service's template, or the payload as XML) posted to the service's URL. */
+    private Preview soap(EventView view, Format.Payload payload, Service svc, Subscription sub) throws RenderException {
+        String url;
+        try {
+            url = Urls.join(svc.url(), sub.path());
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(e.getMessage());
+        }
+        // A text template's output has no tree: it is the body's text.
+        JsonNode tree = payload.tree() != null ? payload.tree() : TextNode.valueOf(payload.jsonText());
+        ObjectNode context = templateContext(view);
+        context.set("payload", tree);
+        byte[] body = SoapEnvelope.render(svc.soap(), tree, context, maxPayloadBytes).getBytes(StandardCharsets.UTF_8);
+        checkSize(body.length, "envelope");
+        return new Preview(new Rendered("POST", url, SoapEnvelope.mediaType(svc.soap()), body), payload.warnings());
+    }
+
+    /** What a service's templates (routing key, envelope) may name: the event's fields and {@code name}, its type. */
+    private static ObjectNode templateContext(EventView view) {
+        ObjectNode ctx = view.body().deepCopy();
+        if (!ctx.has("name")) ctx.put("name", view.type());
+        return ctx;
     }
 
     private void checkSize(int bytes, String what) throws RenderException {

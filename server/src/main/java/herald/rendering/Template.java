@@ -26,8 +26,15 @@ import java.util.regex.Pattern;
  *     and {@code -index} describe the item ({@code {{^-last}},{{/-last}}} separates items).</li>
  * <li>{@code {{.}}} is the current value; {@code {{! ... }}} a comment.</li>
  * </ul>
+ *
+ * <p>A text template ({@link #compileText}) has no JSON around its tags: each value is written as
+ * its text (a string as it is, other values as JSON, missing ones as nothing), escaped for where
+ * it goes (XML for a SOAP envelope, nothing for an AMQP routing key).
  */
 public final class Template {
+    /** How a text template escapes a value. */
+    public enum Escape { XML, NONE }
+
     public static final int MAX_DEPTH = 32;
     /** A field path's most characters and dotted steps: bounded before any pattern reads it. */
     public static final int MAX_PATH_CHARS = 256;
@@ -43,13 +50,20 @@ public final class Template {
     private record Section(String path, boolean inverted, List<Node> body) implements Node {}
 
     private final List<Node> nodes;
+    private final Escape textEscape; // null: a JSON template
 
-    private Template(List<Node> nodes) {
+    private Template(List<Node> nodes, Escape textEscape) {
         this.nodes = nodes;
+        this.textEscape = textEscape;
     }
 
     public static Template compile(String source) throws TemplateException {
-        return new Parser(source).parse();
+        return new Parser(source, null).parse();
+    }
+
+    /** A template of plain text or XML rather than JSON; values are written escaped by {@code escape}. */
+    public static Template compileText(String source, Escape escape) throws TemplateException {
+        return new Parser(source, escape).parse();
     }
 
     /**
@@ -63,7 +77,7 @@ public final class Template {
 
     /** As {@link #render(JsonNode, int, int)}; the paths of value tags that found nothing are added to {@code missing}. */
     public String render(JsonNode root, int maxChars, int maxSteps, java.util.Collection<String> missing) throws RenderException {
-        Run r = new Run(maxChars, maxSteps, missing);
+        Run r = new Run(maxChars, maxSteps, missing, textEscape);
         Deque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(root, -1, 0));
         r.render(nodes, stack);
@@ -78,12 +92,14 @@ public final class Template {
         final int maxChars;
         final int maxSteps;
         final java.util.Collection<String> missing;
+        final Escape textEscape;
         int steps;
 
-        Run(int maxChars, int maxSteps, java.util.Collection<String> missing) {
+        Run(int maxChars, int maxSteps, java.util.Collection<String> missing, Escape textEscape) {
             this.maxChars = maxChars;
             this.maxSteps = maxSteps;
             this.missing = missing;
+            this.textEscape = textEscape;
         }
 
         void render(List<Node> nodes, Deque<Frame> stack) throws RenderException {
@@ -135,6 +151,10 @@ public final class Template {
             if (v == null && this.missing != null && this.missing.size() < 100) this.missing.add(tag.path());
             if (tag.raw()) {
                 if (!missing) out.append(v.isTextual() ? v.textValue() : Json.write(v));
+            } else if (textEscape != null) {
+                if (missing) return;
+                String text = v.isTextual() ? v.textValue() : v.isValueNode() ? v.asText() : Json.write(v);
+                if (textEscape == Escape.XML) XmlWriter.escape(text, out); else out.append(text);
             } else if (tag.inString()) {
                 if (missing) return;
                 String text = v.isTextual() ? v.textValue() : v.isValueNode() ? v.asText() : Json.write(v);
@@ -177,11 +197,13 @@ public final class Template {
     private static final class Parser {
         private final String src;
         private int pos;
+        private final Escape textEscape;
         private boolean inString;
         private boolean escaped;
 
-        Parser(String src) {
+        Parser(String src, Escape textEscape) {
             this.src = src;
+            this.textEscape = textEscape;
         }
 
         private record Open(String path, boolean inverted, List<Node> body, int at) {}
@@ -195,7 +217,7 @@ public final class Template {
                 if (tag < 0) tag = src.length();
                 if (tag > pos) {
                     String text = src.substring(pos, tag);
-                    trackQuotes(text);
+                    if (textEscape == null) trackQuotes(text);
                     current.add(new Text(text));
                 }
                 if (tag == src.length()) break;
@@ -240,7 +262,7 @@ public final class Template {
                 Open o = open.peek();
                 throw error("section '{{" + (o.inverted() ? "^" : "#") + o.path() + "}}' is never closed", o.at());
             }
-            return new Template(List.copyOf(top));
+            return new Template(List.copyOf(top), textEscape);
         }
 
         /** Follows the template's own JSON text so a tag knows whether it stands inside a string. */

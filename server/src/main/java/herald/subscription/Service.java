@@ -35,7 +35,13 @@ public record Service(
         long createdAt,
         long updatedAt,
         String siteUrl,
-        Tls tls) implements Stored {
+        Tls tls,
+        String type,
+        Amqp amqp,
+        Soap soap) implements Stored {
+
+    /** The kinds of receiver: an HTTP endpoint, a RabbitMQ exchange (AMQP 0-9-1), a SOAP endpoint. */
+    public static final String HTTP = "http", AMQP = "amqp", SOAP = "soap";
 
     /**
      * A receiver that is only an address (a webfilter's URL): no credentials, no signature, no retries
@@ -43,7 +49,8 @@ public record Service(
      */
     public static Service plain(String url, int timeoutMs) {
         return new Service(null, "plain", "", url, true, "POST", "json", "underscore", "", "", Map.of("Accept", "text/plain"), Auth.NONE,
-                new Signing(false, "standard", ""), timeoutMs, RetryPolicy.DEFAULT, Breaker.DEFAULT, null, null, 0, 0, "", Tls.NONE);
+                new Signing(false, "standard", ""), timeoutMs, RetryPolicy.DEFAULT, Breaker.DEFAULT, null, null, 0, 0, "", Tls.NONE,
+                HTTP, Amqp.NONE, Soap.NONE);
     }
 
     /** This service with more headers on its requests (a gateway call's own); the call's win. */
@@ -52,7 +59,7 @@ public record Service(
         Map<String, String> all = new java.util.LinkedHashMap<>(headers);
         all.putAll(extra);
         return new Service(id, name, description, url, enabled, method, contentType, formStyle, token, this.extra, Map.copyOf(all), auth,
-                signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updatedAt, siteUrl, tls);
+                signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updatedAt, siteUrl, tls, type, amqp, soap);
     }
 
     /** How Herald authenticates to the receiver. {@code secret} is the bearer token, API key or password. */
@@ -112,22 +119,49 @@ public record Service(
         }
     }
 
+    /**
+     * Where an {@code amqp} service publishes: the exchange ("" is the default exchange, which routes
+     * by queue name), the routing key (a template rendered from the event), and a queue whose messages
+     * come back as events of {@code replyEventType} ("" for none: Integration Hub's response queue).
+     * The credentials are the service's {@code auth} (basic).
+     */
+    public record Amqp(String exchange, String routingKey, String replyQueue, String replyEventType) {
+        public static final Amqp NONE = new Amqp("", "", "", "");
+    }
+
+    /**
+     * How a {@code soap} service is called: SOAP {@code version} "1.1" (text/xml with a SOAPAction
+     * header) or "1.2" (application/soap+xml with an action parameter), and the {@code envelope}
+     * template ("" builds the envelope from the event).
+     */
+    public record Soap(String version, String action, String envelope) {
+        public static final Soap NONE = new Soap("1.1", "", "");
+    }
+
+    public boolean isAmqp() {
+        return AMQP.equals(type);
+    }
+
+    public boolean isSoap() {
+        return SOAP.equals(type);
+    }
+
     public record Breaker(int threshold, int windowS, int cooldownS) {
         public static final Breaker DEFAULT = new Breaker(5, 60, 300);
     }
 
     public Service withId(String newId, long created, long updated) {
         return new Service(newId, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated, siteUrl, tls);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, created, updated, siteUrl, tls, type, amqp, soap);
     }
 
     public Service withEnabled(boolean on, long updated) {
         return new Service(id, name, description, url, on, method, contentType, formStyle, token, extra,
-                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl, tls);
+                headers, auth, signing, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl, tls, type, amqp, soap);
     }
 
     public Service withSigning(Signing newSigning, long updated) {
         return new Service(id, name, description, url, enabled, method, contentType, formStyle, token, extra,
-                headers, auth, newSigning, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl, tls);
+                headers, auth, newSigning, timeoutMs, retry, breaker, rateLimitPerS, maxConcurrency, createdAt, updated, siteUrl, tls, type, amqp, soap);
     }
 }

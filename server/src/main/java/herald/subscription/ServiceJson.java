@@ -44,16 +44,26 @@ public final class ServiceJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "name", "description", "url", "enabled", "method", "content_type", "form_style", "token",
                 "extra", "headers", "auth", "signing", "timeout_ms", "retry", "circuit_breaker", "rate_limit_per_s",
-                "max_concurrency", "created_at", "updated_at", "site_url", "tls", "warnings", "paused"); // warnings, paused: read-only, ignored
+                "max_concurrency", "created_at", "updated_at", "site_url", "tls", "type", "exchange", "routing_key", "reply_queue",
+                "reply_event_type", "soap_version", "soap_action", "soap_envelope",
+                "warnings", "paused", "reply_queue_status"); // read-only, ignored
+        String type = f.oneOf("type", Service.HTTP, Service.HTTP, Service.AMQP, Service.SOAP);
         String name = f.string("name", true, 100, null);
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             errors.add("name", "may contain letters, digits, '.', '_' and '-' and must start with a letter or digit");
         }
         String description = f.string("description", false, 1000, "");
         String url = f.string("url", true, 2048, null);
-        if (url != null) checkUrl(url, errors);
+        AmqpUrl amqpUrl = null;
+        if (url != null && Service.AMQP.equals(type)) {
+            amqpUrl = amqpUrl(url, errors);
+            if (amqpUrl != null) url = amqpUrl.url();
+        } else if (url != null) {
+            checkUrl(url, errors);
+        }
         boolean enabled = f.bool("enabled", true);
         String method = f.oneOf("method", "POST", METHODS.toArray(String[]::new));
+        if (Service.SOAP.equals(type) && !method.equals("POST")) errors.add("method", "must be POST for a SOAP service");
         String contentType = f.oneOf("content_type", "json", "json", "form");
         String formStyle = f.oneOf("form_style", "underscore", "underscore", "brackets");
         String token = secret(f, "token", existing == null ? "" : existing.token());
@@ -65,6 +75,21 @@ public final class ServiceJson {
             if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) errors.add("headers." + k, "must not contain line breaks");
         });
         Service.Auth auth = auth(f.object("auth"), existing == null ? Service.Auth.NONE : existing.auth(), errors);
+        if (amqpUrl != null && amqpUrl.credentials() != null) {
+            if (!in.path("auth").path("type").asText("none").equals("none")) {
+                errors.add("url", "carries credentials and so does auth: give them once");
+            }
+            auth = amqpUrl.credentials();
+        }
+        if (Service.AMQP.equals(type) && !auth.type().equals("none") && !auth.type().equals("basic")) {
+            errors.add("auth.type", "must be basic (user name and password) or none for an AMQP service");
+        }
+        Service.Amqp amqp = Service.AMQP.equals(type) ? amqp(f, errors) : Service.Amqp.NONE;
+        Service.Soap soap = Service.SOAP.equals(type) ? new Service.Soap(f.oneOf("soap_version", "1.1", "1.1", "1.2"),
+                f.string("soap_action", false, 1000, ""), f.string("soap_envelope", false, MAX_TEMPLATE_CHARS, "")) : Service.Soap.NONE;
+        if (soap.action().indexOf('"') >= 0 || soap.action().indexOf('\r') >= 0 || soap.action().indexOf('\n') >= 0) {
+            errors.add("soap_action", "must not contain quotes or line breaks");
+        }
         Service.Signing signing = signing(f.object("signing"), existing == null ? null : existing.signing());
         int timeoutMs = f.integer("timeout_ms", 100, 300_000, 10_000);
         RetryPolicy retry = f.has("retry") ? RetryPolicy.parse(f.object("retry")) : RetryPolicy.DEFAULT;
@@ -81,7 +106,67 @@ public final class ServiceJson {
         errors.throwIfAny();
         return new Service(existing == null ? null : existing.id(), name, description, url, enabled, method, contentType,
                 formStyle, token, extra, Map.copyOf(headers), auth, signing, timeoutMs, retry, breaker, rate,
-                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl, tls);
+                maxConcurrency, existing == null ? 0 : existing.createdAt(), existing == null ? 0 : existing.updatedAt(), siteUrl, tls,
+                type, amqp, soap);
+    }
+
+    /** The most characters of a SOAP envelope template or an AMQP routing key template. */
+    public static final int MAX_TEMPLATE_CHARS = 100_000;
+    static final int MAX_ROUTING_KEY_CHARS = 1000;
+
+    /** An AMQP URL as stored (credentials taken out) and the credentials it carried (null: none). */
+    private record AmqpUrl(String url, Service.Auth credentials) {}
+
+    /**
+     * {@code amqp://user:pass@host:5672/vhost} (or {@code amqps://}): the credentials become the
+     * service's basic auth, so they are sealed and masked as every secret is, and the URL kept is
+     * the address alone.
+     */
+    private static AmqpUrl amqpUrl(String url, FieldErrors errors) {
+        try {
+            URI u = new URI(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
+                errors.add("url", "must be an amqp:// or amqps:// URL for an AMQP service");
+            } else if (u.getHost() == null || u.getHost().isEmpty()) {
+                errors.add("url", "must name a host");
+            } else if (Hosts.numericProblem(u.getHost()) != null) {
+                errors.add("url", Hosts.numericProblem(u.getHost()));
+            } else if (u.getRawQuery() != null || u.getFragment() != null) {
+                errors.add("url", "must not have a query or a fragment");
+            } else if (u.getRawPath() != null && u.getRawPath().length() > 1 && u.getRawPath().indexOf('/', 1) >= 0) {
+                errors.add("url", "names the virtual host as its one path segment (%2F for /)");
+            } else {
+                Service.Auth credentials = null;
+                if (u.getRawUserInfo() != null) {
+                    String[] parts = u.getRawUserInfo().split(":", 2);
+                    String user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
+                    String password = parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8) : "";
+                    if (user.isEmpty() || password.isEmpty()) errors.add("url", "credentials must be user:password");
+                    credentials = new Service.Auth("basic", null, user, password);
+                }
+                String address = scheme + "://" + u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1)
+                        + (u.getRawPath() == null ? "" : u.getRawPath());
+                return new AmqpUrl(address, credentials);
+            }
+        } catch (URISyntaxException e) {
+            errors.add("url", "is not a valid URL: " + e.getReason());
+        }
+        return null;
+    }
+
+    private static Service.Amqp amqp(JsonFields f, FieldErrors errors) {
+        String exchange = f.string("exchange", false, 255, "");
+        if (!exchange.matches("[A-Za-z0-9_.:\\-]*")) errors.add("exchange", "may contain letters, digits, '-', '_', '.' and ':'");
+        if (exchange.startsWith("amq.") && !exchange.matches("amq\\.(direct|fanout|topic|headers|match)")) {
+            errors.add("exchange", "names a reserved exchange");
+        }
+        String routingKey = f.string("routing_key", false, MAX_ROUTING_KEY_CHARS, "{{name}}");
+        String replyQueue = f.string("reply_queue", false, 255, "");
+        if (!replyQueue.matches("[A-Za-z0-9_.:\\-]*")) errors.add("reply_queue", "may contain letters, digits, '-', '_', '.' and ':'");
+        String replyType = f.string("reply_event_type", false, 255, "").strip();
+        if (replyType.isEmpty()) replyType = "amqp.reply"; // a form's empty field too
+        return new Service.Amqp(exchange, routingKey, replyQueue, replyQueue.isEmpty() ? "" : replyType);
     }
 
     static void checkUrl(String url, FieldErrors errors) {
@@ -336,6 +421,17 @@ public final class ServiceJson {
         if (s.rateLimitPerS() == null) o.putNull("rate_limit_per_s"); else o.put("rate_limit_per_s", s.rateLimitPerS());
         if (s.maxConcurrency() == null) o.putNull("max_concurrency"); else o.put("max_concurrency", s.maxConcurrency());
         o.put("site_url", s.siteUrl() == null ? "" : s.siteUrl());
+        o.put("type", s.type());
+        if (s.isAmqp()) {
+            o.put("exchange", s.amqp().exchange());
+            o.put("routing_key", s.amqp().routingKey());
+            o.put("reply_queue", s.amqp().replyQueue());
+            o.put("reply_event_type", s.amqp().replyEventType());
+        } else if (s.isSoap()) {
+            o.put("soap_version", s.soap().version());
+            o.put("soap_action", s.soap().action());
+            o.put("soap_envelope", s.soap().envelope());
+        }
         ObjectNode tls = o.putObject("tls");
         tls.put("ca_pem", s.tls().caPem());
         tls.put("client_cert_pem", s.tls().clientCertPem());

@@ -166,7 +166,7 @@ public final class BackupUseCases {
                 positions.putIfAbsent(id, i);
                 ObjectNode merged = ((ObjectNode) in).deepCopy();
                 if (secrets != null && secrets.has(id)) overlay(merged, (ObjectNode) secrets.get(id));
-                Service s = collect(errors, at, () -> ServiceJson.parse(merged, existing.get(id)));
+                Service s = collect(errors, at, () -> ServiceUseCases.checked(ServiceJson.parse(merged, existing.get(id))));
                 if (s == null) continue;
                 if (!names.add(s.name())) errors.add(at + ".name", "appears twice in the document");
                 long now = System.currentTimeMillis();

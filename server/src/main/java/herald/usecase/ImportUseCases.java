@@ -77,7 +77,7 @@ public final class ImportUseCases {
                 if (siteUrl != null && !siteUrl.isBlank()) doc.put("site_url", siteUrl);
                 Service svc;
                 try {
-                    svc = ServiceJson.parse(doc, null).withId(Ids.newId("svc"), now, now);
+                    svc = ServiceUseCases.checked(ServiceJson.parse(doc, null)).withId(Ids.newId("svc"), now, now);
                 } catch (Problem e) {
                     Problems.addNested(errors, e, at);
                     continue;

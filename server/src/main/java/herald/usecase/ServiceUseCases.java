@@ -2,6 +2,7 @@ package herald.usecase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.amqp.ReplyQueues;
 import herald.audit.Actor;
 import herald.audit.AuditLog;
 import herald.delivery.DeliveryStore;
@@ -9,7 +10,9 @@ import herald.delivery.Dispatcher;
 import herald.ids.Ids;
 import herald.outbound.OutboundGuard;
 import herald.outbound.ServiceStates;
+import herald.problem.FieldErrors;
 import herald.problem.Problem;
+import herald.rendering.ServiceTemplates;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
 import herald.subscription.Service;
@@ -24,7 +27,7 @@ public final class ServiceUseCases {
      * A service with what Herald knows of it now: its shared state (pause, breaker) and warnings
      * about its settings (a URL the outbound guard will refuse), as {@code {field, message}}.
      */
-    public record ServiceStatus(Service service, ServiceStates.State state, List<Warning> warnings) {}
+    public record ServiceStatus(Service service, ServiceStates.State state, List<Warning> warnings, ReplyQueues.Status replies) {}
 
     public record Warning(String field, String message) {}
 
@@ -35,10 +38,12 @@ public final class ServiceUseCases {
     private final Dispatcher dispatcher;
     private final OutboundGuard guard;
     private final AuditLog audit;
+    private final ReplyQueues replyQueues;
 
     public ServiceUseCases(Database db, ConfigStore store, ServiceStates states, DeliveryStore deliveries,
-                           Dispatcher dispatcher, OutboundGuard guard, AuditLog audit) {
+                           Dispatcher dispatcher, OutboundGuard guard, AuditLog audit, ReplyQueues replyQueues) {
         this.audit = audit;
+        this.replyQueues = replyQueues;
         this.db = db;
         this.store = store;
         this.states = states;
@@ -62,7 +67,7 @@ public final class ServiceUseCases {
 
     /** A new service from its API document; its signing secret is generated when none is given. */
     public ServiceStatus create(Actor actor, JsonNode body) {
-        Service parsed = ServiceJson.parse(body, null);
+        Service parsed = checked(ServiceJson.parse(body, null));
         long now = System.currentTimeMillis();
         Service s = parsed.withId(Ids.newId("svc"), now, now);
         Problems.uniqueName("service", () -> db.inTransaction(c -> {
@@ -70,6 +75,7 @@ public final class ServiceUseCases {
             audit.record(c, actor, "service.created", target(s), null, view(s));
             return null;
         }));
+        replyQueues.reconcile();
         return get(s.id());
     }
 
@@ -77,12 +83,13 @@ public final class ServiceUseCases {
     public ServiceStatus update(Actor actor, String id, JsonNode body, boolean merge) {
         Service current = find(id);
         if (merge) body = merged(body, ServiceJson.toJson(current, false, false));
-        Service s = ServiceJson.parse(body, current).withId(current.id(), current.createdAt(), System.currentTimeMillis());
+        Service s = checked(ServiceJson.parse(body, current)).withId(current.id(), current.createdAt(), System.currentTimeMillis());
         Problems.uniqueName("service", () -> db.inTransaction(c -> {
             store.updateService(c, s);
             audit.record(c, actor, "service.updated", target(s), view(current), view(s));
             return null;
         }));
+        replyQueues.reconcile();
         return get(id);
     }
 
@@ -154,7 +161,15 @@ public final class ServiceUseCases {
         // Saving is allowed (the allow list may change); every attempt fails with refused_address until it does.
         String refusal = guard.urlRefusal(s.url());
         if (refusal != null) warnings.add(new Warning("url", refusal));
-        return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())), warnings);
+        return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())), warnings, replyQueues.status(s));
+    }
+
+    /** The service's own templates (routing key, SOAP envelope) compile: a 400 naming the field otherwise. */
+    static Service checked(Service s) {
+        FieldErrors errors = new FieldErrors();
+        ServiceTemplates.check(s, errors);
+        errors.throwIfAny();
+        return s;
     }
 
     static AuditLog.Target target(Service s) {

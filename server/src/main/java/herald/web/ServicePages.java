@@ -24,7 +24,8 @@ final class ServicePages {
             "token", "extra", "headers", "auth", "auth.type", "auth.token", "auth.header", "auth.key", "auth.username",
             "auth.password", "signing", "signing.enabled", "signing.mode", "timeout_ms", "retry", "circuit_breaker.threshold",
             "circuit_breaker.window_s", "circuit_breaker.cooldown_s", "rate_limit_per_s", "max_concurrency", "site_url",
-            "tls.ca_pem", "tls.client_cert_pem", "tls.client_key_pem", "tls.client_key_password");
+            "tls.ca_pem", "tls.client_cert_pem", "tls.client_key_pem", "tls.client_key_password", "type", "exchange", "routing_key",
+            "reply_queue", "reply_event_type", "soap_version", "soap_action", "soap_envelope");
 
     private final UseCases uc;
     private final ServiceUseCases services;
@@ -180,7 +181,7 @@ final class ServicePages {
     }
 
     private static ObjectNode defaults() {
-        var d = Json.object().put("enabled", true).put("method", "POST").put("content_type", "json").put("form_style", "underscore")
+        var d = Json.object().put("type", "http").put("routing_key", "{{name}}").put("soap_version", "1.1").put("enabled", true).put("method", "POST").put("content_type", "json").put("form_style", "underscore")
                 .put("timeout_ms", 10_000);
         d.putObject("auth").put("type", "none");
         d.putObject("signing").put("enabled", true).put("mode", "standard");

@@ -161,6 +161,7 @@ public final class WebfilterRunner implements AutoCloseable {
         Service svc = db.read(c -> configs.service(c, wf.serviceId()))
                 .orElseThrow(() -> new IllegalStateException("service " + wf.serviceId() + " no longer exists"));
         if (!svc.enabled()) throw new IllegalStateException("service " + svc.name() + " is disabled");
+        if (svc.isAmqp() || svc.isSoap()) throw new IllegalStateException("service " + svc.name() + " is not an HTTP service");
         ServiceStates.State st = states.get(svc.id());
         if (st != null && st.blocksCalls()) throw new IllegalStateException("the circuit breaker of service " + svc.name() + " is open");
         return svc;

@@ -1,0 +1,267 @@
+package herald.amqp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import herald.event.Event;
+import herald.event.EventParser;
+import herald.ids.Ids;
+import herald.ingest.EventWriter;
+import herald.json.Json;
+import herald.problem.FieldErrors;
+import herald.store.Database;
+import herald.subscription.ConfigStore;
+import herald.subscription.Service;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reply queues of {@code amqp} services (Integration Hub's response queue): each message
+ * becomes an event of the service's {@code reply_event_type} and is acknowledged only once that
+ * event is committed, so a crash or a broker restart redelivers it rather than losing it (and the
+ * event's id, from the message's {@code message_id}, makes a redelivered one the same event). A
+ * message that is no event (an empty body) is rejected without requeueing. Every node consumes
+ * every reply queue; the broker hands each message to one of them. The consumers match the
+ * services every few seconds, and reconnect the same way after the broker went away.
+ */
+public final class ReplyQueues implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplyQueues.class);
+    private static final long RECONCILE_MS = 5_000;
+    /** Messages a consumer holds unacknowledged at once. */
+    static final int PREFETCH = 50;
+
+    /** A reply queue as this node sees it: {@code state} consuming|failing|starting, or none. */
+    public record Status(String state, String queue, long consumed, long rejected, String lastError, long lastErrorAt) {}
+
+    private final Database db;
+    private final ConfigStore configs;
+    private final AmqpConnections connections;
+    private final EventWriter writer;
+    private final Map<String, Consumer> running = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+    private Thread supervisor;
+
+    public ReplyQueues(Database db, ConfigStore configs, AmqpConnections connections, EventWriter writer) {
+        this.db = db;
+        this.configs = configs;
+        this.connections = connections;
+        this.writer = writer;
+    }
+
+    public void start() {
+        reconcileQuietly();
+        supervisor = Thread.ofVirtual().name("amqp-reply-queues").start(() -> {
+            while (!closing) {
+                LockSupport.parkNanos(RECONCILE_MS * 1_000_000);
+                if (!closing) reconcileQuietly();
+            }
+        });
+    }
+
+    private void reconcileQuietly() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            log.warn("amqp.reconcile_failed error={}", e.toString());
+        }
+    }
+
+    /** Starts, restarts (changed settings, a lost connection) and stops consumers to match the services. */
+    public synchronized void reconcile() {
+        if (closing) return;
+        Map<String, Service> wanted = new HashMap<>();
+        for (Service s : db.read(configs::allServices)) {
+            if (s.enabled() && s.isAmqp() && !s.amqp().replyQueue().isEmpty()) wanted.put(s.id(), s);
+        }
+        for (var e : new ArrayList<>(running.entrySet())) {
+            Service now = wanted.get(e.getKey());
+            if (now == null || now.updatedAt() != e.getValue().service.updatedAt()) {
+                running.remove(e.getKey());
+                e.getValue().stop();
+            }
+        }
+        for (Service s : wanted.values()) {
+            Consumer c = running.computeIfAbsent(s.id(), id -> new Consumer(s));
+            if (!c.isConsuming()) c.connect();
+        }
+    }
+
+    /** The reply queue of {@code svc} on this node, or null when it has none. */
+    public Status status(Service svc) {
+        if (!svc.isAmqp() || svc.amqp().replyQueue().isEmpty()) return null;
+        Consumer c = running.get(svc.id());
+        if (c == null) return new Status(svc.enabled() ? "starting" : "disabled", svc.amqp().replyQueue(), 0, 0, null, 0);
+        return c.status();
+    }
+
+    /** One service's reply queue: a connection, a channel, a consumer. */
+    private final class Consumer {
+        final Service service;
+        private Connection connection;
+        private volatile boolean consuming;
+        private volatile long consumed, rejected, lastErrorAt;
+        private volatile String lastError;
+
+        Consumer(Service service) {
+            this.service = service;
+        }
+
+        boolean isConsuming() {
+            return consuming && connection != null && connection.isOpen();
+        }
+
+        Status status() {
+            return new Status(isConsuming() ? "consuming" : lastError != null ? "failing" : "starting", service.amqp().replyQueue(),
+                    consumed, rejected, lastError, lastErrorAt);
+        }
+
+        synchronized void connect() {
+            consuming = false;
+            AmqpConnections.closeQuietly(connection);
+            String queue = service.amqp().replyQueue();
+            try {
+                connection = connections.open(service, "herald-replies-" + service.name());
+                Channel ch = declared(queue);
+                ch.basicQos(PREFETCH);
+                ch.basicConsume(queue, false, "herald-" + Ids.newId("c"), (tag, m) -> take(ch, m), tag -> consuming = false);
+                connection.addShutdownListener(cause -> consuming = false);
+                consuming = true;
+                lastError = null;
+                log.info("amqp.reply_queue_consuming service={} queue={}", service.name(), queue);
+            } catch (IOException | java.util.concurrent.TimeoutException | AmqpConnections.Refused | RuntimeException e) {
+                lastError = e instanceof AmqpConnections.Refused ? e.getMessage() : AmqpConnections.describe(e);
+                lastErrorAt = System.currentTimeMillis();
+                AmqpConnections.closeQuietly(connection);
+                log.warn("amqp.reply_queue_failing service={} queue={} error={}", service.name(), queue, lastError);
+            }
+        }
+
+        /** The queue, declared durable when it does not exist yet (an existing one is used as it is). */
+        private Channel declared(String queue) throws IOException {
+            Channel ch = connection.createChannel();
+            try {
+                ch.queueDeclarePassive(queue);
+                return ch;
+            } catch (IOException missing) { // the broker closed that channel (404)
+                Channel fresh = connection.createChannel();
+                fresh.queueDeclare(queue, true, false, false, null);
+                return fresh;
+            }
+        }
+
+        /** Stores the message as an event and acknowledges it once committed (the consumer's thread waits meanwhile). */
+        private void take(Channel ch, Delivery m) throws IOException {
+            long tag = m.getEnvelope().getDeliveryTag();
+            Event event = event(service, m, System.currentTimeMillis());
+            if (event == null) {
+                rejected++;
+                ch.basicReject(tag, false);
+                return;
+            }
+            try {
+                storeDurably(event);
+            } catch (RuntimeException | InterruptedException e) {
+                // unacknowledged: the broker gives it again once this channel closes
+                lastError = "storing a reply failed: " + e.getMessage();
+                lastErrorAt = System.currentTimeMillis();
+                log.warn("amqp.reply_store_failed service={} error={}", service.name(), e.toString());
+                AmqpConnections.closeQuietly(ch);
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                return;
+            }
+            ch.basicAck(tag, false);
+            consumed++;
+        }
+
+        private void storeDurably(Event event) throws InterruptedException {
+            long waitMs = 100;
+            while (true) {
+                try {
+                    writer.submit(List.of(event)).get(60, TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof EventWriter.OverloadedException)) throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("storing took over 60 s");
+                }
+                if (closing || !consuming) throw new IllegalStateException("stopping");
+                Thread.sleep(waitMs); // ingest is full: the message stays unacknowledged meanwhile
+                waitMs = Math.min(2_000, waitMs * 2);
+            }
+        }
+
+        synchronized void stop() {
+            consuming = false;
+            AmqpConnections.closeQuietly(connection);
+            connection = null;
+        }
+    }
+
+    /**
+     * The event a reply message makes: its body as {@code data} (JSON, or {@code {"text": …}} for
+     * other content), its AMQP properties under {@code amqp}. Null for an empty body.
+     */
+    static Event event(Service svc, Delivery m, long nowMs) {
+        byte[] body = m.getBody();
+        if (body == null || body.length == 0) return null;
+        AMQP.BasicProperties p = m.getProperties();
+        String text = new String(body, StandardCharsets.UTF_8);
+        JsonNode data;
+        try {
+            data = Json.read(text);
+        } catch (IllegalArgumentException notJson) {
+            data = Json.object().put("text", text);
+        }
+        ObjectNode doc = Json.object();
+        // the message's own id makes a redelivered message the same event (stored once)
+        doc.put("id", p.getMessageId() != null && !p.getMessageId().isBlank() ? "amqp-" + svc.name() + "-" + p.getMessageId()
+                : Ids.newId("amqp"));
+        doc.put("type", svc.amqp().replyEventType());
+        doc.put("source", "amqp:" + svc.name());
+        doc.put("time", Instant.ofEpochMilli(p.getTimestamp() != null ? p.getTimestamp().getTime() : nowMs).toString());
+        doc.set("data", data);
+        ObjectNode amqp = doc.putObject("amqp");
+        amqp.put("queue", svc.amqp().replyQueue());
+        amqp.put("exchange", m.getEnvelope().getExchange());
+        amqp.put("routing_key", m.getEnvelope().getRoutingKey());
+        putIfSet(amqp, "correlation_id", p.getCorrelationId());
+        putIfSet(amqp, "message_id", p.getMessageId());
+        putIfSet(amqp, "reply_to", p.getReplyTo());
+        putIfSet(amqp, "app_id", p.getAppId());
+        putIfSet(amqp, "content_type", p.getContentType());
+        FieldErrors errors = new FieldErrors();
+        Event e = EventParser.parse(doc, "", errors, null);
+        if (e == null) {
+            // an id too long for an event (a message_id of hundreds of characters): a fresh one
+            doc.put("id", Ids.newId("amqp"));
+            e = EventParser.parse(doc, "", new FieldErrors(), null);
+        }
+        return e;
+    }
+
+    private static void putIfSet(ObjectNode o, String field, String value) {
+        if (value != null) o.put(field, value);
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        if (supervisor != null) supervisor.interrupt();
+        List<Consumer> all = new ArrayList<>(running.values());
+        running.clear();
+        all.forEach(Consumer::stop);
+    }
+}

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class AmqpPublisher implements OutboundCall.Transport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AmqpPublisher.class);
     /** Channels kept open per service beyond those in use. */
-    private static final int IDLE_CHANNELS = 32;
+    private static final int IDLE_CHANNELS = 256;
     static final int PERSISTENT = 2;
 
     private final AmqpConnections connections;

@@ -28,7 +28,7 @@ class ArchitectureTest {
     static final String[] DOMAIN = {"herald.event..", "herald.subscription..", "herald.rendering..", "herald.routing..",
             "herald.outbound..", "herald.delivery..", "herald.ingest..", "herald.sources..", "herald.catalog..",
             "herald.access..", "herald.migration..", "herald.audit..", "herald.inspector..", "herald.openedx..", "herald.webfilter..", "herald.hooks..",
-            "herald.amqp.."};
+            "herald.amqp..", "herald.privacy..", "herald.ops.."};
     static final String[] USE_CASES = {"herald.usecase.."};
     static final String[] EDGES = {"herald.api..", "herald.cli..", "herald.web.."};
     static final String[] APP = {"herald.app.."};

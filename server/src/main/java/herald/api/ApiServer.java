@@ -102,6 +102,7 @@ public final class ApiServer {
             new WebfilterRoutes(useCases.webfilters(), maxBody).register(api);
             new HookRoutes(useCases.hooks(), maxBody).register(api, r);
             new AuditRoutes(useCases.audit()).register(api);
+            new ErasureRoutes(useCases.erasure()).register(api);
             byte[] openApi = openApi();
             api.get("/api/v1/openapi.json", Permission.READ, ctx -> ctx.contentType("application/json").result(openApi));
             pages.register(r);

@@ -20,6 +20,7 @@ import herald.amqp.AmqpConnections;
 import herald.amqp.AmqpPublisher;
 import herald.amqp.ReplyQueues;
 import herald.openedx.EventBusStore;
+import herald.ops.OperationalEvents;
 import herald.openedx.OpenEdxSchemas;
 import herald.openedx.OpenEdxSources;
 import herald.webfilter.FilterTypes;
@@ -50,6 +51,8 @@ import herald.outbound.OutboundGuard;
 import herald.outbound.OutboundHeaders;
 import herald.outbound.ServiceStates;
 import herald.rendering.Formats;
+import herald.privacy.Erasure;
+import herald.rendering.Pseudonyms;
 import herald.rendering.Renderer;
 import herald.rendering.SiteLocator;
 import herald.routing.Router;
@@ -60,6 +63,7 @@ import herald.subscription.ConfigStore;
 import herald.usecase.BackupUseCases;
 import herald.usecase.CatalogUseCases;
 import herald.usecase.DeliveryUseCases;
+import herald.usecase.ErasureUseCases;
 import herald.usecase.EventUseCases;
 import herald.usecase.ImportUseCases;
 import herald.usecase.IngestUseCases;
@@ -100,6 +104,7 @@ public final class Herald implements HeraldCli.Running {
     private final OpenEdxSources openedx;
     private final AmqpPublisher amqp;
     private final ReplyQueues replyQueues;
+    private final OperationalEvents operational;
     private final WebfilterRunner webfilterRunner;
     private final ApiServer api;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -126,14 +131,15 @@ public final class Herald implements HeraldCli.Running {
                 throw e;
             }
         }
-        Router router = new Router(configStore);
+        Router router = new Router(configStore, formats);
         DeliverySwitch deliverySwitch = new DeliverySwitch(db);
         DeliveryStore deliveries = new DeliveryStore(db);
         ServiceStates serviceStates = new ServiceStates(db);
         // Payloads: formats and encodings. An event's site is its Moodle source's site_url, else its
         // source when that is a URL (sources is assigned below, before any delivery can run).
         SiteLocator moodleSites = this::moodleSiteUrl;
-        Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL));
+        Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL),
+                new Pseudonyms(secrets.derive("pseudonyms")));
         OutboundGuard outboundGuard = new OutboundGuard(config.outbound().allow());
         this.clients = new OutboundClients(outboundGuard, config.delivery().concurrency());
         OutboundHeaders outboundHeaders = new OutboundHeaders("Herald/" + VERSION);
@@ -150,12 +156,15 @@ public final class Herald implements HeraldCli.Running {
         // Open edX event buses: every node is a consumer in each source's group; events go through the ingest writer.
         OpenEdxSchemas schemas = new OpenEdxSchemas();
         this.openedx = new OpenEdxSources(db, new EventBusStore(secrets), writer, schemas, outboundGuard, "herald-" + Ids.newId("node"));
+        // Herald's own events (herald.*): told by the delivery engine and a watch of sources and dead letters.
+        this.operational = new OperationalEvents(db, writer, () -> sourceHealth(sourceStore), OperationalEvents.Thresholds.DEFAULT);
+        dispatcher.signalTo(operational);
         // AMQP services' reply queues: each message becomes an event through the ingest writer.
         this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);
         FilterTypes filterTypes = new FilterTypes();
         WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
         this.webfilterRunner = new WebfilterRunner(db, webfilterStore, filterTypes, configStore, serviceStates, outbound, metrics);
-        this.retention = new Retention(db, config.delivery().retentionDays());
+        this.retention = new Retention(db, config.delivery().retentionDays(), config.delivery().deadLetterRetentionDays());
         retention.start();
 
         EventCatalog catalog = new EventCatalog(db, new SampleEvents());
@@ -192,9 +201,28 @@ public final class Herald implements HeraldCli.Running {
                 new OpenEdxSourceUseCases(db, openedx, sourceStore, audit),
                 new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
                 new HookUseCases(db, new HookStore(secrets), ingestUseCases, schemas, audit),
-                new GatewayUseCases(db, configStore, dispatcher.gateway()));
+                new GatewayUseCases(db, configStore, dispatcher.gateway()),
+                new ErasureUseCases(new Erasure(db), audit));
         this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
                 new WebUi(useCases, config.http().maxBodyBytes()));
+    }
+
+    /** The sources this node reads, for the operational events' watch: Moodle log tables and Open edX buses. */
+    private List<OperationalEvents.SourceHealth> sourceHealth(SourceStore sourceStore) {
+        List<OperationalEvents.SourceHealth> out = new java.util.ArrayList<>();
+        for (var s : db.read(sourceStore::all)) {
+            var st = sources.status(s);
+            String state = st.state().equals("backing_off") ? "failing" : st.state(); // a tailer backs off after each failure
+            if (st.tailedHere()) out.add(new OperationalEvents.SourceHealth(s.id(), s.name(), "moodle", state, st.lagRows(), st.lagS(),
+                    st.lastError()));
+        }
+        for (var s : db.read(openedx.store()::all)) {
+            var st = openedx.status(s);
+            if (st.state().equals("disabled")) continue;
+            Long lag = st.topics().stream().map(OpenEdxSources.TopicStatus::lag).filter(java.util.Objects::nonNull).reduce(Long::sum).orElse(null);
+            out.add(new OperationalEvents.SourceHealth(s.id(), s.name(), "openedx", st.state(), lag, null, st.lastError()));
+        }
+        return out;
     }
 
     private void registerGauges(DeliveryStore deliveries) {
@@ -222,6 +250,7 @@ public final class Herald implements HeraldCli.Running {
         h.sources.start();
         h.openedx.start();
         h.replyQueues.start();
+        h.operational.start();
         log.info("herald.started version={} address=http://{}:{} database={}", VERSION, config.http().host(), h.port(),
                 h.db.dialect());
         return h;
@@ -256,6 +285,10 @@ public final class Herald implements HeraldCli.Running {
         return sources;
     }
 
+    public OperationalEvents operationalEvents() {
+        return operational;
+    }
+
     public Retention retention() {
         return retention;
     }
@@ -273,6 +306,7 @@ public final class Herald implements HeraldCli.Running {
     public void close() {
         if (closed.getAndSet(true)) return;
         api.stop();
+        operational.close();
         sources.close(); // before the writer: a tailer's last commit goes through it
         openedx.close(); // likewise: a consumer acknowledges only what the writer committed
         replyQueues.close(); // likewise

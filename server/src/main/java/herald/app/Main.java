@@ -9,6 +9,8 @@ import herald.delivery.DeliveryStore;
 import herald.delivery.RequestPreview;
 import herald.outbound.OutboundHeaders;
 import herald.rendering.Formats;
+import herald.privacy.Erasure;
+import herald.rendering.Pseudonyms;
 import herald.rendering.Renderer;
 import herald.rendering.SiteLocator;
 import herald.sources.SourceStore;
@@ -16,6 +18,7 @@ import herald.store.Database;
 import herald.subscription.ConfigStore;
 import herald.usecase.BackupUseCases;
 import herald.usecase.DeliveryUseCases;
+import herald.usecase.ErasureUseCases;
 import herald.usecase.ImportUseCases;
 
 /** The entry point: the command line, with the application it starts and opens. */
@@ -39,14 +42,21 @@ public final class Main {
                 AuditLog audit = new AuditLog(db);
                 BackupUseCases backup = new BackupUseCases(db, configs, new SourceStore(secrets), formats, () -> { }, audit);
                 DeliveryStore deliveries = new DeliveryStore(db);
-                Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), SiteLocator.SOURCE_URL);
+                Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), SiteLocator.SOURCE_URL,
+                        new Pseudonyms(secrets.derive("pseudonyms")));
                 DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, () -> { },
                         new RequestPreview(db, configs, deliveries, renderer, new OutboundHeaders("Herald/" + BuildInfo.VERSION)), audit);
                 ImportUseCases imports = new ImportUseCases(db, configs, formats, audit);
+                ErasureUseCases erasure = new ErasureUseCases(new Erasure(db), audit);
                 return new HeraldCli.Offline() {
                     @Override
                     public BackupUseCases backup() {
                         return backup;
+                    }
+
+                    @Override
+                    public ErasureUseCases erasure() {
+                        return erasure;
                     }
 
                     @Override

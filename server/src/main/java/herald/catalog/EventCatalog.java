@@ -91,6 +91,8 @@ public final class EventCatalog {
         copy.remove("data_schema");
         copy.put("builtin", true);
         copy.put("seen", seen);
+        var records = herald.rendering.Formats.learningRecordFormats(n.get("name").asText());
+        if (!records.isEmpty()) records.forEach(copy.putArray("learning_records")::add);
         return copy;
     }
 

@@ -8,6 +8,7 @@ import herald.json.Json;
 import herald.problem.FieldError;
 import herald.problem.Problem;
 import herald.usecase.BackupUseCases;
+import herald.usecase.ErasureUseCases;
 import herald.usecase.DeliveryUseCases;
 import herald.usecase.ImportUseCases;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = HeraldCli.Version.class,
         description = "Webhook and integration hub for learning platforms.",
         subcommands = {HeraldCli.Start.class, HeraldCli.Backup.class, HeraldCli.Restore.class, ReplayCommand.class,
-                VerifyCommand.class, ImportCommand.class})
+                VerifyCommand.class, ImportCommand.class, EraseCommand.class})
 public final class HeraldCli implements Runnable {
     /** What the commands need of the application, which builds them. */
     public interface App {
@@ -54,6 +55,8 @@ public final class HeraldCli implements Runnable {
     public interface Offline extends AutoCloseable {
         BackupUseCases backup();
 
+        ErasureUseCases erasure();
+
         DeliveryUseCases deliveries();
 
         ImportUseCases imports();
@@ -78,6 +81,7 @@ public final class HeraldCli implements Runnable {
                 if (cls == Backup.class) return cls.cast(new Backup(cli.app));
                 if (cls == Restore.class) return cls.cast(new Restore(cli.app));
                 if (cls == ReplayCommand.class) return cls.cast(new ReplayCommand(cli.app));
+                if (cls == EraseCommand.class) return cls.cast(new EraseCommand(cli.app));
                 if (cls == ImportCommand.LocalWebhooks.class) return cls.cast(new ImportCommand.LocalWebhooks(cli.app));
                 return CommandLine.defaultFactory().create(cls);
             }

@@ -60,7 +60,8 @@ public record HeraldConfig(
     public record IngestSettings(int maxBatch, int writers) {}
 
     /** The delivery engine. */
-    public record DeliverySettings(int concurrency, int leaseS, int retentionDays, int maxPayloadBytes) {}
+    /** {@code deadLetterRetentionDays}: 0 keeps dead letters until they are replayed or erased. */
+    public record DeliverySettings(int concurrency, int leaseS, int retentionDays, int maxPayloadBytes, int deadLetterRetentionDays) {}
 
     /** A JSON file of Moodle sources applied at start ("" for none). */
     public record SourceSettings(String file) {}
@@ -92,6 +93,7 @@ public record HeraldConfig(
         d.put("HERALD_MAX_PAYLOAD_BYTES", String.valueOf(256 * 1024));
         d.put("HERALD_SOURCES_FILE", "");
         d.put("HERALD_RETENTION_DAYS", "30");
+        d.put("HERALD_DEAD_LETTER_RETENTION_DAYS", "90");
         d.put("HERALD_METRICS_PUBLIC", "false");
         d.put("HERALD_DELIVERY_LEASE_S", "300");
         return java.util.Collections.unmodifiableMap(d);
@@ -123,6 +125,7 @@ public record HeraldConfig(
         int writers = intIn(v, "HERALD_INGEST_WRITERS", 1, 64, errors);
         int maxPayload = intIn(v, "HERALD_MAX_PAYLOAD_BYTES", 1024, 64L * 1024 * 1024, errors);
         int retentionDays = intIn(v, "HERALD_RETENTION_DAYS", 1, 36_500, errors);
+        int deadLetterDays = intIn(v, "HERALD_DEAD_LETTER_RETENTION_DAYS", 0, 36_500, errors);
         int leaseS = intIn(v, "HERALD_DELIVERY_LEASE_S", 5, 86_400, errors);
         boolean metricsPublic = bool(v, "HERALD_METRICS_PUBLIC", errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
@@ -165,7 +168,7 @@ public record HeraldConfig(
                 new DatabaseSettings(dbUrl, v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD")),
                 new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), adminUser, adminPassword),
                 new IngestSettings(maxBatch, writers),
-                new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload),
+                new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload, deadLetterDays),
                 new SourceSettings(sourcesFile),
                 new OutboundSettings(List.copyOf(allow)));
     }

@@ -79,6 +79,20 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * A key for {@code purpose} derived from the master key (HMAC-SHA256 of the purpose): kept as the
+     * master key is, never stored, and distinct per purpose so no use can stand in for another.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("herald-derived:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String encrypt(String plain) {
         try {
             byte[] nonce = new byte[12];

@@ -39,6 +39,9 @@ final class DeliverySender {
 
         /** A probe ended or a limited service has room again: claim now rather than at the next poll. */
         void wakeLocal();
+
+        /** Who hears of the services' health (operational events). */
+        ServiceSignals signals();
     }
 
     /**
@@ -111,6 +114,7 @@ final class DeliverySender {
                 sending = svc.withExtraHeaders(Gateway.headers(doc));
             } else {
                 Rendered rendered = renderer.render(eventBody, svc, sub);
+                if (!rendered.headers().isEmpty()) sending = svc.withExtraHeaders(rendered.headers());
                 request = new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(), rendered.body(), d.id(),
                         rendered.routingKey());
             }
@@ -148,13 +152,15 @@ final class DeliverySender {
         var decision = OutcomeRules.decide(r.succeeded(), r.status(), attempt.error(), r.retryAfter(), policy, d.attempts() + 1, now,
                 ThreadLocalRandom.current().nextDouble());
         trackBreaker(svc, d.id(), r.status(), probe, now); // first, so the breaker is open before the retry is due
+        dispatch.signals().attempted(svc, !(decision instanceof OutcomeRules.Delivered), attempt.error() != null ? attempt.error()
+                : r.status() != null ? "HTTP " + r.status() : null, now);
         switch (decision) {
             case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
             case OutcomeRules.RetryAt retry -> finishes.finish(d, "retrying", retry.at(), retry.error(), attempt);
             case OutcomeRules.Dead dead -> finishes.finish(d, "dead", now, dead.error(), attempt);
             case OutcomeRules.Gone gone -> {
                 if (gateway) finishes.finish(d, "dead", now, gone.error(), attempt);
-                else disableSubscription(d, sub, gone.error(), attempt);
+                else disableSubscription(d, svc, sub, gone.error(), attempt);
             }
         }
         meters.outcome(decision);
@@ -182,7 +188,7 @@ final class DeliverySender {
     private record Masked(Service service, SecretMask mask) {}
 
     /** 410 Gone: the delivery is dead, the subscription disabled with the reason, its waiting deliveries dead too. */
-    private void disableSubscription(Delivery d, Subscription sub, String reason, Attempt attempt) {
+    private void disableSubscription(Delivery d, Service svc, Subscription sub, String reason, Attempt attempt) {
         long now = System.currentTimeMillis();
         db.inTransaction(c -> {
             if (!store.finish(c, d, "dead", now, reason, attempt)) return null;
@@ -194,6 +200,7 @@ final class DeliverySender {
             return null;
         });
         log.warn("subscription.disabled id={} delivery={} reason={}", sub.id(), d.id(), reason);
+        dispatch.signals().subscriptionDisabled(svc, sub, reason, now);
     }
 
     /** Counts failures against the service's breaker; a probe's result closes or reopens it. */
@@ -201,11 +208,12 @@ final class DeliverySender {
         boolean failed = OutcomeRules.isServiceFailure(status);
         if (probe) {
             if (failed) states.probeFailed(svc.id(), svc.breaker(), now);
-            else states.probeSucceeded(svc.id(), now);
+            else if (states.probeSucceeded(svc.id(), now)) dispatch.signals().breakerClosed(svc, now);
             dispatch.statesChanged();
         } else if (failed && states.recordFailure(svc.id(), svc.breaker(), now, deliveryId)) {
             dispatch.statesChanged();
             log.warn("breaker.opened service={} cooldown_s={}", svc.name(), svc.breaker().cooldownS());
+            dispatch.signals().breakerOpened(svc, now + svc.breaker().cooldownS() * 1000L, now);
         }
     }
 }

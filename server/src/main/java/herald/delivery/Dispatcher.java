@@ -85,6 +85,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Whether the last claim filled its batch, so older due deliveries may be waiting (see {@link #handoff}). */
     private volatile boolean behind = true;
     private volatile boolean running = true;
+    private volatile ServiceSignals serviceSignals = ServiceSignals.NONE;
     private final Thread loop;
 
     /**
@@ -120,6 +121,8 @@ public final class Dispatcher implements AutoCloseable {
             public void wakeLocal() {
                 Dispatcher.this.wakeLocal();
             }
+
+            @Override public ServiceSignals signals() { return serviceSignals; }
         });
         this.permits = new Semaphore(concurrency);
         this.room = new Semaphore(8 * concurrency);
@@ -129,6 +132,11 @@ public final class Dispatcher implements AutoCloseable {
         signals = db.dialect().notifies() ? new NodeSignals(db, this::wakeLocal) : null;
         loop = Thread.ofPlatform().name("dispatcher").start(this::run);
         stats.start();
+    }
+
+    /** Who hears of the services' health from now on (set once, when the app is wired). */
+    public void signalTo(ServiceSignals signals) {
+        this.serviceSignals = signals;
     }
 
     /** Calls to services by name, sync or queued as deliveries (the gateway). */
@@ -286,19 +294,10 @@ public final class Dispatcher implements AutoCloseable {
         // A full batch means more may be due: hand-offs wait until a claim comes back short.
         if (want > 0) behind = due.size() - before >= want;
         if (due.isEmpty()) return 0;
-        Map<String, String> bodies = bodies(due);
+        Map<String, String> bodies = gateway.bodies(due);
         if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
         start(due, bodies, table, probes);
         return due.size();
-    }
-
-    /** The event of each delivery, or for a gateway call its stored request, by the delivery's event id. */
-    private Map<String, String> bodies(List<Delivery> due) {
-        List<String> events = new ArrayList<>(), requests = new ArrayList<>();
-        for (Delivery d : due) (Gateway.isGateway(d) ? requests : events).add(d.eventId());
-        Map<String, String> out = new HashMap<>(store.eventBodies(events.stream().distinct().toList()));
-        out.putAll(gateway.requests(requests));
-        return out;
     }
 
     /** Sends each delivery on its own virtual thread; each already holds its room. */

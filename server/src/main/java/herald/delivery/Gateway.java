@@ -59,6 +59,15 @@ public final class Gateway {
         this.wake = wake;
     }
 
+    /** The event of each delivery, or for a gateway call its stored request, by the delivery's event id. */
+    Map<String, String> bodies(List<Delivery> due) {
+        List<String> events = new ArrayList<>(), requests = new ArrayList<>();
+        for (Delivery d : due) (isGateway(d) ? requests : events).add(d.eventId());
+        Map<String, String> out = new HashMap<>(store.eventBodies(events.stream().distinct().toList()));
+        out.putAll(requests(requests));
+        return out;
+    }
+
     static boolean isGateway(Delivery d) {
         return NO_SUBSCRIPTION.equals(d.subscriptionId());
     }

@@ -53,7 +53,7 @@ public final class RequestPreview {
             return new Request(null, null, null, null, "render: " + e.getMessage());
         }
         boolean hasBody = r.body().length > 0 || !r.method().equals("GET");
-        Map<String, String> sent = headers.build(svc.get(), d.id(), System.currentTimeMillis(),
+        Map<String, String> sent = headers.build(svc.get().withExtraHeaders(r.headers()), d.id(), System.currentTimeMillis(),
                 hasBody ? r.contentType() : null, OutboundHeaders.signedContent(r.method(), r.url(), r.body()));
         SecretMask mask = SecretMask.of(svc.get());
         Map<String, String> shown = new LinkedHashMap<>();

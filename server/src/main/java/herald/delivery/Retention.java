@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prunes what is done: delivered deliveries with their attempts once older than the retention
- * period, then events older than it that have no delivery left. Dead letters (and anything still
- * waiting) keep their event. Runs hourly in small batches so it never holds the write lock long.
+ * period, dead letters once older than theirs (learner data is not kept forever for a receiver
+ * that never came back), then events older than the retention period that have no delivery left.
+ * Anything still waiting keeps its event. Runs hourly in small batches so it never holds the write lock long.
  */
 public final class Retention implements AutoCloseable {
     /** The dashboard shows at most a day; a week is kept for comparisons. */
@@ -29,12 +30,15 @@ public final class Retention implements AutoCloseable {
 
     private final Database db;
     private final long retentionMs;
+    private final long deadLetterRetentionMs;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("retention").factory());
 
-    public Retention(Database db, int retentionDays) {
+    /** {@code deadLetterDays} 0: dead letters are kept until replayed or erased. */
+    public Retention(Database db, int retentionDays, int deadLetterDays) {
         this.db = db;
         this.retentionMs = TimeUnit.DAYS.toMillis(retentionDays);
+        this.deadLetterRetentionMs = deadLetterDays == 0 ? -1 : TimeUnit.DAYS.toMillis(deadLetterDays);
     }
 
     public void start() {
@@ -56,9 +60,16 @@ public final class Retention implements AutoCloseable {
         long deliveries = 0;
         int n;
         do {
-            n = db.inTransaction(c -> pruneDelivered(c, cutoff));
+            n = db.inTransaction(c -> pruneFinished(c, "delivered", cutoff));
             deliveries += n;
         } while (n == BATCH);
+        if (deadLetterRetentionMs > 0) {
+            long deadCutoff = now - deadLetterRetentionMs;
+            do {
+                n = db.inTransaction(c -> pruneFinished(c, "dead", deadCutoff));
+                deliveries += n;
+            } while (n == BATCH);
+        }
         long events = 0;
         do {
             n = db.inTransaction(c -> pruneEvents(c, cutoff));
@@ -76,10 +87,11 @@ public final class Retention implements AutoCloseable {
         return new Pruned(deliveries, events);
     }
 
-    private static int pruneDelivered(Connection c, long cutoff) throws SQLException {
+    /** {@code status} is a literal in the statement, so the status's partial index applies. */
+    private static int pruneFinished(Connection c, String status, long cutoff) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM deliveries WHERE status = 'delivered' AND updated_at < ? ORDER BY id LIMIT " + BATCH)) {
+                "SELECT id FROM deliveries WHERE status = '" + status + "' AND updated_at < ? ORDER BY id LIMIT " + BATCH)) {
             ps.setLong(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) ids.add(rs.getString(1));

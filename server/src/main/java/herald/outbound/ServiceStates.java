@@ -134,14 +134,14 @@ public final class ServiceStates {
         db.inBookkeepingTransaction(c -> open(c, serviceId, HALF_OPEN, cfg, now));
     }
 
-    /** The probe got an answer: close, with a fresh window. */
-    public void probeSucceeded(String serviceId, long now) {
-        db.inBookkeepingTransaction(c -> {
+    /** The probe got an answer: close, with a fresh window. True when this call closed it. */
+    public boolean probeSucceeded(String serviceId, long now) {
+        return db.inBookkeepingTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE service_state SET breaker_state = 'closed', failures = 0,"
                     + " window_start = 0, failed_ids = '', updated_at = ? WHERE service_id = ? AND breaker_state = 'half_open'")) {
                 ps.setLong(1, now);
                 ps.setString(2, serviceId);
-                return ps.executeUpdate();
+                return ps.executeUpdate() > 0;
             }
         });
     }

@@ -27,6 +27,19 @@ interface Format {
         if (!options.isEmpty()) options.errors().add(options.name(), "the format '" + name() + "' takes no options");
     }
 
+    /**
+     * Whether the format has something to send for an event of {@code type}: a format for learning
+     * record stores maps some events only, and its subscriptions are not routed the others.
+     */
+    default boolean renders(String type, JsonNode body) {
+        return true;
+    }
+
+    /** Whether the format is for learning record stores (the catalog says which events it maps). */
+    default boolean forLearningRecords() {
+        return false;
+    }
+
     /** Whether a subscription in this format must have a template. */
     default boolean needsTemplate() {
         return false;
@@ -38,10 +51,10 @@ interface Format {
     }
 
     /**
-     * What a format gets: the event, the service and subscription, the host of the site the event
-     * came from ("" when unknown), and the most characters a payload may have.
+     * What a format gets: the event, the service and subscription, the host and the URL of the site the
+     * event came from ("" when unknown), and the most characters a payload may have.
      */
-    record Input(EventView event, Service service, Subscription subscription, String siteHost, int maxChars) {
+    record Input(EventView event, Service service, Subscription subscription, String siteHost, String siteUrl, int maxChars) {
         JsonNode options() {
             JsonNode o = subscription.formatOptions();
             return o == null ? Json.object() : o;
@@ -54,7 +67,12 @@ interface Format {
      * {@code php} chooses PHP's json_encode over Herald's writer. {@code warnings}: what a person
      * previewing it should know (a template's placeholders that found nothing).
      */
-    record Payload(JsonNode tree, String text, boolean php, String jsonMediaType, List<String> warnings) {
+    record Payload(JsonNode tree, String text, boolean php, String jsonMediaType, List<String> warnings,
+                   java.util.Map<String, String> headers) {
+        Payload(JsonNode tree, String text, boolean php, String jsonMediaType, List<String> warnings) {
+            this(tree, text, php, jsonMediaType, warnings, java.util.Map.of());
+        }
+
         Payload(JsonNode tree, String text, boolean php, String jsonMediaType) {
             this(tree, text, php, jsonMediaType, List.of());
         }

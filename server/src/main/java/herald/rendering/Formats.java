@@ -15,7 +15,8 @@ import java.util.Optional;
 /** Every payload format, by name; each decides its own rules (see {@link Format}). */
 public final class Formats implements FormatRules {
     static final List<Format> ALL = List.of(new EventFormat(), new MoodleFormat(), new NoseyFormat(), new OpenEdxFormat(),
-            new TeachbaseFormat(), new CloudEventsFormat(), new TemplateFormat());
+            new TeachbaseFormat(), new CloudEventsFormat(), new TemplateFormat(), new XapiFormat(),
+            new CaliperFormat());
 
     private final Map<String, Format> byName = new LinkedHashMap<>();
 
@@ -54,6 +55,19 @@ public final class Formats implements FormatRules {
         Format f = byName.get(format);
         if (f != null) f.checkOptions(options);
         return ((ObjectNode) given).deepCopy();
+    }
+
+    /** The formats for learning record stores (xapi, caliper) that send events of {@code type}; empty when none. */
+    public static List<String> learningRecordFormats(String type) {
+        List<String> out = new java.util.ArrayList<>(2);
+        for (Format f : ALL) if (f.forLearningRecords() && f.renders(type, null)) out.add(f.name());
+        return out;
+    }
+
+    @Override
+    public boolean renders(String format, String type, JsonNode body) {
+        Format f = byName.get(format);
+        return f == null || f.renders(type, body);
     }
 
     @Override

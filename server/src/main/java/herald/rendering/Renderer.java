@@ -29,15 +29,22 @@ public final class Renderer {
     private final int maxPayloadBytes;
     private final SiteLocator sites;
     private final Formats formats;
+    private final Pseudonyms pseudonyms;
 
     public Renderer() {
         this(new Formats(), DEFAULT_MAX_PAYLOAD_BYTES, SiteLocator.SOURCE_URL);
     }
 
     public Renderer(Formats formats, int maxPayloadBytes, SiteLocator sites) {
+        this(formats, maxPayloadBytes, sites, Pseudonyms.random());
+    }
+
+    /** {@code pseudonyms}: Herald's, so that a learner's pseudonym at a service stays the same across restarts. */
+    public Renderer(Formats formats, int maxPayloadBytes, SiteLocator sites, Pseudonyms pseudonyms) {
         this.formats = formats;
         this.maxPayloadBytes = maxPayloadBytes;
         this.sites = sites;
+        this.pseudonyms = pseudonyms;
     }
 
     /** @param eventBody the stored event document (JSON) */
@@ -55,8 +62,10 @@ public final class Renderer {
     public Preview preview(ObjectNode event, Service svc, Subscription sub) throws RenderException {
         Format format = formats.get(sub.format())
                 .orElseThrow(() -> new RenderException("unknown format '" + sub.format() + "'"));
-        EventView view = new EventView(event);
-        Format.Payload payload = format.render(new Format.Input(view, svc, sub, siteHost(view, svc), maxPayloadBytes));
+        // What the receiver may not see is gone before any format reads the event.
+        EventView view = new EventView(PrivacyRules.apply(event, sub.privacy(), pseudonyms, svc.id()));
+        String siteUrl = siteUrl(view, svc);
+        Format.Payload payload = format.render(new Format.Input(view, svc, sub, SiteLocator.host(siteUrl), siteUrl, maxPayloadBytes));
         if (svc.isSoap()) return soap(view, payload, svc, sub);
 
         String method = sub.method() != null ? sub.method() : svc.method();
@@ -85,16 +94,17 @@ public final class Renderer {
             checkSize(form.length(), method.equals("GET") ? "query string" : "payload"); // ASCII: chars are bytes
             if (method.equals("GET")) {
                 String query = form.isEmpty() ? "" : (url.contains("?") ? "&" : "?") + form;
-                return new Preview(new Rendered(method, url + query, FORM_MEDIA_TYPE, new byte[0]), warnings);
+                return new Preview(new Rendered(method, url + query, FORM_MEDIA_TYPE, new byte[0], null, payload.headers()), warnings);
             }
-            return new Preview(new Rendered(method, url, FORM_MEDIA_TYPE, form.getBytes(StandardCharsets.US_ASCII)), warnings);
+            return new Preview(new Rendered(method, url, FORM_MEDIA_TYPE, form.getBytes(StandardCharsets.US_ASCII), null,
+                    payload.headers()), warnings);
         }
         byte[] body = payload.jsonText().getBytes(StandardCharsets.UTF_8);
         checkSize(body.length, "payload");
         if (svc.isAmqp()) {
             return new Preview(new Rendered(AMQP_PUBLISH, svc.url(), payload.jsonMediaType(), body, routingKey(svc, view)), warnings);
         }
-        return new Preview(new Rendered(method, url, payload.jsonMediaType(), body), warnings);
+        return new Preview(new Rendered(method, url, payload.jsonMediaType(), body, null, payload.headers()), warnings);
     }
 
     /** The method an AMQP delivery records: a message published, not an HTTP request. */
@@ -143,9 +153,9 @@ public final class Renderer {
         }
     }
 
-    /** The service's {@code site_url} wins; else the site the event's source names. */
-    private String siteHost(EventView event, Service svc) {
-        if (svc.siteUrl() != null && !svc.siteUrl().isEmpty()) return SiteLocator.host(svc.siteUrl());
-        return sites.siteUrl(event.source()).map(SiteLocator::host).orElse("");
+    /** The service's {@code site_url} wins; else the site the event's source names; "" when neither. */
+    private String siteUrl(EventView event, Service svc) {
+        if (svc.siteUrl() != null && !svc.siteUrl().isEmpty()) return svc.siteUrl();
+        return sites.siteUrl(event.source()).orElse("");
     }
 }

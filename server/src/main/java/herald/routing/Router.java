@@ -3,6 +3,7 @@ package herald.routing;
 import herald.event.Event;
 import herald.subscription.ConfigStore;
 import herald.subscription.EventSelector;
+import herald.subscription.FormatRules;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import java.sql.Connection;
@@ -18,9 +19,9 @@ import java.util.Map;
  * after a subscription change (on any node) is routed by the new configuration.
  */
 public final class Router {
-    public record Route(Subscription subscription, EventSelector selector, Service service) {
+    public record Route(Subscription subscription, EventSelector selector, Service service, FormatRules formats) {
         public boolean matches(Event e) {
-            return subscription.matches(selector, e.type(), e.body());
+            return subscription.matches(selector, e.type(), e.body()) && formats.renders(subscription.format(), e.type(), e.body());
         }
     }
 
@@ -29,10 +30,12 @@ public final class Router {
                         Map<String, Subscription> subscriptions) {}
 
     private final ConfigStore store;
+    private final FormatRules formats;
     private volatile Table table = new Table(-1, List.of(), Map.of(), Map.of());
 
-    public Router(ConfigStore store) {
+    public Router(ConfigStore store, FormatRules formats) {
         this.store = store;
+        this.formats = formats;
     }
 
     public List<Route> routes(Connection c) throws SQLException {
@@ -64,7 +67,7 @@ public final class Router {
             subscriptions.put(sub.id(), sub);
             Service svc = services.get(sub.serviceId());
             if (sub.enabled() && svc != null && svc.enabled()) {
-                routes.add(new Route(sub, new EventSelector(sub.events()), svc));
+                routes.add(new Route(sub, new EventSelector(sub.events()), svc, formats));
             }
         }
         return new Table(version, List.copyOf(routes), Map.copyOf(services), Map.copyOf(subscriptions));

@@ -145,6 +145,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} in autocommit mode holding the write lock (SQLite statements that may not run in a transaction). */
+    <T> T inTransactionless(SqlWork<T> work) {
+        lockWriter();
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        } finally {
+            unlockWriter();
+        }
+    }
+
     /** Runs read-only work on a connection in autocommit mode. */
     public <T> T read(SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {

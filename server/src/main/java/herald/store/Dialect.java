@@ -62,7 +62,38 @@ public abstract sealed class Dialect permits Dialect.Sqlite, Dialect.Postgres {
     /** Statements over a group of rows. */
     public abstract <T> Rows.Result write(Connection c, Rows<T> rows, java.util.List<T> items) throws SQLException;
 
+    /**
+     * Work whose deletions must leave no readable trace in the database's files (an erasure): SQLite
+     * overwrites what it frees while {@code work} runs and, after the commit, copies the log into the
+     * file and empties it; PostgreSQL's deleted rows are unreadable through SQL and reclaimed by its
+     * vacuum.
+     */
+    public abstract <T> T erasing(Database db, Database.SqlWork<T> work);
+
     static final class Sqlite extends Dialect {
+        @Override
+        public <T> T erasing(Database db, Database.SqlWork<T> work) {
+            T result = db.inTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("PRAGMA secure_delete = ON");
+                }
+                try {
+                    return work.run(c);
+                } finally {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("PRAGMA secure_delete = OFF"); // the pooled connection goes back as it was
+                    }
+                }
+            });
+            db.inTransactionless(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+                return null;
+            });
+            return result;
+        }
+
         @Override public String toString() { return "SQLITE"; }
         @Override String migrations() { return "classpath:db/migration/sqlite"; }
         @Override public int writers(int configured) { return 1; }
@@ -116,6 +147,11 @@ public abstract sealed class Dialect permits Dialect.Sqlite, Dialect.Postgres {
     }
 
     static final class Postgres extends Dialect {
+        @Override
+        public <T> T erasing(Database db, Database.SqlWork<T> work) {
+            return db.inTransaction(work);
+        }
+
         @Override public String toString() { return "POSTGRES"; }
         @Override String migrations() { return "classpath:db/migration/postgresql"; }
         @Override public int writers(int configured) { return configured; }

@@ -23,6 +23,9 @@ public interface FormatRules {
      */
     ObjectNode checkOptions(String format, JsonNode options, FieldErrors errors);
 
+    /** Whether {@code format} has something to send for an event of {@code type} (xAPI maps some events only). */
+    boolean renders(String format, String type, JsonNode body);
+
     /** Whether rendering for {@code subscription} reads the event's {@code record}, so a source should load it. */
     boolean needsRecord(Subscription subscription);
 }

@@ -9,6 +9,7 @@ import java.util.List;
  * {@code formStyle} null mean the service's. {@code formatOptions} holds settings of the format
  * (e.g. teachbase's mapping), an empty object when there are none. {@code dedupeWindowS}: events
  * alike (see {@code DeliveryIntake}) within this many seconds make one delivery; 0 for none.
+ * {@code privacy}: the event's fields its receiver may not see, or may see only as pseudonyms.
  * {@code disabledReason} says why Herald
  * disabled it (a 410 Gone from the receiver); null when enabled or disabled by a person.
  */
@@ -29,22 +30,23 @@ public record Subscription(
         String formStyle,
         com.fasterxml.jackson.databind.node.ObjectNode formatOptions,
         String disabledReason,
-        int dedupeWindowS) implements Stored {
+        int dedupeWindowS,
+        Privacy privacy) implements Stored {
 
     public Subscription withId(String newId, long created, long updated) {
         return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated,
-                contentType, formStyle, formatOptions, disabledReason, dedupeWindowS);
+                contentType, formStyle, formatOptions, disabledReason, dedupeWindowS, privacy);
     }
 
     public Subscription withEnabled(boolean on, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated,
-                contentType, formStyle, formatOptions, null, dedupeWindowS);
+                contentType, formStyle, formatOptions, null, dedupeWindowS, privacy);
     }
 
     /** Disabled by Herald, with the reason shown in the API until someone enables it again. */
     public Subscription disabledBecause(String reason, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, false, retry, createdAt,
-                updated, contentType, formStyle, formatOptions, reason, dedupeWindowS);
+                updated, contentType, formStyle, formatOptions, reason, dedupeWindowS, privacy);
     }
 
     /** True when the event named {@code name} with document {@code doc} should be delivered. */

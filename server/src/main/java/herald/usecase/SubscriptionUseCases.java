@@ -164,7 +164,7 @@ public final class SubscriptionUseCases {
             Renderer.Preview p = renderer.preview(event, svc, sub);
             var r = p.rendered();
             boolean hasBody = r.body().length > 0 || !r.method().equals("GET");
-            Map<String, String> sent = headers.build(svc, "msg_preview", System.currentTimeMillis(),
+            Map<String, String> sent = headers.build(svc.withExtraHeaders(r.headers()), "msg_preview", System.currentTimeMillis(),
                     hasBody ? r.contentType() : null, OutboundHeaders.signedContent(r.method(), r.url(), r.body()));
             SecretMask mask = SecretMask.of(svc);
             Map<String, String> shown = new java.util.LinkedHashMap<>();

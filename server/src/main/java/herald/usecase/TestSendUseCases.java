@@ -82,7 +82,7 @@ public final class TestSendUseCases {
         var r = preview.rendered();
         OutboundCall.Response response;
         try {
-            response = outbound.send(svc, new OutboundCall.Request(r.method(), r.url(), r.contentType(), r.body(),
+            response = outbound.send(svc.withExtraHeaders(r.headers()), new OutboundCall.Request(r.method(), r.url(), r.contentType(), r.body(),
                     "test_" + Ids.newId("msg").substring(4), r.routingKey()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw Problem.unprocessable("url", e.getMessage(), "the request cannot be sent: " + e.getMessage());

@@ -21,4 +21,5 @@ public record UseCases(
         OpenEdxSourceUseCases openedxSources,
         WebfilterUseCases webfilters,
         HookUseCases hooks,
-        GatewayUseCases gateway) {}
+        GatewayUseCases gateway,
+        ErasureUseCases erasure) {}

@@ -29,8 +29,8 @@ class RetentionTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void deliveredWorkIsPrunedAfterTheRetentionPeriodAndDeadLettersAreKept(Backend backend) {
-        try (TestHerald h = TestHerald.start(backend, Map.of("HERALD_RETENTION_DAYS", "2"));
+    void deliveredWorkIsPrunedAfterTheRetentionPeriodAndDeadLettersAfterTheirs(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend, Map.of("HERALD_RETENTION_DAYS", "2", "HERALD_DEAD_LETTER_RETENTION_DAYS", "5"));
              Receiver ok = new Receiver(); Receiver failing = new Receiver()) {
             Api api = h.api();
             failing.answer(() -> 500);
@@ -63,6 +63,11 @@ class RetentionTest {
             assertThat(kept).hasSize(1);
             assertThat(kept.get(0).get("status").asText()).isEqualTo("dead");
             assertThat(attempts(h)).isEqualTo(1);
+
+            // Six days on, past the dead letters' five: the dead letter goes too, then its event.
+            assertThat(retention.prune(now + TimeUnit.DAYS.toMillis(6))).isEqualTo(new Retention.Pruned(1, 1));
+            assertThat(api.get("/api/v1/events/r-2").status()).isEqualTo(404);
+            assertThat(attempts(h)).isZero();
         }
     }
 }

@@ -26,6 +26,7 @@ class EveryFormatTest {
     static final List<String> SERVICES = List.of("{}", "{\"content_type\": \"form\"}",
             "{\"content_type\": \"form\", \"form_style\": \"brackets\"}", "{\"method\": \"GET\"}");
 
+    private static final Formats FORMATS = new Formats();
     private final Renderer renderer = new Renderer();
 
     private static List<Subscription> subscriptions() {
@@ -43,6 +44,8 @@ class EveryFormatTest {
         for (String svc : SERVICES) {
             Service service = Specs.service(svc);
             for (Subscription sub : subscriptions()) {
+                String type = event.has("eventname") ? event.get("eventname").asText() : event.path("type").asText();
+                if (!FORMATS.renders(sub.format(), type, event)) continue; // xapi: events without a statement are not routed to it
                 Rendered r = renderer.preview(event.deepCopy(), service, sub).rendered();
                 assertThat(r.body().length + r.url().length()).as("%s %s %s", event.path("id"), svc, sub.format()).isPositive();
                 n++;
@@ -57,7 +60,10 @@ class EveryFormatTest {
         assertThat(samples).hasSizeGreaterThanOrEqualTo(70);
         int n = 0;
         for (ObjectNode sample : samples.values()) n += renderAll(sample);
-        assertThat(n).isEqualTo(samples.size() * SERVICES.size() * new Formats().names().size());
+        // every format renders every sample, but those for learning record stores only the events they map
+        long general = FORMATS.names().stream().filter(f -> FORMATS.renders(f, "no.such.event", null)).count();
+        assertThat(general).isEqualTo(FORMATS.names().size() - 2);
+        assertThat(n).isGreaterThan((int) (samples.size() * SERVICES.size() * general));
     }
 
     @Test

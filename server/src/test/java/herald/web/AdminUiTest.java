@@ -119,6 +119,11 @@ class AdminUiTest {
         page.fill("#f-template", "{\"course\": \"{{courseid}}\", \"user\": \"{{userid}}\", \"ip\": \"{{ip}}\"}");
         PlaywrightAssertions.assertThat(page.locator("#preview-request")).containsText("\"course\"");
         PlaywrightAssertions.assertThat(page.locator(".preview-warning").first()).containsText("ip");
+        // the learner as a pseudonym for this receiver: the preview shows what it will get
+        page.fill("#f-privacy-pseudonymize", "userid");
+        PlaywrightAssertions.assertThat(page.locator("#preview-request")).containsText("\"user\" : \"psn_");
+        page.click(".personal-fields summary");
+        PlaywrightAssertions.assertThat(page.locator(".personal-fields")).containsText("record.email");
         Browser.screenshot(page, "05-subscription-editor-preview");
         page.click("button:has-text('Add subscription')");
         PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Subscription added");

@@ -1,0 +1,181 @@
+package herald.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.json.Json;
+import herald.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Erases a learner from what Herald keeps: every event about them (they acted, or were acted upon:
+ * {@code userid}, {@code relateduserid}, {@code realuserid}, a generic event's user, any
+ * {@code user.id} in the data, as Open edX events and webfilter calls carry it), with its
+ * deliveries — waiting ones, dead letters and delivered ones — and their attempts (the rendered
+ * payloads sent and the answers), and the webfilter calls and inspector requests about them.
+ * Deleted, not masked: nothing of them stays to be replayed. On SQLite the freed space is overwritten
+ * and the write-ahead log emptied (see {@link herald.store.Dialect#erasing}), so their values are in
+ * neither file afterwards. The database is shared, so this holds for every node; a delivery another
+ * node had already claimed may still be sent once.
+ */
+public final class Erasure {
+    /** What was removed. */
+    public record Erased(long events, long deliveries, long deadLetters, long attempts, long webfilterCalls, long inspectorRequests) {}
+
+    private static final int PAGE = 1000;
+    /** How deep a document is searched for a {@code user.id}: event data is never deeper in practice. */
+    private static final int MAX_DEPTH = 16;
+    private static final List<String> USER_FIELDS = List.of("userid", "relateduserid", "realuserid", "user_id");
+
+    private final Database db;
+
+    public Erasure(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Finds what is about the learner with reads (so ingest is not held up while the tables are
+     * searched), deletes it in one erasing transaction, then searches what arrived meanwhile, until
+     * a pass finds nothing new (at most three).
+     */
+    public Erased erase(String userId) {
+        long[] counts = new long[6]; // events, deliveries, dead letters, attempts, webfilter calls, inspector requests
+        long[] after = new long[3];
+        for (int pass = 0; pass < 3; pass++) {
+            Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ? ORDER BY seq LIMIT " + PAGE,
+                    userId, true, after[0]));
+            Found calls = db.read(c -> matching(c, "SELECT seq, seq, NULL, request_body FROM webfilter_calls WHERE seq > ? ORDER BY seq LIMIT "
+                    + PAGE, userId, false, after[1]));
+            Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? ORDER BY seq LIMIT "
+                    + PAGE, userId, false, after[2]));
+            after[0] = events.lastSeq();
+            after[1] = calls.lastSeq();
+            after[2] = inspected.lastSeq();
+            boolean nothing = events.ids().isEmpty() && calls.ids().isEmpty() && inspected.ids().isEmpty();
+            if (nothing && pass > 0) break;
+            db.dialect().erasing(db, c -> {
+                for (List<String> chunk : chunks(events.ids())) deleteEvents(c, chunk, counts);
+                counts[4] += deleteRows(c, "webfilter_calls", calls.ids());
+                counts[5] += deleteRows(c, "inspector_requests", inspected.ids());
+                return null;
+            });
+        }
+        return new Erased(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    }
+
+    /** Ids of the rows about the learner, and the last row looked at. */
+    private record Found(List<String> ids, long lastSeq) {}
+
+    /** The ids (second column) of rows after {@code after} whose user column (third) or document (fourth) is about {@code userId}. */
+    private static Found matching(Connection c, String sql, String userId, boolean byColumn, long after) throws SQLException {
+        List<String> out = new ArrayList<>();
+        while (true) {
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        n++;
+                        after = rs.getLong(1);
+                        boolean match = byColumn && userId.equals(rs.getString(3));
+                        if (!match) match = concerns(rs.getString(4), userId);
+                        if (match) out.add(rs.getString(2));
+                    }
+                }
+            }
+            if (n < PAGE) return new Found(out, after);
+        }
+    }
+
+    /** Whether the JSON text names {@code userId} as one of its users. */
+    static boolean concerns(String json, String userId) {
+        if (json == null || !json.contains(userId)) return false; // cheap: the id's digits must be in the text
+        JsonNode doc;
+        try {
+            doc = Json.read(json);
+        } catch (IllegalArgumentException notJson) {
+            return false;
+        }
+        for (String f : USER_FIELDS) if (userId.equals(text(doc.get(f)))) return true;
+        return hasUser(doc, userId, 0);
+    }
+
+    /** An object named {@code user} whose {@code id} is {@code userId}, anywhere in {@code node}. */
+    private static boolean hasUser(JsonNode node, String userId, int depth) {
+        if (node == null || !node.isContainerNode() || depth > MAX_DEPTH) return false;
+        if (node.isObject()) {
+            JsonNode user = node.get("user");
+            if (user != null && user.isObject() && userId.equals(text(user.get("id")))) return true;
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
+                if (USER_FIELDS.contains(f.getKey()) && userId.equals(text(f.getValue()))) return true;
+                if (hasUser(f.getValue(), userId, depth + 1)) return true;
+            }
+        } else {
+            for (JsonNode item : node) if (hasUser(item, userId, depth + 1)) return true;
+        }
+        return false;
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
+    }
+
+    private static void deleteEvents(Connection c, List<String> ids, long[] counts) throws SQLException {
+        counts[0] += ids.size();
+        String marks = marks(ids.size());
+        List<String> deliveries = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM deliveries WHERE event_id IN (" + marks + ")")) {
+            bind(ps, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deliveries.add(rs.getString(1));
+                    if ("dead".equals(rs.getString(2))) counts[2]++;
+                }
+            }
+        }
+        for (List<String> chunk : chunks(deliveries)) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + marks(chunk.size()) + ")")) {
+                bind(ps, chunk);
+                counts[3] += ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + marks(chunk.size()) + ")")) {
+                bind(ps, chunk);
+                counts[1] += ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id IN (" + marks + ")")) {
+            bind(ps, ids);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long deleteRows(Connection c, String table, List<String> seqs) throws SQLException {
+        long n = 0;
+        for (List<String> chunk : chunks(seqs)) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE seq IN (" + marks(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, Long.parseLong(chunk.get(i)));
+                n += ps.executeUpdate();
+            }
+        }
+        return n;
+    }
+
+    private static List<List<String>> chunks(List<String> all) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 500) out.add(all.subList(i, Math.min(all.size(), i + 500)));
+        return out;
+    }
+
+    private static String marks(int n) {
+        return String.join(",", Collections.nCopies(n, "?"));
+    }
+
+    private static void bind(PreparedStatement ps, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) ps.setString(i + 1, values.get(i));
+    }
+}

@@ -1,0 +1,157 @@
+package herald.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.json.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Cli;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.TestHerald;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A learner erased: their events, dead letters, attempts and webfilter calls gone from every table and from the database's files. */
+class ErasureTest {
+    private static final String EMAIL = "ana.erase@example.org";
+    private static final String OTHER_EMAIL = "bo.stays@example.org";
+    private static final String LOGIN = "org.openedx.learning.student.login.requested.v1";
+
+    /** Learner 42: enrolled by an administrator, signing in, enrolled on Open edX; learner 43 once. */
+    private static List<ObjectNode> events() {
+        ObjectNode enrolled = Events.courseViewed("er-enrol");
+        enrolled.put("eventname", "\\core\\event\\user_enrolment_created").put("userid", "2").put("relateduserid", "42");
+        enrolled.putObject("record").put("id", 42).put("email", EMAIL);
+        ObjectNode login = Events.courseViewed("er-login");
+        login.put("eventname", "\\core\\event\\user_loggedin").put("userid", "42");
+        login.putObject("record").put("email", EMAIL);
+        ObjectNode edx = Events.generic("er-edx", "org.openedx.learning.course.enrollment.created.v1");
+        ((ObjectNode) edx.get("data")).removeAll().putObject("enrollment").putObject("user").put("id", 42)
+                .putObject("pii").put("email", EMAIL);
+        ObjectNode other = Events.courseViewed("er-other");
+        other.put("userid", "43").putObject("record").put("email", OTHER_EMAIL);
+        return List.of(enrolled, login, edx, other);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aLearnersEventsDeadLettersAttemptsAndWebfilterCallsAreGoneAndOthersStay(Backend backend) throws Exception {
+        try (TestHerald h = TestHerald.start(backend); Receiver down = new Receiver()) {
+            down.answer(() -> 500);
+            Api api = h.api();
+            ObjectNode svc = Json.object().put("name", "crm").put("url", down.url());
+            svc.putObject("retry").putArray("schedule_s"); // one attempt, then a dead letter holding the payload
+            String id = api.post("/api/v1/services", svc).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event");
+            sub.putArray("events").add("*");
+            api.post("/api/v1/subscriptions", sub);
+            String webfilter = api.post("/api/v1/webfilters", Json.object().put("filter_type", LOGIN).put("url", down.url() + "/wf"))
+                    .json().get("id").asText();
+            api.post("/api/v1/filters/" + LOGIN, Json.read("{\"data\":{\"user\":{\"id\":42,\"email\":\"" + EMAIL + "\"}}}"));
+            api.post("/api/v1/events", events());
+            await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters(api) == 4);
+
+            var erased = api.post("/api/v1/erasure", Json.object().put("user_id", 42));
+            assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+            JsonNode counts = erased.json();
+            assertThat(counts.get("events").asInt()).isEqualTo(3);
+            assertThat(counts.get("deliveries").asInt()).isEqualTo(3);
+            assertThat(counts.get("dead_letters").asInt()).isEqualTo(3);
+            assertThat(counts.get("attempts").asInt()).isEqualTo(3);
+            assertThat(counts.get("webfilter_calls").asInt()).isEqualTo(1);
+
+            for (String gone : List.of("er-enrol", "er-login", "er-edx")) assertThat(api.get("/api/v1/events/" + gone).status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/events/er-other").text()).contains(OTHER_EMAIL);
+            assertThat(deadLetters(api)).isEqualTo(1);
+            assertThat(api.get("/api/v1/webfilters/" + webfilter + "/calls").json().get("items")).isEmpty();
+
+            // the audit log says it was done, not for whom
+            var audit = api.get("/api/v1/audit?action=learner.erased").json().get("items");
+            assertThat(audit).hasSize(1);
+            assertThat(audit.toString()).doesNotContain("42").doesNotContain(EMAIL);
+
+            if (backend == Backend.SQLITE) {
+                String files = read(h.dataDir().resolve("herald.db")) + read(h.dataDir().resolve("herald.db-wal"));
+                assertThat(files).contains(OTHER_EMAIL).doesNotContain(EMAIL);
+            } else {
+                assertThat(postgresRowsMentioning(h, EMAIL)).isZero();
+                assertThat(postgresRowsMentioning(h, OTHER_EMAIL)).isPositive();
+            }
+            // a second erasure finds nothing
+            assertThat(api.post("/api/v1/erasure", Json.object().put("user_id", "42")).json().get("events").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void theCliErasesTooAndBadRequestsAreRefused() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE)) {
+            Api api = h.api();
+            api.post("/api/v1/events", events());
+            var run = Cli.run(h.environment(), "erase", "--user-id", "42");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(Json.read(run.out()).get("events").asInt()).isEqualTo(3);
+            assertThat(api.get("/api/v1/events/er-login").status()).isEqualTo(404);
+
+            var missing = api.post("/api/v1/erasure", Json.object());
+            assertThat(missing.status()).isEqualTo(400);
+            assertThat(missing.errorFields()).containsExactly("user_id");
+            assertThat(api.post("/api/v1/erasure", Json.object().put("user_id", true)).errorFields()).containsExactly("user_id");
+            var readOnly = Json.object().put("name", "reader");
+            readOnly.putArray("scopes").add("read");
+            String key = api.post("/api/v1/api-keys", readOnly).json().get("key").asText();
+            assertThat(h.api(key).post("/api/v1/erasure", Json.object().put("user_id", 43)).status()).isEqualTo(403);
+            assertThat(api.get("/api/v1/events/er-other").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void onlyTheLearnersOwnIdsMatch() {
+        assertThat(Erasure.concerns("{\"userid\":\"42\"}", "42")).isTrue();
+        assertThat(Erasure.concerns("{\"relateduserid\":42}", "42")).isTrue();
+        assertThat(Erasure.concerns("{\"data\":{\"certificate\":{\"user\":{\"id\":42}}}}", "42")).isTrue();
+        assertThat(Erasure.concerns("{\"userid\":\"420\",\"courseid\":42,\"contextid\":42}", "42")).isFalse();
+        assertThat(Erasure.concerns("{\"data\":{\"user\":{\"id\":4200}}}", "42")).isFalse();
+        assertThat(Erasure.concerns("not json 42", "42")).isFalse();
+    }
+
+    private static int deadLetters(Api api) {
+        return api.get("/api/v1/deliveries?status=dead&limit=500").json().get("items").size();
+    }
+
+    private static String read(Path p) throws java.io.IOException {
+        return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1) : "";
+    }
+
+    /** Rows of any table of Herald's database whose text holds {@code value}. */
+    private static long postgresRowsMentioning(TestHerald h, String value) throws Exception {
+        String url = h.environment().get("HERALD_DATABASE_URL");
+        long n = 0;
+        try (var c = DriverManager.getConnection(url)) {
+            List<String> tables = new java.util.ArrayList<>();
+            try (var rs = c.getMetaData().getTables(null, "public", "%", new String[] {"TABLE"})) {
+                while (rs.next()) tables.add(rs.getString("TABLE_NAME"));
+            }
+            for (String t : tables) {
+                try (var ps = c.prepareStatement("SELECT count(*) FROM " + t + " x WHERE x::text LIKE ?")) {
+                    ps.setString(1, "%" + value + "%");
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        n += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -54,7 +54,7 @@ public final class DeliveryBenchmark {
     private static final PrintStream out = System.out;
 
     static final class Options {
-        List<String> cases = List.of("throughput", "latency", "isolation", "backlog");
+        List<String> cases = List.of("throughput", "latency", "isolation", "backlog", "ordered");
         String backend = "sqlite";
         int sinkPort = 8089;
         int events = 50_000;
@@ -104,7 +104,7 @@ public final class DeliveryBenchmark {
 
         static void usage() {
             System.err.println("""
-                    usage: DeliveryBenchmark [--cases throughput,latency,isolation,backlog] [--backend sqlite|postgres]
+                    usage: DeliveryBenchmark [--cases throughput,latency,isolation,backlog,ordered] [--backend sqlite|postgres]
                            [--sink-port 8089] [--events 50000] [--warmup-events 30000] [--warmup-jit-max 0.05] [--rate 1000] [--latency-seconds 20] [--services 10]
                            [--isolation-events 10000] [--isolation-runs 2] [--backlog 1000000] [--small-backlog 10000] [--work-dir DIR] [--jar JAR]
                            [--server-java-opts "-Xmx256m ..."]   (default: none, as ./herald start)""");
@@ -120,6 +120,7 @@ public final class DeliveryBenchmark {
         for (String c : opt.cases) {
             switch (c) {
                 case "throughput" -> b.throughput();
+                case "ordered" -> b.ordered();
                 case "latency" -> b.latency();
                 case "isolation" -> b.isolation();
                 case "backlog" -> b.backlog();
@@ -167,6 +168,29 @@ public final class DeliveryBenchmark {
             out.printf(Locale.ROOT, "   RESULT throughput %s: herald %,.0f/s, bare %,.0f/s, ratio %.2f (target >= 0.6)%n",
                     opt.backend, rate, bare, rate / bare);
         }
+    }
+
+    /**
+     * Ordering per key: the same events delivered by a subscription ordered by {@code userid} (1,000
+     * distinct learners) and by one without order, each on a fresh Herald, warmed alike.
+     */
+    private void ordered() throws Exception {
+        out.printf(Locale.ROOT, "== ordered: %,d events over 1,000 keys, one service, sink %s%n", opt.events, sink);
+        List<String> bodies = bodies("ord", opt.events, 1000);
+        double[] rates = new double[2];
+        for (int ordered = 0; ordered < 2; ordered++) {
+            try (Server h = launch(ordered == 1 ? "ordered" : "unordered")) {
+                h.service("sink", sink + "/ord", null, ordered == 1 ? "\"ordering_key\":\"userid\"" : null);
+                long warmed = warmUp(h, "ordwarm", 1);
+                long start = System.nanoTime();
+                ingestAll(h, bodies, 4);
+                h.awaitDelivered(warmed + opt.events, Duration.ofMinutes(10));
+                rates[ordered] = opt.events / ((System.nanoTime() - start) / 1e9);
+                out.printf(Locale.ROOT, "   %s: %,.0f deliveries/s%n", ordered == 1 ? "ordered by userid" : "unordered", rates[ordered]);
+            }
+        }
+        out.printf(Locale.ROOT, "   RESULT ordered %s: ordered %,.0f/s, unordered %,.0f/s, ratio %.2f (target >= 0.8)%n",
+                opt.backend, rates[1], rates[0], rates[1] / rates[0]);
     }
 
     private void latency() throws Exception {
@@ -372,12 +396,17 @@ public final class DeliveryBenchmark {
 
     /** Event documents with ids {@code tag-0 …}, as an LMS would send them (about 500 bytes). */
     static List<String> bodies(String tag, int n) {
+        return bodies(tag, n, 997);
+    }
+
+    /** The same, the {@code userid} of event i being i modulo {@code users}. */
+    static List<String> bodies(String tag, int n, int users) {
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add("{\"id\":\"" + tag + "-" + i + "\",\"eventname\":\"\\\\core\\\\event\\\\course_viewed\",\"component\":\"core\","
                     + "\"action\":\"viewed\",\"target\":\"course\",\"objecttable\":null,\"objectid\":null,\"crud\":\"r\","
                     + "\"edulevel\":2,\"contextid\":" + (1000 + i % 50) + ",\"contextlevel\":50,\"contextinstanceid\":\""
-                    + (i % 50) + "\",\"userid\":\"" + (i % 997) + "\",\"courseid\":\"" + (i % 50) + "\",\"relateduserid\":null,"
+                    + (i % 50) + "\",\"userid\":\"" + (i % users) + "\",\"courseid\":\"" + (i % 50) + "\",\"relateduserid\":null,"
                     + "\"anonymous\":0,\"other\":null,\"timecreated\":1700000000}");
         }
         return out;
@@ -472,11 +501,17 @@ public final class DeliveryBenchmark {
         }
 
         String service(String name, String url, String more) throws Exception {
+            return service(name, url, more, null);
+        }
+
+        /** {@code subscriptionMore}: more fields of the subscription (an ordering key). */
+        String service(String name, String url, String more, String subscriptionMore) throws Exception {
             String svc = post("/api/v1/services", "{\"name\":\"" + name + "\",\"url\":\"" + url + "\""
                     + (more == null ? "" : "," + more) + "}");
             String id = svc.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
             serviceIds.add(id);
-            post("/api/v1/subscriptions", "{\"service_id\":\"" + id + "\",\"events\":[\"*\"]}");
+            post("/api/v1/subscriptions", "{\"service_id\":\"" + id + "\",\"events\":[\"*\"]"
+                    + (subscriptionMore == null ? "" : "," + subscriptionMore) + "}");
             return id;
         }
 

@@ -28,11 +28,22 @@ public final class DeliveryIntake {
         return new Batch(table, now);
     }
 
+    /** The value at the subscription's ordering key in the event, as text; null when it orders by none or the event has none there. */
+    static String orderingKey(herald.subscription.Subscription sub, Event event) {
+        if (sub.orderingKey() == null) return null;
+        com.fasterxml.jackson.databind.JsonNode v = herald.json.JsonPaths.get(event.body(), sub.orderingKey());
+        if (v == null || v.isNull() || v.isContainerNode()) return null;
+        String text = v.asText().replace("\u0000", ""); // PostgreSQL text holds no NUL
+        return text.length() > 255 ? text.substring(0, 255) : text;
+    }
+
     /** The deliveries of one ingest commit. */
     public final class Batch {
         private final Router.Table table;
         private final long now;
         private final List<Delivery> deliveries = new ArrayList<>();
+        /** The ordering key of each delivery whose subscription orders by one, by delivery id. */
+        private final java.util.Map<String, String> keys = new java.util.HashMap<>();
         private Dispatcher.Handoff handoff;
         private boolean handoffAsked;
         private int pending;
@@ -56,7 +67,10 @@ public final class DeliveryIntake {
             // Stored already claimed when this node's dispatcher takes it (sent once committed), else pending.
             Delivery d = new Delivery(Ids.newId("msg"), event.id(), route.subscription().id(), route.service().id(),
                     "delivering", 0, now, null, now, now);
-            if (handoff == null || !handoff.take(d, route.service(), body)) {
+            String key = orderingKey(route.subscription(), event);
+            if (key != null) keys.put(d.id(), key);
+            // An ordered delivery is stored, not handed off: only a claim knows whether an earlier one of its key waits.
+            if (key != null || handoff == null || !handoff.take(d, route.service(), body)) {
                 d = d.withStatus("pending");
                 pending++;
             }
@@ -65,7 +79,7 @@ public final class DeliveryIntake {
 
         /** Writes the batch's deliveries in the commit's transaction. */
         public void store(Connection c) throws SQLException {
-            store.insertNew(c, deliveries, handoff == null ? null : handoff.leaseUntil());
+            store.insertNew(c, deliveries, handoff == null ? null : handoff.leaseUntil(), keys);
         }
 
         /** The commit is done: hand-offs are sent, and dispatchers woken for the pending ones. */

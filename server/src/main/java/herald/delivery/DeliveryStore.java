@@ -121,15 +121,24 @@ public final class DeliveryStore {
             new Rows.Column<>("next_attempt_at", Rows.Type.BIGINT, n -> n.d().nextAttemptAt()),
             new Rows.Column<>("lease_until", Rows.Type.BIGINT, NewDelivery::leaseUntil),
             new Rows.Column<>("created_at", Rows.Type.BIGINT, n -> n.d().createdAt()),
-            new Rows.Column<>("updated_at", Rows.Type.BIGINT, n -> n.d().updatedAt())));
+            new Rows.Column<>("updated_at", Rows.Type.BIGINT, n -> n.d().updatedAt()),
+            new Rows.Column<>("ordering_key", Rows.Type.TEXT, NewDelivery::orderingKey)));
 
-    private record NewDelivery(Delivery d, Long leaseUntil) {}
+    private record NewDelivery(Delivery d, Long leaseUntil, String orderingKey) {}
 
     /** Stores new deliveries; those already {@code delivering} (handed off) hold {@code handoffLease}. */
     void insertNew(Connection c, List<Delivery> deliveries, Long handoffLease) throws SQLException {
+        insertNew(c, deliveries, handoffLease, java.util.Map.of());
+    }
+
+    /** The same, with the ordering key of the deliveries whose subscription orders by one (by delivery id). */
+    void insertNew(Connection c, List<Delivery> deliveries, Long handoffLease, java.util.Map<String, String> orderingKeys)
+            throws SQLException {
         if (deliveries.isEmpty()) return;
         List<NewDelivery> rows = new ArrayList<>(deliveries.size());
-        for (Delivery d : deliveries) rows.add(new NewDelivery(d, d.status().equals("delivering") ? handoffLease : null));
+        for (Delivery d : deliveries) {
+            rows.add(new NewDelivery(d, d.status().equals("delivering") ? handoffLease : null, orderingKeys.get(d.id())));
+        }
         db.dialect().write(c, NEW, rows);
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
  * (e.g. teachbase's mapping), an empty object when there are none. {@code dedupeWindowS}: events
  * alike (see {@code DeliveryIntake}) within this many seconds make one delivery; 0 for none.
  * {@code privacy}: the event's fields its receiver may not see, or may see only as pseudonyms.
+ * {@code orderingKey}: a path into the event (null for none); deliveries whose events have the same
+ * value there reach the receiver one at a time, in event order.
  * {@code disabledReason} says why Herald
  * disabled it (a 410 Gone from the receiver); null when enabled or disabled by a person.
  */
@@ -31,22 +33,23 @@ public record Subscription(
         com.fasterxml.jackson.databind.node.ObjectNode formatOptions,
         String disabledReason,
         int dedupeWindowS,
-        Privacy privacy) implements Stored {
+        Privacy privacy,
+        String orderingKey) implements Stored {
 
     public Subscription withId(String newId, long created, long updated) {
         return new Subscription(newId, serviceId, events, filter, path, method, format, template, enabled, retry, created, updated,
-                contentType, formStyle, formatOptions, disabledReason, dedupeWindowS, privacy);
+                contentType, formStyle, formatOptions, disabledReason, dedupeWindowS, privacy, orderingKey);
     }
 
     public Subscription withEnabled(boolean on, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, on, retry, createdAt, updated,
-                contentType, formStyle, formatOptions, null, dedupeWindowS, privacy);
+                contentType, formStyle, formatOptions, null, dedupeWindowS, privacy, orderingKey);
     }
 
     /** Disabled by Herald, with the reason shown in the API until someone enables it again. */
     public Subscription disabledBecause(String reason, long updated) {
         return new Subscription(id, serviceId, events, filter, path, method, format, template, false, retry, createdAt,
-                updated, contentType, formStyle, formatOptions, reason, dedupeWindowS, privacy);
+                updated, contentType, formStyle, formatOptions, reason, dedupeWindowS, privacy, orderingKey);
     }
 
     /** True when the event named {@code name} with document {@code doc} should be delivered. */

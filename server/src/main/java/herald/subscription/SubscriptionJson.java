@@ -25,7 +25,7 @@ public final class SubscriptionJson {
         JsonFields f = JsonFields.of(in, "", errors);
         f.rejectUnknown("id", "service_id", "events", "filter", "path", "method", "format", "template", "enabled",
                 "retry", "created_at", "updated_at", "content_type", "form_style", "format_options", "disabled_reason",
-                "dedupe_window_s", "privacy");
+                "dedupe_window_s", "privacy", "ordering_key");
         String serviceId = f.string("service_id", true, 100, null);
         List<String> events = f.strings("events", 200, 255);
         if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
@@ -54,11 +54,18 @@ public final class SubscriptionJson {
         String disabledReason = enabled ? null : f.string("disabled_reason", false, 1000, null);
         int dedupeWindowS = f.integer("dedupe_window_s", 0, MAX_DEDUPE_WINDOW_S, 0);
         Privacy privacy = Privacy.parse(f.object("privacy"), errors);
+        String orderingKey = f.string("ordering_key", false, Privacy.MAX_PATH_CHARS, null);
+        if (orderingKey != null && orderingKey.isBlank()) orderingKey = null;
+        if (orderingKey != null) {
+            String why = Privacy.problem(orderingKey);
+            if (why == null && orderingKey.contains("*")) why = "names one field: no '*'";
+            if (why != null) errors.add("ordering_key", why);
+        }
         errors.throwIfAny();
         return new Subscription(existing == null ? null : existing.id(), serviceId, List.copyOf(events), filter, path,
                 method, format, template, enabled, retry, existing == null ? 0 : existing.createdAt(),
                 existing == null ? 0 : existing.updatedAt(), contentType, formStyle, formatOptions, disabledReason, dedupeWindowS,
-                privacy);
+                privacy, orderingKey);
     }
 
     public static ObjectNode toJson(Subscription s) {
@@ -79,6 +86,7 @@ public final class SubscriptionJson {
         if (s.disabledReason() == null) o.putNull("disabled_reason"); else o.put("disabled_reason", s.disabledReason());
         o.put("dedupe_window_s", s.dedupeWindowS());
         o.set("privacy", (s.privacy() == null ? Privacy.NONE : s.privacy()).toJson());
+        if (s.orderingKey() == null) o.putNull("ordering_key"); else o.put("ordering_key", s.orderingKey());
         if (s.createdAt() > 0) {
             o.put("created_at", Instant.ofEpochMilli(s.createdAt()).toString());
             o.put("updated_at", Instant.ofEpochMilli(s.updatedAt()).toString());

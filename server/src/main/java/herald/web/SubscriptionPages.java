@@ -23,7 +23,8 @@ import java.util.TreeMap;
  */
 final class SubscriptionPages {
     static final List<String> FIELDS = List.of("service_id", "events", "filter", "path", "method", "format", "template",
-            "content_type", "form_style", "format_options", "enabled", "retry", "dedupe_window_s", "privacy.drop", "privacy.pseudonymize");
+            "content_type", "form_style", "format_options", "enabled", "retry", "dedupe_window_s", "privacy.drop", "privacy.pseudonymize",
+            "ordering_key");
     private static final int MAX_FILTER_ROWS = 20;
 
     private final UseCases uc;

@@ -1,0 +1,169 @@
+package herald.delivery;
+
+import static herald.delivery.Hooks.onlyDelivery;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.json.Json;
+import herald.testing.Api;
+import herald.testing.Backend;
+import herald.testing.Events;
+import herald.testing.Receiver;
+import herald.testing.Receiver.Reply;
+import herald.testing.TestHerald;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Ordering per key: one learner's deliveries reach the receiver one at a time in event order; other learners are not held up. */
+class OrderingTest {
+
+    private static ObjectNode event(String id, int user) {
+        ObjectNode e = Events.generic(id, "user.updated");
+        ((ObjectNode) e.get("data").get("user")).put("id", user);
+        return e;
+    }
+
+    private static String eventId(Receiver.Received r) {
+        return Json.read(r.body()).get("id").asText();
+    }
+
+    private static String orderedService(Api api, Receiver receiver, String name) {
+        ObjectNode svc = Json.object().put("name", name).put("url", receiver.url());
+        svc.putObject("retry").putArray("schedule_s").add(1).add(1).add(1).add(1).add(1).add(1).add(1).add(1);
+        svc.putObject("circuit_breaker").put("threshold", 10_000);
+        String id = api.post("/api/v1/services", svc).json().get("id").asText();
+        ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+        sub.putArray("events").add("user.*");
+        var created = api.post("/api/v1/subscriptions", sub);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().get("ordering_key").asText()).isEqualTo("data.user.id");
+        return id;
+    }
+
+    /** The index in {@code got} of the first successful request for {@code eventId}. */
+    private static int success(List<Receiver.Received> got, Map<Receiver.Received, Integer> status, String eventId) {
+        for (int i = 0; i < got.size(); i++) if (eventId(got.get(i)).equals(eventId) && status.get(got.get(i)) == 200) return i;
+        return -1;
+    }
+
+    private static int first(List<Receiver.Received> got, String eventId) {
+        for (int i = 0; i < got.size(); i++) if (eventId(got.get(i)).equals(eventId)) return i;
+        return -1;
+    }
+
+    @Test
+    void aFailingHeadHoldsItsKeyButNotTheOthers() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            Map<String, Integer> tries = new ConcurrentHashMap<>();
+            Map<Receiver.Received, Integer> answered = new ConcurrentHashMap<>();
+            receiver.reply(r -> {
+                String id = eventId(r);
+                int n = tries.merge(id, 1, Integer::sum);
+                int status = id.equals("a1") && n <= 2 ? 500 : 200; // learner 1's first event fails twice
+                answered.put(r, status);
+                return Reply.status(status);
+            });
+            Api api = h.api();
+            orderedService(api, receiver, "crm");
+            api.post("/api/v1/events", List.of(event("a1", 1), event("b1", 2), event("a2", 1), event("b2", 2), event("a3", 1)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.of("a1", "a2", "a3", "b1", "b2").stream()
+                    .allMatch(e -> onlyDelivery(api, e).get("status").asText().equals("delivered")));
+
+            List<Receiver.Received> got = new ArrayList<>(receiver.received());
+            int a1 = success(got, answered, "a1"), a2 = first(got, "a2"), a3 = first(got, "a3");
+            assertThat(a2).as("a2 waits for a1's retries").isGreaterThan(a1);
+            assertThat(a3).as("a3 after a2").isGreaterThan(success(got, answered, "a2"));
+            assertThat(first(got, "b1")).as("learner 2 is not held up by learner 1").isLessThan(a1);
+            assertThat(first(got, "b2")).isLessThan(a1);
+            assertThat(tries.get("a1")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theOrderHoldsAcrossARestartAndADeadHeadLetsTheNextGo() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            AtomicBoolean up = new AtomicBoolean(false);
+            receiver.reply(r -> Reply.status(eventId(r).equals("r1") && !up.get() ? 503 : 200));
+            Api api = h.api();
+            orderedService(api, receiver, "hr");
+            api.post("/api/v1/events", List.of(event("r1", 7), event("r2", 7)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() >= 2); // r1 failing, retried
+            h.restart();
+            Api after = h.api();
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() >= 3); // still retrying r1 after the restart
+            assertThat(receiver.received()).allSatisfy(r -> assertThat(eventId(r)).isEqualTo("r1"));
+            up.set(true);
+            await().atMost(Duration.ofSeconds(20)).until(() -> onlyDelivery(after, "r2").get("status").asText().equals("delivered"));
+            List<Receiver.Received> got = receiver.received();
+            assertThat(eventId(got.get(got.size() - 1))).isEqualTo("r2");
+
+            // a head that dies lets the next of its key go
+            ObjectNode once = Json.object().put("name", "once").put("url", receiver.url());
+            once.putObject("retry").putArray("schedule_s");
+            String id = after.post("/api/v1/services", once).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+            sub.putArray("events").add("order.*");
+            after.post("/api/v1/subscriptions", sub);
+            up.set(false);
+            receiver.reply(r -> Reply.status(eventId(r).equals("d1") ? 500 : 200));
+            after.post("/api/v1/events", List.of(Events.generic("d1", "order.placed"), Events.generic("d2", "order.placed")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> onlyDelivery(after, "d2").get("status").asText().equals("delivered"));
+            assertThat(onlyDelivery(after, "d1").get("status").asText()).isEqualTo("dead");
+        }
+    }
+
+    @Test
+    void twoNodesKeepEachKeysOrder() {
+        String masterKey = Base64.getEncoder().encodeToString(new byte[32]);
+        try (TestHerald a = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", masterKey));
+             TestHerald b = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", masterKey,
+                     "HERALD_DATABASE_URL", a.environment().get("HERALD_DATABASE_URL")));
+             Receiver receiver = new Receiver()) {
+            Map<String, Integer> tries = new ConcurrentHashMap<>();
+            Map<Receiver.Received, Integer> answered = new ConcurrentHashMap<>();
+            receiver.reply(r -> {
+                String id = eventId(r);
+                int n = tries.merge(id, 1, Integer::sum);
+                int status = id.hashCode() % 3 == 0 && n == 1 ? 500 : 200; // a third of the events fail once
+                answered.put(r, status);
+                return Reply.status(status);
+            });
+            orderedService(a.api(), receiver, "lrs");
+            int keys = 20, perKey = 10;
+            for (int i = 0; i < perKey; i++) {
+                List<ObjectNode> batch = new ArrayList<>();
+                for (int k = 0; k < keys; k++) batch.add(event("k" + k + "-" + i, 100 + k));
+                assertThat((i % 2 == 0 ? a : b).api().post("/api/v1/events", batch).status()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> tries.size() == keys * perKey
+                    && answered.values().stream().filter(s -> s == 200).count() >= keys * perKey);
+
+            List<Receiver.Received> got = new ArrayList<>(receiver.received());
+            Map<String, List<String>> firstSeen = new HashMap<>();
+            for (Receiver.Received r : got) {
+                String id = eventId(r);
+                List<String> order = firstSeen.computeIfAbsent(id.substring(0, id.indexOf('-')), k -> new ArrayList<>());
+                if (!order.contains(id)) order.add(id);
+            }
+            for (var e : firstSeen.entrySet()) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < perKey; i++) expected.add(e.getKey() + "-" + i);
+                assertThat(e.getValue()).as("key %s", e.getKey()).isEqualTo(expected);
+                for (int i = 1; i < perKey; i++) { // each one only once the one before it succeeded
+                    assertThat(first(got, expected.get(i))).as(expected.get(i)).isGreaterThan(success(got, answered, expected.get(i - 1)));
+                }
+            }
+            assertThat(Set.copyOf(firstSeen.keySet())).hasSize(keys);
+        }
+    }
+}

@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,7 +171,7 @@ public final class ReplyQueues implements AutoCloseable {
                 return;
             }
             try {
-                storeDurably(event);
+                writer.storeDurably(List.of(event), () -> !closing && consuming);
             } catch (RuntimeException | InterruptedException e) {
                 // unacknowledged: the broker gives it again once this channel closes
                 lastError = "storing a reply failed: " + e.getMessage();
@@ -184,23 +183,6 @@ public final class ReplyQueues implements AutoCloseable {
             }
             ch.basicAck(tag, false);
             consumed++;
-        }
-
-        private void storeDurably(Event event) throws InterruptedException {
-            long waitMs = 100;
-            while (true) {
-                try {
-                    writer.submit(List.of(event)).get(60, TimeUnit.SECONDS);
-                    return;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof EventWriter.OverloadedException)) throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-                } catch (java.util.concurrent.TimeoutException e) {
-                    throw new IllegalStateException("storing took over 60 s");
-                }
-                if (closing || !consuming) throw new IllegalStateException("stopping");
-                Thread.sleep(waitMs); // ingest is full: the message stays unacknowledged meanwhile
-                waitMs = Math.min(2_000, waitMs * 2);
-            }
         }
 
         synchronized void stop() {

@@ -75,6 +75,28 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores {@code events} and returns once they are committed, for a consumer that acknowledges its
+     * broker only after that (a bus, a queue): while ingest is full it waits and tries again (its
+     * messages stay unacknowledged meanwhile), until {@code running} says to stop. Any other failure,
+     * or a commit taking over a minute, is thrown: the consumer leaves its messages unacknowledged.
+     */
+    public List<Outcome> storeDurably(List<Event> events, java.util.function.BooleanSupplier running) throws InterruptedException {
+        long waitMs = 100;
+        while (true) {
+            try {
+                return submit(events).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof OverloadedException)) throw new IllegalStateException("storing events failed", e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("storing events took over 60 s");
+            }
+            if (!running.getAsBoolean()) throw new InterruptedException("stopping");
+            Thread.sleep(waitMs);
+            waitMs = Math.min(2_000, waitMs * 2);
+        }
+    }
+
     public CompletableFuture<List<Outcome>> submit(List<Event> events) {
         return writeWith(events, null);
     }

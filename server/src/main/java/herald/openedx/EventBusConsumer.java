@@ -31,7 +31,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -251,23 +250,9 @@ final class EventBusConsumer {
 
     /** Waits until the events are committed: only then may their entries be acknowledged. */
     private void storeDurably(List<Event> events) throws InterruptedException {
-        long waitMs = 100;
-        while (true) {
-            try {
-                var outcomes = writer.submit(events).get(60, TimeUnit.SECONDS);
-                for (var o : outcomes) {
-                    if (o.duplicate()) duplicates++;
-                    else stored++;
-                }
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof EventWriter.OverloadedException)) throw new IllegalStateException("storing events failed", e.getCause());
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("storing events took over 60 s");
-            }
-            if (!running) throw new InterruptedException("stopping");
-            Thread.sleep(waitMs); // ingest is full: wait, the entries stay unacknowledged meanwhile
-            waitMs = Math.min(2_000, waitMs * 2);
+        for (var o : writer.storeDurably(events, () -> running)) {
+            if (o.duplicate()) duplicates++;
+            else stored++;
         }
     }
 

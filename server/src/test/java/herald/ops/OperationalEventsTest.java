@@ -99,4 +99,38 @@ class OperationalEventsTest {
             }
         }
     }
+    @Test
+    void aGoneReceiverAndPilingDeadLettersAreToldToo() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver gone = new Receiver(); Receiver down = new Receiver();
+             Receiver ops = new Receiver()) {
+            gone.answer(() -> 410);
+            down.answer(() -> 500);
+            Api api = h.api();
+            String goneId = api.post("/api/v1/services", Json.object().put("name", "old-crm").put("url", gone.url())).json().get("id").asText();
+            subscribe(api, goneId, "user.*");
+            ObjectNode once = Json.object().put("name", "flaky").put("url", down.url());
+            once.putObject("retry").putArray("schedule_s");
+            once.putObject("circuit_breaker").put("threshold", 10_000);
+            String downId = api.post("/api/v1/services", once).json().get("id").asText();
+            subscribe(api, downId, "course.*");
+            String opsId = api.post("/api/v1/services", Json.object().put("name", "ops-chat").put("url", ops.url())).json().get("id").asText();
+            subscribe(api, opsId, "herald.*");
+
+            api.post("/api/v1/events", Events.generic("gone-1", "user.created"));
+            List<ObjectNode> many = new ArrayList<>();
+            for (int i = 0; i < 100; i++) many.add(Events.generic("dl-" + i, "course.viewed"));
+            api.post("/api/v1/events", many);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    api.get("/api/v1/deliveries?status=dead&service_id=" + downId + "&limit=500").json().get("items").size() == 100);
+            h.herald().operationalEvents().watch(System.currentTimeMillis());
+            await().atMost(Duration.ofSeconds(20)).until(() -> typesReceived(ops).containsAll(
+                    List.of("herald.subscription.disabled", "herald.dead_letters.piling")));
+            JsonNode piling = ops.received().stream().map(r -> Json.read(r.body()))
+                    .filter(e -> e.get("type").asText().equals("herald.dead_letters.piling")).findFirst().orElseThrow();
+            assertThat(piling.at("/data/service_id").asText()).isEqualTo(downId);
+            assertThat(piling.at("/data/dead_letters_last_hour").asInt()).isEqualTo(100);
+            h.herald().operationalEvents().watch(System.currentTimeMillis()); // the same hour: told once
+            assertThat(typesReceived(ops).stream().filter(t -> t.equals("herald.dead_letters.piling")).count()).isEqualTo(1);
+        }
+    }
 }

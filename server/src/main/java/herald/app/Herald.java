@@ -157,7 +157,9 @@ public final class Herald implements HeraldCli.Running {
         OpenEdxSchemas schemas = new OpenEdxSchemas();
         this.openedx = new OpenEdxSources(db, new EventBusStore(secrets), writer, schemas, outboundGuard, "herald-" + Ids.newId("node"));
         // Herald's own events (herald.*): told by the delivery engine and a watch of sources and dead letters.
-        this.operational = new OperationalEvents(db, writer, () -> sourceHealth(sourceStore), OperationalEvents.Thresholds.DEFAULT);
+        var ops = config.operational();
+        this.operational = new OperationalEvents(db, writer, () -> sourceHealth(sourceStore), new OperationalEvents.Thresholds(
+                ops.failures(), ops.lagRows(), ops.lagS(), ops.deadLettersPerHour(), OperationalEvents.Thresholds.DEFAULT.watchMs()));
         dispatcher.signalTo(operational);
         // AMQP services' reply queues: each message becomes an event through the ingest writer.
         this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);

@@ -26,7 +26,8 @@ public record HeraldConfig(
         IngestSettings ingest,
         DeliverySettings delivery,
         SourceSettings sources,
-        OutboundSettings outbound) {
+        OutboundSettings outbound,
+        OperationalSettings operational) {
 
     /** Where the API listens, how large a request may be, and whether {@code /metrics} needs a key. */
     public record HttpSettings(String host, int port, long maxBodyBytes, boolean metricsPublic) {}
@@ -69,6 +70,9 @@ public record HeraldConfig(
     /** Ranges outbound calls may reach although private or loopback. */
     public record OutboundSettings(List<String> allow) {}
 
+    /** When Herald's own events are told: consecutive failed attempts, a source's lag (rows, seconds), dead letters in an hour. */
+    public record OperationalSettings(int failures, int lagRows, int lagS, int deadLettersPerHour) {}
+
     /** Every setting by its environment name, with its default. A config file names it in lower case without the prefix. */
     public static final Map<String, String> DEFAULTS = defaults();
 
@@ -94,6 +98,10 @@ public record HeraldConfig(
         d.put("HERALD_SOURCES_FILE", "");
         d.put("HERALD_RETENTION_DAYS", "30");
         d.put("HERALD_DEAD_LETTER_RETENTION_DAYS", "90");
+        d.put("HERALD_OPS_FAILURES", "10");
+        d.put("HERALD_OPS_LAG_ROWS", "10000");
+        d.put("HERALD_OPS_LAG_S", "600");
+        d.put("HERALD_OPS_DEAD_LETTERS", "100");
         d.put("HERALD_METRICS_PUBLIC", "false");
         d.put("HERALD_DELIVERY_LEASE_S", "300");
         return java.util.Collections.unmodifiableMap(d);
@@ -126,6 +134,9 @@ public record HeraldConfig(
         int maxPayload = intIn(v, "HERALD_MAX_PAYLOAD_BYTES", 1024, 64L * 1024 * 1024, errors);
         int retentionDays = intIn(v, "HERALD_RETENTION_DAYS", 1, 36_500, errors);
         int deadLetterDays = intIn(v, "HERALD_DEAD_LETTER_RETENTION_DAYS", 0, 36_500, errors);
+        var operational = new OperationalSettings(intIn(v, "HERALD_OPS_FAILURES", 1, 100_000, errors),
+                intIn(v, "HERALD_OPS_LAG_ROWS", 1, 1_000_000_000, errors), intIn(v, "HERALD_OPS_LAG_S", 1, 31_536_000, errors),
+                intIn(v, "HERALD_OPS_DEAD_LETTERS", 1, 1_000_000, errors));
         int leaseS = intIn(v, "HERALD_DELIVERY_LEASE_S", 5, 86_400, errors);
         boolean metricsPublic = bool(v, "HERALD_METRICS_PUBLIC", errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
@@ -170,7 +181,8 @@ public record HeraldConfig(
                 new IngestSettings(maxBatch, writers),
                 new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload, deadLetterDays),
                 new SourceSettings(sourcesFile),
-                new OutboundSettings(List.copyOf(allow)));
+                new OutboundSettings(List.copyOf(allow)),
+                operational);
     }
 
     private static int intIn(Map<String, String> v, String key, long min, long max, List<String> errors) {

@@ -34,7 +34,8 @@ class OperationalEventsTest {
 
     @Test
     void anOutageIsToldOnceWhenItStartsAndOnceWhenItEnds() {
-        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver crm = new Receiver(); Receiver ops = new Receiver()) {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE, java.util.Map.of("HERALD_OPS_FAILURES", "4"));
+             Receiver crm = new Receiver(); Receiver ops = new Receiver()) {
             AtomicInteger answer = new AtomicInteger(503);
             crm.answer(answer::get);
             Api api = h.api();
@@ -66,6 +67,7 @@ class OperationalEventsTest {
             assertThat(failing.get("source").asText()).isEqualTo("herald");
             assertThat(failing.at("/data/service_name").asText()).isEqualTo("crm");
             assertThat(failing.at("/data/last_error").asText()).isEqualTo("HTTP 503");
+            assertThat(failing.at("/data/consecutive_failures").asInt()).isEqualTo(4); // HERALD_OPS_FAILURES
         }
     }
 

@@ -84,7 +84,7 @@ public final class AmqpConnections {
     static String virtualHost(URI uri) {
         String path = uri.getRawPath();
         if (path == null || path.isEmpty() || path.equals("/")) return "/";
-        return URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        return URLDecoder.decode(path.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8); // a path's '+' is a plus
     }
 
     /** The error kind of a failed connection or publish, as {@link herald.outbound.OutboundCall.Response} names them. */

@@ -76,13 +76,14 @@ public final class AmqpPublisher implements OutboundCall.Transport, AutoCloseabl
         recorded.put("delivery_mode", Integer.toString(PERSISTENT));
         recorded.putAll(OutboundHeaders.redact(sent, svc));
         Publishing p = null;
+        Broker b = broker(svc);
         try {
-            p = channel(svc);
+            p = channel(b, svc);
             p.returned = null;
             p.channel.basicPublish(svc.amqp().exchange(), req.routingKey(), true, properties(req, sent), req.body());
             boolean acked = p.channel.waitForConfirms(Math.max(1, timeoutMs - (System.currentTimeMillis() - start)));
             Return returned = p.returned;
-            release(svc, p);
+            release(svc, b, p);
             p = null;
             if (returned != null) {
                 return answer(returned.getReplyCode(), null, returned.getReplyText() + ": exchange '" + svc.amqp().exchange()
@@ -91,11 +92,11 @@ public final class AmqpPublisher implements OutboundCall.Transport, AutoCloseabl
             if (!acked) return answer(null, "nack", "the broker did not take the message (nack)", recorded, start);
             return answer(200, null, null, recorded, start);
         } catch (ShutdownSignalException e) {
-            return closed(svc, e, recorded, start);
+            return closed(e, recorded, start);
         } catch (TimeoutException e) {
             return answer(null, "timeout", "no confirm from the broker within " + timeoutMs + " ms", recorded, start);
         } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException s) return closed(svc, s, recorded, start);
+            if (e.getCause() instanceof ShutdownSignalException s) return closed(s, recorded, start);
             return answer(null, AmqpConnections.kind(e), AmqpConnections.describe(e), recorded, start);
         } catch (AmqpConnections.Refused e) {
             return answer(null, "refused_address", e.getMessage(), recorded, start);
@@ -108,11 +109,11 @@ public final class AmqpPublisher implements OutboundCall.Transport, AutoCloseabl
     }
 
     /** A channel closed by the broker names why (404 no exchange, 403 access refused); a closed connection is reopened next time. */
-    private OutboundCall.Response closed(Service svc, ShutdownSignalException e, Map<String, String> recorded, long start) {
+    private static OutboundCall.Response closed(ShutdownSignalException e, Map<String, String> recorded, long start) {
         if (e.getReason() instanceof AMQP.Channel.Close close) {
             return answer(close.getReplyCode(), null, close.getReplyText(), recorded, start);
         }
-        forget(svc);
+        // the connection is closed: the next send finds it so and opens another
         String why = e.getReason() instanceof AMQP.Connection.Close close ? close.getReplyText() : "the connection to the broker closed";
         return answer(null, "connect", why, recorded, start);
     }
@@ -135,8 +136,7 @@ public final class AmqpPublisher implements OutboundCall.Transport, AutoCloseabl
                 .build();
     }
 
-    private Publishing channel(Service svc) throws IOException, TimeoutException, AmqpConnections.Refused {
-        Broker b = broker(svc);
+    private Publishing channel(Broker b, Service svc) throws IOException, TimeoutException, AmqpConnections.Refused {
         Publishing idle = b.idle.poll();
         while (idle != null && !idle.channel.isOpen()) idle = b.idle.poll();
         if (idle != null) return idle;
@@ -154,23 +154,19 @@ public final class AmqpPublisher implements OutboundCall.Transport, AutoCloseabl
     }
 
     private Broker broker(Service svc) {
-        Broker b = brokers.compute(svc.id(), (id, old) -> {
-            if (old != null && old.version == svc.updatedAt()) return old;
+        return brokers.compute(svc.id(), (id, old) -> {
+            // a send still holding older settings uses the current broker rather than bring the old one back
+            if (old != null && old.version >= svc.updatedAt()) return old;
             if (old != null) retire(old); // the service's settings changed: a new connection for them
             return new Broker(svc.updatedAt());
         });
-        return b;
     }
 
-    private void release(Service svc, Publishing p) {
-        Broker b = brokers.get(svc.id());
-        if (b == null || !b.idle.offer(p)) AmqpConnections.closeQuietly(p.channel);
+    /** A channel goes back to the pool of the broker it came from, while that broker is still the service's. */
+    private void release(Service svc, Broker b, Publishing p) {
+        if (brokers.get(svc.id()) != b || !b.idle.offer(p)) AmqpConnections.closeQuietly(p.channel);
     }
 
-    private void forget(Service svc) {
-        Broker b = brokers.remove(svc.id());
-        if (b != null) retire(b);
-    }
 
     private static void retire(Broker b) {
         Connection c;

@@ -177,7 +177,9 @@ public final class ReplyQueues implements AutoCloseable {
                 lastError = "storing a reply failed: " + e.getMessage();
                 lastErrorAt = System.currentTimeMillis();
                 log.warn("amqp.reply_store_failed service={} error={}", service.name(), e.toString());
-                AmqpConnections.closeQuietly(ch);
+                // the broker gives the message again once the connection is gone; the next reconcile reconnects
+                consuming = false;
+                AmqpConnections.closeQuietly(connection);
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 return;
             }
@@ -209,6 +211,7 @@ public final class ReplyQueues implements AutoCloseable {
         }
         ObjectNode doc = Json.object();
         // the message's own id makes a redelivered message the same event (stored once)
+        // without a message_id a redelivered message (a crash between commit and ack) is a second event
         doc.put("id", p.getMessageId() != null && !p.getMessageId().isBlank() ? "amqp-" + svc.name() + "-" + p.getMessageId()
                 : Ids.newId("amqp"));
         doc.put("type", svc.amqp().replyEventType());
@@ -239,7 +242,7 @@ public final class ReplyQueues implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closing = true;
         if (supervisor != null) supervisor.interrupt();
         List<Consumer> all = new ArrayList<>(running.values());

@@ -25,7 +25,7 @@ public final class PersonalFields {
             new Field("record.phone1", "telephone", "the same"),
             new Field("record.address", "postal address", "the same"),
             new Field("record.lastip", "last IP address", "the same"),
-            new Field("portalid", "the user's idnumber (nosey)", "the nosey format"),
+            new Field("record.portalid", "the user's idnumber (nosey)", "the nosey format"),
             new Field("data.user.pii", "e-mail, user name and full name", "Open edX session and account events"),
             new Field("data.*.user.pii", "e-mail, user name and full name of the learner", "Open edX enrollment, certificate, grade events"),
             new Field("data.user.id", "the learner's id", "Open edX events"),

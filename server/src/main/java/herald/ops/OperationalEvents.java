@@ -171,7 +171,9 @@ public final class OperationalEvents implements ServiceSignals, AutoCloseable {
         }
         log.info("operational_event type={} id={}", type, id);
         writer.submit(List.of(e)).whenComplete((r, failure) -> {
-            if (failure != null) log.warn("operational_events.not_stored type={} error={}", type, failure.toString());
+            if (failure == null) return;
+            told.remove(id); // told again at the next occasion
+            log.warn("operational_events.not_stored type={} error={}", type, failure.toString());
         });
     }
 

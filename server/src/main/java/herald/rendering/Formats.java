@@ -65,9 +65,11 @@ public final class Formats implements FormatRules {
     }
 
     @Override
-    public boolean renders(String format, String type, JsonNode body) {
+    public boolean renders(String format, String type, JsonNode body, herald.subscription.Privacy privacy) {
         Format f = byName.get(format);
-        return f == null || f.renders(type, body);
+        if (f == null) return true;
+        // a learning record needs its learner: a subscription dropping that field gets no record, rather than a dead one
+        return f.renders(type, f.forLearningRecords() ? PrivacyRules.dropped(body, privacy) : body);
     }
 
     @Override

@@ -21,11 +21,25 @@ final class PrivacyRules {
     static ObjectNode apply(ObjectNode event, Privacy privacy, Pseudonyms pseudonyms, String serviceId) {
         if (privacy == null || privacy.isEmpty()) return event;
         ObjectNode out = event.deepCopy();
+        // A Moodle event's other may be kept serialized (PHP or JSON text): its fields are paths too.
+        if (out.path("other").isTextual() && mentionsOther(privacy)) out.set("other", MoodleOther.decode(out.get("other")));
         for (String path : privacy.drop()) visit(out, path.split("\\."), 0, (parent, key) -> remove(parent, key));
         for (String path : privacy.pseudonymize()) {
             visit(out, path.split("\\."), 0, (parent, key) -> replace(parent, key, pseudonyms, serviceId));
         }
         return out;
+    }
+
+    private static boolean mentionsOther(Privacy privacy) {
+        for (String p : privacy.drop()) if (p.startsWith("other.") || p.startsWith("*.")) return true;
+        for (String p : privacy.pseudonymize()) if (p.startsWith("other.") || p.startsWith("*.")) return true;
+        return false;
+    }
+
+    /** {@code event} with the dropped fields gone (what routing needs to know: whether a learning record is left). */
+    static JsonNode dropped(JsonNode event, Privacy privacy) {
+        if (privacy == null || privacy.drop().isEmpty() || !(event instanceof ObjectNode o)) return event;
+        return apply(o, new Privacy(privacy.drop(), java.util.List.of()), null, null);
     }
 
     private interface Action {

@@ -21,7 +21,8 @@ import java.util.Map;
 public final class Router {
     public record Route(Subscription subscription, EventSelector selector, Service service, FormatRules formats) {
         public boolean matches(Event e) {
-            return subscription.matches(selector, e.type(), e.body()) && formats.renders(subscription.format(), e.type(), e.body());
+            return subscription.matches(selector, e.type(), e.body())
+                    && formats.renders(subscription.format(), e.type(), e.body(), subscription.privacy());
         }
     }
 

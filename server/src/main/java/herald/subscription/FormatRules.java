@@ -23,8 +23,15 @@ public interface FormatRules {
      */
     ObjectNode checkOptions(String format, JsonNode options, FieldErrors errors);
 
-    /** Whether {@code format} has something to send for an event of {@code type} (xAPI maps some events only). */
-    boolean renders(String format, String type, JsonNode body);
+    /**
+     * Whether {@code format} has something to send for an event of {@code type} (xAPI maps some events
+     * only); with the subscription's {@code privacy} (null for none) applied, as rendering will.
+     */
+    boolean renders(String format, String type, JsonNode body, Privacy privacy);
+
+    default boolean renders(String format, String type, JsonNode body) {
+        return renders(format, type, body, null);
+    }
 
     /** Whether rendering for {@code subscription} reads the event's {@code record}, so a source should load it. */
     boolean needsRecord(Subscription subscription);

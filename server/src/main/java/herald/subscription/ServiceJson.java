@@ -140,8 +140,8 @@ public final class ServiceJson {
                 Service.Auth credentials = null;
                 if (u.getRawUserInfo() != null) {
                     String[] parts = u.getRawUserInfo().split(":", 2);
-                    String user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
-                    String password = parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8) : "";
+                    String user = java.net.URLDecoder.decode(parts[0].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+                    String password = parts.length > 1 ? java.net.URLDecoder.decode(parts[1].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8) : "";
                     if (user.isEmpty() || password.isEmpty()) errors.add("url", "credentials must be user:password");
                     credentials = new Service.Auth("basic", null, user, password);
                 }

@@ -32,7 +32,12 @@ public final class ErasureUseCases {
             errors.add("user_id", "is required: the learner's id in the LMS (a number or text of at most 255 characters)");
         }
         errors.throwIfAny();
-        Erasure.Erased done = erasure.erase(userId);
+        Erasure.Erased done;
+        try {
+            done = erasure.erase(userId);
+        } catch (IllegalStateException busy) { // committed, but the files could not be cleaned yet: say so, and to retry
+            throw herald.problem.Problem.unavailable(busy.getMessage());
+        }
         audit.record(actor, "learner.erased", new AuditLog.Target("learner", "-", null), null, view(done));
         return done;
     }

@@ -75,7 +75,7 @@ public final class ServiceUseCases {
             audit.record(c, actor, "service.created", target(s), null, view(s));
             return null;
         }));
-        replyQueues.reconcile();
+        reconcileReplyQueues();
         return get(s.id());
     }
 
@@ -89,7 +89,7 @@ public final class ServiceUseCases {
             audit.record(c, actor, "service.updated", target(s), view(current), view(s));
             return null;
         }));
-        replyQueues.reconcile();
+        reconcileReplyQueues();
         return get(id);
     }
 
@@ -162,6 +162,17 @@ public final class ServiceUseCases {
         String refusal = guard.urlRefusal(s.url());
         if (refusal != null) warnings.add(new Warning("url", refusal));
         return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())), warnings, replyQueues.status(s));
+    }
+
+    /** Reply-queue consumers follow the change at once, in the background: a broker may take seconds to answer, or none. */
+    private void reconcileReplyQueues() {
+        Thread.ofVirtual().name("reply-queues-reconcile").start(() -> {
+            try {
+                replyQueues.reconcile();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ServiceUseCases.class).warn("amqp.reconcile_failed error={}", e.toString());
+            }
+        });
     }
 
     /** The service's own templates (routing key, SOAP envelope) compile: a 400 naming the field otherwise. */

@@ -64,7 +64,11 @@ class PrivacyTest {
             assertThat(subscription.get("privacy").get("drop")).hasSize(3);
 
             api.post("/api/v1/events", enrolment("priv-1"));
-            int expected = subs;
+            ObjectNode serialized = enrolment("priv-2"); // other as the log keeps it: serialized text
+            serialized.put("other", "{\"username\":\"" + USERNAME + "\",\"enrol\":\"manual\"}");
+            serialized.putObject("record").put("firstname", "Ana");
+            api.post("/api/v1/events", serialized);
+            int expected = 2 * subs;
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == expected);
             for (Receiver.Received r : receiver.received()) {
                 String seen = URLDecoder.decode(r.body(), StandardCharsets.UTF_8) + r.path();

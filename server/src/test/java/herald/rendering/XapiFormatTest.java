@@ -146,6 +146,17 @@ class XapiFormatTest {
     }
 
     @Test
+    void aSubscriptionDroppingTheLearnerGetsNoStatementRatherThanADeadOne() {
+        ObjectNode row = MoodleFixtures.first("\\core\\event\\course_completed", 0);
+        String type = row.get("eventname").asText();
+        assertThat(new Formats().renders("xapi", type, row, herald.subscription.Privacy.NONE)).isTrue();
+        var dropLearner = new herald.subscription.Privacy(List.of("relateduserid", "userid"), List.of());
+        assertThat(new Formats().renders("xapi", type, row, dropLearner)).isFalse();
+        var pseudonymous = new herald.subscription.Privacy(List.of(), List.of("relateduserid", "userid"));
+        assertThat(new Formats().renders("xapi", type, row, pseudonymous)).isTrue();
+    }
+
+    @Test
     void theCatalogSaysWhichEventsHaveAStatement() {
         assertThat(Formats.learningRecordFormats("\\core\\event\\course_completed")).contains("xapi");
         assertThat(Formats.learningRecordFormats("\\core\\event\\course_category_created")).isEmpty();

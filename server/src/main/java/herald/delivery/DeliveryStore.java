@@ -64,7 +64,28 @@ public final class DeliveryStore {
         var finish = new FinishWriter.Finish(d, status, nextAttemptAt, lastError, attempt, System.currentTimeMillis());
         if (!db.dialect().write(c, FinishWriter.FINISH, List.of(finish)).changed()[0]) return false;
         if (attempt != null) insertAttempts(c, List.of(attempt));
+        if (status.equals("retrying")) holdKeyBehind(c, d.id(), nextAttemptAt);
         return true;
+    }
+
+    /**
+     * A delivery ordered by a key goes back to wait for its retry: the later ones of its key wait at
+     * least as long, so claims do not step over them, one by one, until then. (The condition repeats
+     * the ordered index's word for word, so SQLite uses it; a delivery without a key changes nothing.)
+     */
+    static void holdKeyBehind(Connection c, String deliveryId, long until) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET next_attempt_at = ?"
+                + " WHERE ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')"
+                + " AND subscription_id = (SELECT h.subscription_id FROM deliveries h WHERE h.id = ?)"
+                + " AND ordering_key = (SELECT h.ordering_key FROM deliveries h WHERE h.id = ?)"
+                + " AND id > ? AND next_attempt_at < ? AND status <> 'delivering'")) {
+            ps.setLong(1, until);
+            ps.setString(2, deliveryId);
+            ps.setString(3, deliveryId);
+            ps.setString(4, deliveryId);
+            ps.setLong(5, until);
+            ps.executeUpdate();
+        }
     }
 
     /** Gives a claimed delivery back unsent (its service's breaker opened): no attempt is spent. */

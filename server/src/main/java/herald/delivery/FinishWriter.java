@@ -103,6 +103,10 @@ final class FinishWriter implements AutoCloseable {
                     if (kept[i] && finishes.get(i).attempt() != null) attempts.add(finishes.get(i).attempt());
                 }
                 store.insertAttempts(c, attempts);
+                for (int i = 0; i < finishes.size(); i++) {
+                    Finish f = finishes.get(i);
+                    if (kept[i] && f.status().equals("retrying")) DeliveryStore.holdKeyBehind(c, f.delivery().id(), f.nextAttemptAt());
+                }
                 return null;
             });
             group.forEach(w -> w.done().complete(null));

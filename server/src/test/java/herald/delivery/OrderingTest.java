@@ -123,6 +123,28 @@ class OrderingTest {
     }
 
     @Test
+    void theLaterDeliveriesOfAKeyWaitAsLongAsItsRetryingHead() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.answer(() -> 503);
+            Api api = h.api();
+            ObjectNode svc = Json.object().put("name", "slow-retry").put("url", receiver.url());
+            svc.putObject("retry").putArray("schedule_s").add(300);
+            String id = api.post("/api/v1/services", svc).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+            sub.putArray("events").add("user.*");
+            api.post("/api/v1/subscriptions", sub);
+            api.post("/api/v1/events", List.of(event("h1", 9), event("h2", 9), event("h3", 9), event("other", 10)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> onlyDelivery(api, "h1").get("status").asText().equals("retrying")
+                    && onlyDelivery(api, "other").get("status").asText().equals("retrying"));
+            String due = onlyDelivery(api, "h1").get("next_attempt_at").asText();
+            // not stepped over by every claim for five minutes: they wait with their head
+            assertThat(onlyDelivery(api, "h2").get("next_attempt_at").asText()).isEqualTo(due);
+            assertThat(onlyDelivery(api, "h3").get("next_attempt_at").asText()).isEqualTo(due);
+            assertThat(receiver.received()).extracting(OrderingTest::eventId).containsExactlyInAnyOrder("h1", "other");
+        }
+    }
+
+    @Test
     void twoNodesKeepEachKeysOrder() {
         String masterKey = Base64.getEncoder().encodeToString(new byte[32]);
         try (TestHerald a = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", masterKey));

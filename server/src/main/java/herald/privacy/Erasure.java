@@ -25,7 +25,8 @@ import java.util.Map;
  */
 public final class Erasure {
     /** What was removed. */
-    public record Erased(long events, long deliveries, long deadLetters, long attempts, long webfilterCalls, long inspectorRequests) {}
+    public record Erased(long events, long deliveries, long deadLetters, long attempts, long webfilterCalls, long inspectorRequests,
+                         long gatewayRequests) {}
 
     private static final int PAGE = 1000;
     /** How deep a document is searched for a {@code user.id}: event data is never deeper in practice. */
@@ -44,7 +45,8 @@ public final class Erasure {
      * a pass finds nothing new (at most three).
      */
     public Erased erase(String userId) {
-        long[] counts = new long[6]; // events, deliveries, dead letters, attempts, webfilter calls, inspector requests
+        // events, deliveries, dead letters, attempts, webfilter calls, inspector requests, gateway requests
+        long[] counts = new long[7];
         long[] after = new long[3];
         for (int pass = 0; pass < 3; pass++) {
             Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ? ORDER BY seq LIMIT " + PAGE,
@@ -53,19 +55,30 @@ public final class Erasure {
                     + PAGE, userId, false, after[1]));
             Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? ORDER BY seq LIMIT "
                     + PAGE, userId, false, after[2]));
+            List<String> requests = db.read(c -> gatewayRequests(c, userId));
             after[0] = events.lastSeq();
             after[1] = calls.lastSeq();
             after[2] = inspected.lastSeq();
-            boolean nothing = events.ids().isEmpty() && calls.ids().isEmpty() && inspected.ids().isEmpty();
+            boolean nothing = events.ids().isEmpty() && calls.ids().isEmpty() && inspected.ids().isEmpty() && requests.isEmpty();
             if (nothing && pass > 0) break;
             db.dialect().erasing(db, c -> {
-                for (List<String> chunk : chunks(events.ids())) deleteEvents(c, chunk, counts);
+                for (List<String> chunk : chunks(events.ids())) deleteEvents(c, chunk, counts, "events");
+                for (List<String> chunk : chunks(requests)) deleteEvents(c, chunk, counts, "gateway_requests");
                 counts[4] += deleteRows(c, "webfilter_calls", calls.ids());
                 counts[5] += deleteRows(c, "inspector_requests", inspected.ids());
                 return null;
             });
         }
-        return new Erased(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+        return new Erased(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
+    }
+
+    /** Gateway calls whose request (path, payload, headers) names the learner: their deliveries and attempts go with them. */
+    private static List<String> gatewayRequests(Connection c, String userId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) if (concerns(rs.getString(2), userId)) out.add(rs.getString(1));
+        }
+        return out;
     }
 
     /** Ids of the rows about the learner, and the last row looked at. */
@@ -125,8 +138,9 @@ public final class Erasure {
         return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
     }
 
-    private static void deleteEvents(Connection c, List<String> ids, long[] counts) throws SQLException {
-        counts[0] += ids.size();
+    /** Deletes the events (or gateway requests: {@code owner}) with their deliveries and attempts. */
+    private static void deleteEvents(Connection c, List<String> ids, long[] counts, String owner) throws SQLException {
+        counts[owner.equals("events") ? 0 : 6] += ids.size();
         String marks = marks(ids.size());
         List<String> deliveries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM deliveries WHERE event_id IN (" + marks + ")")) {
@@ -148,7 +162,7 @@ public final class Erasure {
                 counts[1] += ps.executeUpdate();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id IN (" + marks + ")")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + owner + " WHERE id IN (" + marks + ")")) {
             bind(ps, ids);
             ps.executeUpdate();
         }

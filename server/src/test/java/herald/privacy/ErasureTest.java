@@ -61,15 +61,20 @@ class ErasureTest {
             api.post("/api/v1/filters/" + LOGIN, Json.read("{\"data\":{\"user\":{\"id\":42,\"email\":\"" + EMAIL + "\"}}}"));
             api.post("/api/v1/events", events());
             await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters(api) == 4);
+            // LMS code called the CRM about the learner through the gateway: the failed call is logged with its body
+            var call = api.post("/api/v1/services/crm/requests", Json.read("{\"path\":\"/users\",\"payload\":{\"user\":{\"id\":42,"
+                    + "\"email\":\"" + EMAIL + "\"}}}"));
+            assertThat(call.json().get("success").asBoolean()).isFalse();
 
             var erased = api.post("/api/v1/erasure", Json.object().put("user_id", 42));
             assertThat(erased.status()).as(erased.text()).isEqualTo(200);
             JsonNode counts = erased.json();
             assertThat(counts.get("events").asInt()).isEqualTo(3);
-            assertThat(counts.get("deliveries").asInt()).isEqualTo(3);
-            assertThat(counts.get("dead_letters").asInt()).isEqualTo(3);
-            assertThat(counts.get("attempts").asInt()).isEqualTo(3);
+            assertThat(counts.get("deliveries").asInt()).isEqualTo(4);
+            assertThat(counts.get("dead_letters").asInt()).isEqualTo(4);
+            assertThat(counts.get("attempts").asInt()).isEqualTo(4);
             assertThat(counts.get("webfilter_calls").asInt()).isEqualTo(1);
+            assertThat(counts.get("gateway_requests").asInt()).isEqualTo(1);
 
             for (String gone : List.of("er-enrol", "er-login", "er-edx")) assertThat(api.get("/api/v1/events/" + gone).status()).isEqualTo(404);
             assertThat(api.get("/api/v1/events/er-other").text()).contains(OTHER_EMAIL);

@@ -1,31 +1,19 @@
 package herald.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -145,15 +133,15 @@ public final class DeliveryBenchmark {
         out.printf(Locale.ROOT, "== throughput: %,d events, one service, sink %s%n", opt.events, sink);
         List<String> bodies = bodies("tp", opt.events);
         warmUpBare(); // both sides measured warm (JIT, connections)
-        Cpu before = Cpu.now();
+        DeliveryCpu before = DeliveryCpu.now();
         double bare = bareLoop(bodies);
-        Cpu mid = Cpu.now();
+        DeliveryCpu mid = DeliveryCpu.now();
         out.printf(Locale.ROOT, "   bare Jetty client, %d in flight: %,.0f requests/s (other CPU %.0f%%)%n",
                 opt.concurrency, bare, mid.otherBusy(before) * 100);
-        try (Server h = launch("throughput")) {
+        try (HeraldChild h = HeraldChild.launch(opt, "throughput")) {
             h.service("sink", sink + "/tp", null);
             long warmed = warmUp(h, "tpwarm", 1);
-            mid = Cpu.now();
+            mid = DeliveryCpu.now();
             long start = System.nanoTime();
             ingestAll(h, bodies, 4);
             double ingested = (System.nanoTime() - start) / 1e9;
@@ -162,7 +150,7 @@ public final class DeliveryBenchmark {
             double rate = opt.events / ((System.nanoTime() - start) / 1e9);
             out.printf(Locale.ROOT, "   ingest of the %,d events took %.2f s; %,d were delivered by then%n", opt.events, ingested,
                     deliveredThen);
-            Cpu after = Cpu.now();
+            DeliveryCpu after = DeliveryCpu.now();
             out.printf(Locale.ROOT, "   Herald end to end: %,.0f deliveries/s (other CPU %.0f%%, %s, peak RSS %,d MiB)%n", rate,
                     after.otherBusy(mid) * 100, after.herald(mid), h.peakRssMiB());
             out.printf(Locale.ROOT, "   RESULT throughput %s: herald %,.0f/s, bare %,.0f/s, ratio %.2f (target >= 0.6)%n",
@@ -179,7 +167,7 @@ public final class DeliveryBenchmark {
         List<String> bodies = bodies("ord", opt.events, 1000);
         double[] rates = new double[2];
         for (int ordered = 0; ordered < 2; ordered++) {
-            try (Server h = launch(ordered == 1 ? "ordered" : "unordered")) {
+            try (HeraldChild h = HeraldChild.launch(opt, ordered == 1 ? "ordered" : "unordered")) {
                 h.service("sink", sink + "/ord", null, ordered == 1 ? "\"ordering_key\":\"userid\"" : null);
                 long warmed = warmUp(h, "ordwarm", 1);
                 long start = System.nanoTime();
@@ -207,7 +195,7 @@ public final class DeliveryBenchmark {
             ex.close();
         });
         receiver.start();
-        try (Server h = launch("latency")) {
+        try (HeraldChild h = HeraldChild.launch(opt, "latency")) {
             h.service("timed", "http://127.0.0.1:" + receiver.getAddress().getPort(), null);
             long warmed = warmUp(h, "latwarm", 1);
             int n = (int) (opt.rate * opt.latencySeconds);
@@ -216,12 +204,12 @@ public final class DeliveryBenchmark {
             AtomicLong failed = new AtomicLong();
             long start = System.nanoTime();
             long periodNanos = 1_000_000_000L / opt.rate;
-            Cpu before = Cpu.now();
+            DeliveryCpu before = DeliveryCpu.now();
             // The load generator's own CPU is taken from Herald on 2 shared cores: 32 keep-alive sockets
             // (the ingest benchmark's minimal client) rather than a general HTTP client per request.
             URI ingest = URI.create("http://127.0.0.1:" + h.port + "/api/v1/events");
             ExecutorService senders = Executors.newFixedThreadPool(32, Thread.ofPlatform().daemon().factory());
-            try (IngestBenchmark.SocketClient client = new IngestBenchmark.SocketClient()) {
+            try (IngestClients.SocketClient client = new IngestClients.SocketClient()) {
                 for (int i = 0; i < n; i++) {
                     long due = start + i * periodNanos;
                     long wait = due - System.nanoTime();
@@ -249,7 +237,7 @@ public final class DeliveryBenchmark {
                     .mapToLong(e -> received.get(e.getKey()) - e.getValue()).sorted().toArray();
             out.printf(Locale.ROOT, "   RESULT latency %s at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d timed,"
                             + " other CPU %.0f%%)%n", opt.backend, opt.rate, pct(lat, 0.5), pct(lat, 0.99), pct(lat, 1.0),
-                    lat.length, sent.size(), Cpu.now().otherBusy(before) * 100);
+                    lat.length, sent.size(), DeliveryCpu.now().otherBusy(before) * 100);
         } finally {
             receiver.stop(0);
         }
@@ -261,7 +249,7 @@ public final class DeliveryBenchmark {
                 opt.isolationEvents, opt.isolationRuns);
         double allHealthy = 0;
         double halfHanging = 0;
-        try (Hang hang = new Hang(); SlowReceiver slow = new SlowReceiver()) {
+        try (DeliveryReceivers.Hang hang = new DeliveryReceivers.Hang(); DeliveryReceivers.SlowReceiver slow = new DeliveryReceivers.SlowReceiver()) {
             // Alternated, best of each: a run's rate moves by a tenth on this kind of machine.
             for (int run = 0; run < opt.isolationRuns; run++) {
                 allHealthy = Math.max(allHealthy, isolationRun(k, 0, hang, slow));
@@ -272,8 +260,8 @@ public final class DeliveryBenchmark {
                 + " ratio %.2f (target >= 0.9)%n", opt.backend, allHealthy, halfHanging, halfHanging / allHealthy);
     }
 
-    private double isolationRun(int services, int hanging, Hang hang, SlowReceiver slow) throws Exception {
-        try (Server h = launch("isolation-" + hanging)) {
+    private double isolationRun(int services, int hanging, DeliveryReceivers.Hang hang, DeliveryReceivers.SlowReceiver slow) throws Exception {
+        try (HeraldChild h = HeraldChild.launch(opt, "isolation-" + hanging)) {
             for (int i = 0; i < services; i++) h.service("s" + i, sink + "/s" + i, null);
             // Warm, all healthy (like the other cases), then the first `hanging` services stop answering.
             long warm = warmUp(h, "isowarm" + hanging, services, 0);
@@ -294,12 +282,12 @@ public final class DeliveryBenchmark {
             // counted deliveries in the half-hanging run.
             h.put("/api/v1/settings", "{\"deliveries_enabled\":false}");
             ingestAll(h, bodies("iso" + hanging, opt.isolationEvents), 4);
-            Cpu before = Cpu.now();
+            DeliveryCpu before = DeliveryCpu.now();
             long start = System.nanoTime();
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
             h.awaitDeliveredToHealthy((long) healthy * (warm + opt.isolationEvents), hanging, Duration.ofMinutes(10));
             double rate = healthy * opt.isolationEvents / ((System.nanoTime() - start) / 1e9);
-            Cpu after = Cpu.now();
+            DeliveryCpu after = DeliveryCpu.now();
             out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%, %s)%n", healthy,
                     hanging, rate, after.otherBusy(before) * 100, after.herald(before));
             return rate;
@@ -315,7 +303,7 @@ public final class DeliveryBenchmark {
 
     private double backlogRun(int n) throws Exception {
         out.printf(Locale.ROOT, "== backlog of %,d deliveries%n", n);
-        try (Server h = launch("backlog-" + n)) {
+        try (HeraldChild h = HeraldChild.launch(opt, "backlog-" + n)) {
             h.service("sink", sink + "/backlog", null);
             h.put("/api/v1/settings", "{\"deliveries_enabled\":false}");
             long t = System.nanoTime();
@@ -323,13 +311,13 @@ public final class DeliveryBenchmark {
                 ingestAll(h, bodies("bl" + from + "-", Math.min(100_000, n - from)), 4);
             }
             out.printf(Locale.ROOT, "   ingested in %.0f s; RSS %,d MiB%n", (System.nanoTime() - t) / 1e9, h.rssMiB());
-            Cpu before = Cpu.now();
+            DeliveryCpu before = DeliveryCpu.now();
             long start = System.nanoTime();
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
             h.awaitDelivered(n, Duration.ofHours(1));
             double rate = n / ((System.nanoTime() - start) / 1e9);
             out.printf(Locale.ROOT, "   RESULT drain of %,d: %,.0f deliveries/s, peak RSS during the drain %,d MiB"
-                            + " (target <= 512), other CPU %.0f%%%n", n, rate, h.peakRssMiB(), Cpu.now().otherBusy(before) * 100);
+                            + " (target <= 512), other CPU %.0f%%%n", n, rate, h.peakRssMiB(), DeliveryCpu.now().otherBusy(before) * 100);
             return rate;
         }
     }
@@ -341,15 +329,15 @@ public final class DeliveryBenchmark {
      * taking a quarter of the machine after 30,000 events; measuring then measures the compiler.
      * Returns the deliveries made.
      */
-    private long warmUp(Server h, String tag, int deliveriesPerEvent) throws Exception {
+    private long warmUp(HeraldChild h, String tag, int deliveriesPerEvent) throws Exception {
         return warmUp(h, tag, deliveriesPerEvent, 0) * deliveriesPerEvent;
     }
 
     /** The same, counting from {@code alreadyDelivered} deliveries; returns the events sent. */
-    private long warmUp(Server h, String tag, int deliveriesPerEvent, long alreadyDelivered) throws Exception {
+    private long warmUp(HeraldChild h, String tag, int deliveriesPerEvent, long alreadyDelivered) throws Exception {
         int round = Math.max(1, 10_000 / deliveriesPerEvent);
         long[] delivered = {alreadyDelivered};
-        int rounds = untilJitSettles(Cpu.heraldPid, r -> {
+        int rounds = untilJitSettles(DeliveryCpu.heraldPid, r -> {
             ingestAll(h, bodies(tag + r + "-", round), 4);
             delivered[0] += (long) round * deliveriesPerEvent;
             h.awaitDelivered(delivered[0], Duration.ofMinutes(10));
@@ -413,7 +401,7 @@ public final class DeliveryBenchmark {
     }
 
     /** Posts the events in batches of 500 from {@code senders} threads. */
-    private static void ingestAll(Server h, List<String> bodies, int senders) throws Exception {
+    private static void ingestAll(HeraldChild h, List<String> bodies, int senders) throws Exception {
         List<String> batches = new ArrayList<>();
         for (int i = 0; i < bodies.size(); i += 500) {
             batches.add("[" + String.join(",", bodies.subList(i, Math.min(bodies.size(), i + 500))) + "]");
@@ -471,292 +459,4 @@ public final class DeliveryBenchmark {
         return sortedNanos[i] / 1e6;
     }
 
-    // ---------------------------------------------------------------- the server under test
-
-    /** A Herald child process on fresh storage, its database read directly for progress. */
-    final class Server implements AutoCloseable {
-        private final Process process;
-        private final int port;
-        private final Connection db;
-        private final String pgDb;
-        private final List<String> serviceIds = new CopyOnWriteArrayList<>();
-        private volatile long peakRssKiB;
-        private final Thread rssSampler;
-
-        private Server(Process process, int port, Connection db, String pgDb) {
-            this.process = process;
-            this.port = port;
-            this.db = db;
-            this.pgDb = pgDb;
-            this.rssSampler = Thread.ofPlatform().daemon().start(() -> {
-                while (process.isAlive()) {
-                    peakRssKiB = Math.max(peakRssKiB, rssKiB());
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        String service(String name, String url, String more) throws Exception {
-            return service(name, url, more, null);
-        }
-
-        /** {@code subscriptionMore}: more fields of the subscription (an ordering key). */
-        String service(String name, String url, String more, String subscriptionMore) throws Exception {
-            String svc = post("/api/v1/services", "{\"name\":\"" + name + "\",\"url\":\"" + url + "\""
-                    + (more == null ? "" : "," + more) + "}");
-            String id = svc.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
-            serviceIds.add(id);
-            post("/api/v1/subscriptions", "{\"service_id\":\"" + id + "\",\"events\":[\"*\"]"
-                    + (subscriptionMore == null ? "" : "," + subscriptionMore) + "}");
-            return id;
-        }
-
-        String post(String path, String body) throws Exception {
-            return send("POST", path, body);
-        }
-
-        String put(String path, String body) throws Exception {
-            return send("PUT", path, body);
-        }
-
-        String patch(String path, String body) throws Exception {
-            return send("PATCH", path, body);
-        }
-
-        private String send(String method, String path, String body) throws Exception {
-            HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofMinutes(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + " " + r.body());
-            return r.body();
-        }
-
-        long delivered(String extra) throws Exception {
-            return count("status = 'delivered'" + extra);
-        }
-
-        void awaitDelivered(long n, Duration atMost) throws Exception {
-            awaitCount(n, "", atMost);
-        }
-
-        /** Waits for the deliveries to the healthy services (the ones created after the {@code hanging} first). */
-        void awaitDeliveredToHealthy(long n, int hanging, Duration atMost) throws Exception {
-            String ids = String.join(",", serviceIds.subList(hanging, serviceIds.size()).stream().map(s -> "'" + s + "'").toList());
-            awaitCount(n, " AND service_id IN (" + ids + ")", atMost);
-        }
-
-        private long count(String where) throws Exception {
-            try (Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM deliveries WHERE " + where)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-
-        /**
-         * Deliveries not finished yet, from Herald's partial status indexes (one for due rows, one for
-         * rows being sent; a single {@code IN} of the three states matches neither, and PostgreSQL
-         * scanned the table: 50–60 ms a count). One statement, so one snapshot: a row that moves
-         * between the two states while it is counted is counted once.
-         */
-        private long unfinished(String extra) throws Exception {
-            try (Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'retrying')"
-                         + extra + ") + (SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'" + extra + ")")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-
-        /**
-         * Waits until no delivery (matching {@code extra}) is left unfinished, then checks that at least
-         * {@code n} were delivered. It counts what is left rather than what is done, and waits ten times
-         * as long as a count took: counting every delivered row every 100 ms took up to a sixth of the
-         * machine from Herald once the warm-up had left a few hundred thousand rows.
-         */
-        private void awaitCount(long n, String extra, Duration atMost) throws Exception {
-            long deadline = System.nanoTime() + atMost.toNanos();
-            while (true) {
-                long t = System.nanoTime();
-                long left = unfinished(extra);
-                long tookMs = (System.nanoTime() - t) / 1_000_000;
-                if (left == 0) break;
-                if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in " + atMost);
-                Thread.sleep(Math.max(20, 10 * tookMs));
-            }
-            long delivered = delivered(extra);
-            if (delivered < n) throw new IllegalStateException(delivered + " of " + n + " delivered; the rest failed");
-        }
-
-        long rssKiB() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                    if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D+", ""));
-                }
-            } catch (IOException | RuntimeException e) {
-                // exited
-            }
-            return 0;
-        }
-
-        long rssMiB() {
-            return rssKiB() / 1024;
-        }
-
-        long peakRssMiB() {
-            return peakRssKiB / 1024;
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-            rssSampler.interrupt();
-            db.close();
-            if (pgDb != null) {
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-                     Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + pgDb + " WITH (FORCE)");
-                }
-            }
-        }
-    }
-
-    private Server launch(String name) throws Exception {
-        Path dir = Files.createTempDirectory(opt.workDir, "delivery-" + name + "-");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put("HERALD_HTTP_PORT", Integer.toString(port));
-        env.put("HERALD_DATA_DIR", dir.toString());
-        env.put("HERALD_ADMIN_KEY", KEY);
-        env.put("HERALD_OUTBOUND_ALLOW", "127.0.0.0/8");
-        String pgDb = null;
-        String jdbc = "jdbc:sqlite:" + dir.resolve("herald.db");
-        if (opt.backend.equals("postgres")) {
-            pgDb = "herald_bench_" + Long.toHexString(System.nanoTime());
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-                 Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + pgDb);
-            }
-            jdbc = "jdbc:postgresql://127.0.0.1:5432/" + pgDb + "?user=postgres";
-            env.put("HERALD_DATABASE_URL", jdbc);
-        }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString()));
-        command.addAll(opt.serverJavaOpts);
-        command.addAll(List.of("-jar", opt.jar.toString(), "start"));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile());
-        Process p = pb.start();
-        Cpu.heraldPid = p.pid();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            if (!p.isAlive()) throw new IllegalStateException("herald exited; see " + dir.resolve("herald.log"));
-            try {
-                if (api.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) throw notYet;
-            }
-            Thread.sleep(100);
-        }
-        return new Server(p, port, DriverManager.getConnection(jdbc), pgDb);
-    }
-
-    /** A receiver that accepts connections and never answers: a hanging service. */
-    /** A receiver that answers 200 after 150 ms: slow enough for Herald's slow-send path (100 ms). */
-    static final class SlowReceiver implements AutoCloseable {
-        private final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-
-        SlowReceiver() throws IOException {
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            server.createContext("/", ex -> {
-                ex.getRequestBody().readAllBytes();
-                try {
-                    Thread.sleep(150); // the receiver's own slowness is what is simulated
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                ex.sendResponseHeaders(200, -1);
-                ex.close();
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
-    static final class Hang implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-
-        Hang() throws IOException {
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    while (true) held.add(server.accept());
-                } catch (IOException closed) {
-                    // stopped
-                }
-            });
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket s : held) s.close();
-        }
-    }
-
-    /**
-     * Machine-wide CPU from /proc/stat, and the part of it used by this run's own processes (this
-     * JVM, the Herald child, nginx, PostgreSQL): what is left is other load on the shared machine.
-     */
-    record Cpu(long busy, long total, long ours, long herald, long heraldJit) {
-        static volatile long heraldPid = -1;
-
-        static Cpu now() {
-            long self = ProcessHandle.current().pid();
-            ProcCpu.Machine m = ProcCpu.machine();
-            long h = heraldPid;
-            return new Cpu(m.busyTicks(), m.totalTicks(), ProcCpu.ticks((pid, name) ->
-                    pid == self || pid == h || name.equals("postgres") || name.equals("nginx")),
-                    h < 0 ? 0 : ProcCpu.threadTicks(h, name -> true),
-                    h < 0 ? 0 : ProcCpu.threadTicks(h, DeliveryBenchmark::isCompiler));
-        }
-
-        /** Herald's share of the machine since {@code before}, and its JIT compilers' part of it (0-1 each). */
-        String herald(Cpu before) {
-            long t = total - before.total;
-            if (t == 0) return "";
-            return String.format(Locale.ROOT, "Herald %.0f%% of the machine, its JIT compilers %.0f%%",
-                    100.0 * (herald - before.herald) / t, 100.0 * (heraldJit - before.heraldJit) / t);
-        }
-
-        /** The share of the machine used by other processes since {@code before}. */
-        double otherBusy(Cpu before) {
-            long t = total - before.total;
-            return t == 0 ? 0 : Math.max(0, (double) (busy - before.busy - (ours - before.ours)) / t);
-        }
-    }
 }

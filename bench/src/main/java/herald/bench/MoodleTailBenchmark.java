@@ -284,9 +284,9 @@ public final class MoodleTailBenchmark {
     }
 
     /** Machine CPU, this JVM's and the databases' (postgres, mariadbd), to tell what else loaded the machine. */
-    record CpuSample(IngestBenchmark.CpuSample machine, long dbTicks) {
+    record CpuSample(MachineCpu.CpuSample machine, long dbTicks) {
         static CpuSample now() {
-            return new CpuSample(IngestBenchmark.CpuSample.now(), readDbTicks());
+            return new CpuSample(MachineCpu.CpuSample.now(), readDbTicks());
         }
 
         String describe(CpuSample before) {

@@ -290,10 +290,16 @@ class AdminUiTest {
         PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
         Browser.screenshot(page, "20-phone-dashboard");
         page.navigate(base + "/admin/services/new");
+        page.selectOption("#f-type", "amqp");
         Browser.screenshot(page, "21-phone-service-editor");
+        page.navigate(base + "/admin/subscriptions/new");
+        page.click(".personal-fields summary");
+        Browser.screenshot(page, "30-phone-subscription-editor");
         // nothing wider than the screen but the tables, which scroll in their own box
-        for (String path : java.util.List.of("/admin", "/admin/services/new", "/admin/settings", "/admin/dead")) {
+        for (String path : java.util.List.of("/admin", "/admin/services/new", "/admin/subscriptions/new", "/admin/settings",
+                "/admin/dead")) {
             page.navigate(base + path);
+            if (path.endsWith("subscriptions/new")) page.click(".personal-fields summary");
             Object wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
                     + " > window.innerWidth + 1 && !e.closest('.table')).map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
             assertThat(wide).as("elements wider than a phone on %s", path).isEqualTo("");

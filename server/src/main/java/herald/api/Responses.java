@@ -133,10 +133,9 @@ public final class Responses {
      */
     public static Problem problemFor(Throwable e, String path) {
         if (e instanceof Problem problem) return problem;
-        if (e instanceof StoreException) {
+        if (e instanceof StoreException store) {
             log.warn("store.failed path={} error={}", path, e.getMessage());
-            return Problem.unavailable("the database is unavailable; nothing was changed, retry shortly")
-                    .retryAfter(5);
+            return store.problem("nothing was changed");
         }
         log.error("request.failed path={}", path, e);
         return new Problem(Problem.Kind.INTERNAL, "an unexpected error occurred");

@@ -27,6 +27,12 @@ final class FinishWriter implements AutoCloseable {
      */
     private static final int MIN_GROUP = 100;
     private static final long LINGER_NANOS = 5_000_000L;
+    /**
+     * How long outcomes that cannot be recorded (the database down, its disk full) are tried again
+     * before they are left to their leases: the senders wait meanwhile, so nothing more is sent
+     * that could not be recorded either, and when the database comes back nothing is sent twice.
+     */
+    private static final long RECORD_RETRY_MS = 60_000;
 
     /** One outcome to record: the delivery's new state, and the attempt (null when nothing was sent). */
     record Finish(Delivery delivery, String status, long nextAttemptAt, String lastError, Attempt attempt, long at) {}
@@ -88,33 +94,52 @@ final class FinishWriter implements AutoCloseable {
     }
 
     private void commit(List<Waiting> group) {
-        try {
-            db.inBookkeepingTransaction(c -> {
-                long now = System.currentTimeMillis();
-                List<Finish> finishes = new ArrayList<>(group.size());
-                for (Waiting w : group) {
-                    Finish f = w.finish();
-                    finishes.add(new Finish(f.delivery(), f.status(), f.nextAttemptAt(), f.lastError(), f.attempt(), now));
+        long giveUpAt = System.currentTimeMillis() + RECORD_RETRY_MS;
+        for (long pause = 200; ; pause = Math.min(pause * 2, 5_000)) {
+            try {
+                record(group);
+                group.forEach(w -> w.done().complete(null));
+                return;
+            } catch (RuntimeException e) {
+                if (!running || System.currentTimeMillis() + pause > giveUpAt) {
+                    log.warn("delivery.record_failed deliveries={} error={}", group.size(), e.toString());
+                    // Not recorded: each stays delivering until its lease runs out, then is sent again.
+                    group.forEach(w -> w.done().complete(null));
+                    return;
                 }
-                // A lease lost meanwhile (another node took the delivery): its attempt is not ours to record.
-                boolean[] kept = db.dialect().write(c, FINISH, finishes).changed();
-                List<Attempt> attempts = new ArrayList<>();
-                for (int i = 0; i < finishes.size(); i++) {
-                    if (kept[i] && finishes.get(i).attempt() != null) attempts.add(finishes.get(i).attempt());
+                log.warn("delivery.record_retrying deliveries={} in_ms={} error={}", group.size(), pause, e.toString());
+                try {
+                    Thread.sleep(pause); // back-off while the database cannot write (down, or its disk full)
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    group.forEach(w -> w.done().complete(null));
+                    return;
                 }
-                store.insertAttempts(c, attempts);
-                for (int i = 0; i < finishes.size(); i++) {
-                    Finish f = finishes.get(i);
-                    if (kept[i] && f.status().equals("retrying")) DeliveryStore.holdKeyBehind(c, f.delivery().id(), f.nextAttemptAt());
-                }
-                return null;
-            });
-            group.forEach(w -> w.done().complete(null));
-        } catch (RuntimeException e) {
-            log.warn("delivery.record_failed deliveries={} error={}", group.size(), e.toString());
-            // Not recorded: each stays delivering until its lease runs out, then is sent again.
-            group.forEach(w -> w.done().complete(null));
+            }
         }
+    }
+
+    private void record(List<Waiting> group) {
+        db.inBookkeepingTransaction(c -> {
+            long now = System.currentTimeMillis();
+            List<Finish> finishes = new ArrayList<>(group.size());
+            for (Waiting w : group) {
+                Finish f = w.finish();
+                finishes.add(new Finish(f.delivery(), f.status(), f.nextAttemptAt(), f.lastError(), f.attempt(), now));
+            }
+            // A lease lost meanwhile (another node took the delivery): its attempt is not ours to record.
+            boolean[] kept = db.dialect().write(c, FINISH, finishes).changed();
+            List<Attempt> attempts = new ArrayList<>();
+            for (int i = 0; i < finishes.size(); i++) {
+                if (kept[i] && finishes.get(i).attempt() != null) attempts.add(finishes.get(i).attempt());
+            }
+            store.insertAttempts(c, attempts);
+            for (int i = 0; i < finishes.size(); i++) {
+                Finish f = finishes.get(i);
+                if (kept[i] && f.status().equals("retrying")) DeliveryStore.holdKeyBehind(c, f.delivery().id(), f.nextAttemptAt());
+            }
+            return null;
+        });
     }
 
     @Override

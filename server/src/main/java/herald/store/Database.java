@@ -87,9 +87,42 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(SqlWork<T> work) {
+        return transaction(work, false);
+    }
+
+    /**
+     * Like {@link #inTransaction}, for delivery bookkeeping (claims, outcomes, attempts): the commit
+     * does not wait for the disk flush. A crash of Herald's process loses none of it; a crash of the
+     * machine (or of PostgreSQL) can lose the last moments of it, which at worst sends a delivery
+     * again with the same {@code webhook-id}. Acknowledged events never go through here.
+     */
+    public <T> T inBookkeepingTransaction(SqlWork<T> work) {
+        return transaction(work, true);
+    }
+
+    private <T> T transaction(SqlWork<T> work, boolean bookkeeping) {
         lockWriter();
         try (Connection c = pool.getConnection()) {
-            return commitOrRollback(c, work);
+            if (bookkeeping) dialect.beginBookkeeping(c);
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                endTransaction(c, bookkeeping);
+                return result;
+            } catch (Throwable t) {
+                try {
+                    c.rollback();
+                    endTransaction(c, bookkeeping);
+                } catch (SQLException cleanupFailed) {
+                    // SQLite ends a transaction itself on some errors (a full disk), so the rollback
+                    // fails and the connection's state may differ from the driver's: statements would
+                    // run outside any transaction, or an event commit would not flush. Never reused.
+                    t.addSuppressed(cleanupFailed);
+                    pool.evictConnection(c);
+                }
+                throw t;
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         } finally {
@@ -105,44 +138,10 @@ public final class Database implements AutoCloseable {
         if (dialect.singleWriter()) sqliteWriter.unlock();
     }
 
-    private static <T> T commitOrRollback(Connection c, SqlWork<T> work) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            T result = work.run(c);
-            c.commit();
-            return result;
-        } catch (Throwable t) {
-            c.rollback();
-            throw t;
-        }
-    }
-
-    /**
-     * Like {@link #inTransaction}, for delivery bookkeeping (claims, outcomes, attempts): the commit
-     * does not wait for the disk flush. A crash of Herald's process loses none of it; a crash of the
-     * machine (or of PostgreSQL) can lose the last moments of it, which at worst sends a delivery
-     * again with the same {@code webhook-id}. Acknowledged events never go through here.
-     */
-    public <T> T inBookkeepingTransaction(SqlWork<T> work) {
-        lockWriter();
-        try (Connection c = pool.getConnection()) {
-            dialect.beginBookkeeping(c);
-            try {
-                return commitOrRollback(c, work);
-            } finally {
-                try {
-                    c.setAutoCommit(true);
-                    dialect.endBookkeeping(c);
-                } catch (SQLException e) {
-                    pool.evictConnection(c); // never hand out a connection that would not flush event commits
-                    throw e;
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        } finally {
-            unlockWriter();
-        }
+    /** Back to autocommit, and to flushed commits after bookkeeping, before the pool hands the connection out again. */
+    private void endTransaction(Connection c, boolean bookkeeping) throws SQLException {
+        c.setAutoCommit(true);
+        if (bookkeeping) dialect.endBookkeeping(c);
     }
 
     /** Runs {@code work} in autocommit mode holding the write lock (SQLite statements that may not run in a transaction). */

@@ -1,5 +1,6 @@
 package herald.store;
 
+import herald.problem.Problem;
 import java.sql.SQLException;
 
 /** A database failure; the API answers it with 503 so clients retry, and never with partial data. */
@@ -14,4 +15,40 @@ public final class StoreException extends RuntimeException {
         return "23505".equals(e.getSQLState())
                 || (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed"));
     }
+
+    /**
+     * What a client is told: {@code notDone} (e.g. "nothing was stored") and when to try again. A
+     * full disk says so, with the code {@code disk_full}, and asks for a longer wait: space comes
+     * back when an operator frees it, not in seconds.
+     */
+    public Problem problem(String notDone) {
+        if (isDiskFull()) {
+            return Problem.unavailable("the database's disk is full; " + notDone + ". Retry once space is freed")
+                    .retryAfter(30).withCode("disk_full");
+        }
+        return Problem.unavailable("the database is unavailable; " + notDone + ", retry shortly").retryAfter(5);
+    }
+
+    /**
+     * True when the database could not write because its disk is full: SQLite's {@code SQLITE_FULL}
+     * (result code 13, also an I/O error while writing) or PostgreSQL's {@code 53100 disk_full}.
+     */
+    public boolean isDiskFull() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && diskFull(e)) return true;
+            for (Throwable s : t.getSuppressed()) if (s instanceof SQLException e && diskFull(e)) return true;
+        }
+        return false;
+    }
+
+    private static boolean diskFull(SQLException e) {
+        if ("53100".equals(e.getSQLState())) return true;
+        if (e instanceof org.sqlite.SQLiteException sqlite) {
+            int primary = sqlite.getResultCode().code & 0xff;
+            return primary == SQLITE_FULL;
+        }
+        return false;
+    }
+
+    private static final int SQLITE_FULL = 13;
 }

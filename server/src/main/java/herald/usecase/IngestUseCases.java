@@ -57,9 +57,9 @@ public final class IngestUseCases {
 
     /** A storage failure, overload or timeout: nothing was acknowledged, so the client must retry. */
     public static Problem unavailable(Throwable cause) {
+        if (cause instanceof StoreException store) return store.problem("nothing was stored");
         String detail = cause instanceof EventWriter.OverloadedException
-                ? "Herald is busy; retry shortly" : cause instanceof StoreException
-                ? "the event store is unavailable; nothing was stored, retry shortly" : "the event could not be stored; retry";
+                ? "Herald is busy; retry shortly" : "the event could not be stored; retry";
         return Problem.unavailable(detail).retryAfter(5);
     }
 }

@@ -58,7 +58,8 @@ public final class Database implements AutoCloseable {
         } else {
             throw new IllegalArgumentException("unsupported database URL (jdbc:sqlite: or jdbc:postgresql:)");
         }
-        hc.setConnectionTimeout(30_000);
+        // While the database is down a request waits this long for a connection, then answers 503.
+        hc.setConnectionTimeout(10_000);
         HikariDataSource pool = new HikariDataSource(hc);
         Database db = new Database(dialect, pool);
         db.migrate();

@@ -24,10 +24,19 @@ public final class EventBus implements AutoCloseable {
     public static final String ENROLLMENT_CREATED = "org.openedx.learning.course.enrollment.created.v1";
     public static final String ENROLLMENT_CHANGED = "org.openedx.learning.course.enrollment.changed.v1";
 
-    private final RedisClient client = RedisClient.create(URL);
-    private final StatefulRedisConnection<String, byte[]> connection =
-            client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> connection;
     public final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+
+    public EventBus() {
+        this(URL);
+    }
+
+    /** On the Redis at {@code url} (e.g. one a test starts and restarts itself). */
+    public EventBus(String url) {
+        client = RedisClient.create(url);
+        connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    }
 
     public String stream(String topic) {
         return prefix + "-" + topic;

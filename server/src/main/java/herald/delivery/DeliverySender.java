@@ -10,6 +10,7 @@ import herald.rendering.Rendered;
 import herald.rendering.Renderer;
 import herald.routing.Router;
 import herald.store.Database;
+import herald.store.StoreException;
 import herald.subscription.ConfigStore;
 import herald.subscription.RetryPolicy;
 import herald.subscription.Service;
@@ -78,6 +79,21 @@ final class DeliverySender {
         this.outbound = outbound;
         this.meters = meters;
         this.dispatch = dispatch;
+    }
+
+    /**
+     * {@link #send}, and what a failure leaves behind: a delivery stopped by a database failure (its
+     * disk full, say) is released once the database writes again, rather than when its lease ends.
+     */
+    void sendOrRelease(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {
+        try {
+            send(d, eventBody, table, probe, slot);
+        } catch (StoreException e) {
+            log.warn("delivery.interrupted id={} error={}", d.id(), e.toString());
+            store.releaseLater(d);
+        } catch (RuntimeException e) {
+            log.error("delivery.crashed id={} error={}", d.id(), e.toString(), e);
+        }
     }
 
     void send(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {

@@ -13,11 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** Delivery rows: recording outcomes and attempts, holding and releasing, listing and replaying (claims: {@link DeliveryClaims}). */
 public final class DeliveryStore {
     static final String COLUMNS =
             "id, event_id, subscription_id, service_id, status, attempts, next_attempt_at, last_error, created_at, updated_at";
+    private final Queue<Delivery> leftOver = new ConcurrentLinkedQueue<>();
     private final Database db;
 
     public DeliveryStore(Database db) {
@@ -90,16 +93,45 @@ public final class DeliveryStore {
 
     /** Gives a claimed delivery back unsent (its service's breaker opened): no attempt is spent. */
     public void release(Delivery d) {
+        release(List.of(d));
+    }
+
+    private void release(List<Delivery> ds) {
         db.inBookkeepingTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'pending' END,"
                             + " lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'delivering'")) {
-                ps.setLong(1, System.currentTimeMillis());
-                ps.setString(2, d.id());
-                ps.executeUpdate();
+                for (Delivery d : ds) {
+                    ps.setLong(1, System.currentTimeMillis());
+                    ps.setString(2, d.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });
+    }
+
+    /**
+     * A delivery whose send stopped on a database failure (its disk full, say) stays leased to this
+     * node: rather than wait out the lease, it is released by {@link #releaseLeftOver} once the
+     * database writes again, and claimed afresh (with the same {@code webhook-id} if it was sent).
+     */
+    void releaseLater(Delivery d) {
+        leftOver.add(d);
+    }
+
+    /** Releases what {@link #releaseLater} kept; they stay kept while the database still fails. */
+    void releaseLeftOver() {
+        if (leftOver.isEmpty()) return;
+        List<Delivery> batch = new ArrayList<>();
+        for (Delivery d; (d = leftOver.poll()) != null; ) batch.add(d);
+        try {
+            release(batch);
+        } catch (RuntimeException e) {
+            leftOver.addAll(batch);
+            throw e;
+        }
     }
 
     /** Makes every waiting delivery of a subscription dead with {@code reason}; they can be replayed later. */

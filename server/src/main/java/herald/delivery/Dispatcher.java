@@ -190,8 +190,8 @@ public final class Dispatcher implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                int claimed = 0;
-                if (deliverySwitch.deliveriesEnabled()) claimed = claimAndSend();
+                store.releaseLeftOver();
+                int claimed = deliverySwitch.deliveriesEnabled() ? claimAndSend() : 0;
                 polls.incrementAndGet();
                 if (claimed == 0) {
                     synchronized (signal) {
@@ -308,9 +308,7 @@ public final class Dispatcher implements AutoCloseable {
             boolean probe = probes.contains(d.id());
             Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
                 try {
-                    sender.send(d, bodies.get(d.eventId()), table, probe, slot);
-                } catch (RuntimeException e) {
-                    log.error("delivery.crashed id={} error={}", d.id(), e.toString());
+                    sender.sendOrRelease(d, bodies.get(d.eventId()), table, probe, slot);
                 } finally {
                     slot.done();
                     if (inFlight.decrementAndGet() == 0) {

@@ -131,9 +131,12 @@ public final class EndToEndBenchmark {
         d.serverJavaOpts = opt.serverJavaOpts;
         try (HeraldChild h = HeraldChild.launch(d, "e2e"); IngestClients.SocketClient client = new IngestClients.SocketClient()) {
             URI ingest = URI.create("http://127.0.0.1:" + h.port + "/api/v1/events");
-            // Warmed through a service of its own (signing on, the default), then switched off: the
-            // measured events are routed only to a second one, whose URL the sink logs apart.
+            // Two services (signing on, the default), both made before the warm-up: "warm", on during
+            // the warm-up, and "run", on while measuring, whose URL the sink logs apart. Routing
+            // follows each switch from the next ingest commit on.
             String warm = h.service("warm", sink + "/herald-warm", null);
+            String run = h.service("run", sink + "/herald-run", null);
+            h.patch("/api/v1/services/" + run, "{\"enabled\":false}");
             long[] delivered = {0};
             warmUp(DeliveryCpu.heraldPid, "Herald's", r -> {
                 ingest(client, ingest, batches(bodies("hw" + r + "-", 10_000)));
@@ -141,21 +144,24 @@ public final class EndToEndBenchmark {
                 h.awaitDelivered(delivered[0], Duration.ofMinutes(10));
             });
             h.patch("/api/v1/services/" + warm, "{\"enabled\":false}");
-            h.service("run", sink + "/herald-run", null);
+            h.patch("/api/v1/services/" + run, "{\"enabled\":true}");
             List<String> batches = batches(bodies("hm-", opt.events));
             DeliveryCpu before = DeliveryCpu.now();
             MachineCpu.CpuSample self = MachineCpu.CpuSample.now();
             long start = System.nanoTime();
             ingest(client, ingest, batches);
             double ingested = (System.nanoTime() - start) / 1e9;
+            long deliveredThen = h.delivered("") - delivered[0];
             h.awaitDelivered(delivered[0] + opt.events, Duration.ofMinutes(10));
             long wall = System.nanoTime() - start;
             double rate = opt.events / (wall / 1e9);
             DeliveryCpu after = DeliveryCpu.now();
             MachineCpu.CpuSample selfAfter = MachineCpu.CpuSample.now();
-            out.printf(Locale.ROOT, "   ingest took %.2f s (%,.0f events/s); end to end %.2f s%n", ingested, opt.events / ingested, wall / 1e9);
-            out.printf(Locale.ROOT, "   CPU: %s; the senders' JVM %.0f%%, PostgreSQL %.0f%%, other processes %.0f%%; peak RSS %,d MiB%n",
-                    after.herald(before), selfAfter.processBusy(self, wall) * 100, selfAfter.postgresBusy(self) * 100,
+            out.printf(Locale.ROOT, "   ingest took %.2f s (%,.0f events/s), %,d delivered by then; end to end %.2f s%n", ingested,
+                    opt.events / ingested, deliveredThen, wall / 1e9);
+            out.printf(Locale.ROOT, "   CPU: %s; the senders' JVM %.0f%%%s; other processes %.0f%%; peak RSS %,d MiB%n",
+                    after.herald(before), selfAfter.processBusy(self, wall) * 100, opt.backend.equals("postgres")
+                            ? String.format(Locale.ROOT, "; PostgreSQL (all its processes) %.0f%%", Math.max(0, selfAfter.postgresBusy(self)) * 100) : "",
                     after.otherBusy(before) * 100, h.peakRssMiB());
             SinkLog.Count c = SinkLog.count(opt.sinkLogs.resolve("herald-run.log"), "", opt.events);
             out.printf(Locale.ROOT, "   Herald end to end: %,.0f events/s; sink saw %,d requests, %,d distinct webhook-ids (%,d duplicates)%n",
@@ -260,7 +266,7 @@ public final class EndToEndBenchmark {
      * text for both sides.
      */
     static List<String> bodies(String tag, int n) {
-        String pad = "x".repeat(420);
+        String pad = "x".repeat(674); // 1,024 bytes in all
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add("{\"id\":\"" + tag + i + "\",\"eventname\":\"\\\\core\\\\event\\\\course_viewed\",\"component\":\"core\","

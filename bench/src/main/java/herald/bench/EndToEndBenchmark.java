@@ -148,6 +148,8 @@ public final class EndToEndBenchmark {
             List<String> batches = batches(bodies("hm-", opt.events));
             DeliveryCpu before = DeliveryCpu.now();
             MachineCpu.CpuSample self = MachineCpu.CpuSample.now();
+            long[] io = ioWait();
+            java.util.Map<String, Long> threads = threadTicks(DeliveryCpu.heraldPid);
             long start = System.nanoTime();
             ingest(client, ingest, batches);
             double ingested = (System.nanoTime() - start) / 1e9;
@@ -157,12 +159,16 @@ public final class EndToEndBenchmark {
             double rate = opt.events / (wall / 1e9);
             DeliveryCpu after = DeliveryCpu.now();
             MachineCpu.CpuSample selfAfter = MachineCpu.CpuSample.now();
+            long[] ioAfter = ioWait();
+            String profile = topThreads(threads, threadTicks(DeliveryCpu.heraldPid), after.total() - before.total());
             out.printf(Locale.ROOT, "   ingest took %.2f s (%,.0f events/s), %,d delivered by then; end to end %.2f s%n", ingested,
                     opt.events / ingested, deliveredThen, wall / 1e9);
             out.printf(Locale.ROOT, "   CPU: %s; the senders' JVM %.0f%%%s; other processes %.0f%%; peak RSS %,d MiB%n",
                     after.herald(before), selfAfter.processBusy(self, wall) * 100, opt.backend.equals("postgres")
                             ? String.format(Locale.ROOT, "; PostgreSQL (all its processes) %.0f%%", Math.max(0, selfAfter.postgresBusy(self)) * 100) : "",
                     after.otherBusy(before) * 100, h.peakRssMiB());
+            out.printf(Locale.ROOT, "   the machine waited for I/O %.0f%% of the time; Herald's busiest threads (%% of the machine): %s%n",
+                    100.0 * (ioAfter[0] - io[0]) / Math.max(1, ioAfter[1] - io[1]), profile);
             SinkLog.Count c = SinkLog.count(opt.sinkLogs.resolve("herald-run.log"), "", opt.events);
             out.printf(Locale.ROOT, "   Herald end to end: %,.0f events/s; sink saw %,d requests, %,d distinct webhook-ids (%,d duplicates)%n",
                     rate, c.total(), c.unique(), c.total() - c.unique());
@@ -211,20 +217,60 @@ public final class EndToEndBenchmark {
             List<String> ids = ids(b);
             List<byte[]> bytes = bytes(b);
             MachineCpu.CpuSample self = MachineCpu.CpuSample.now();
-            DeliveryCpu before = DeliveryCpu.now();
             long start = System.nanoTime();
             double seconds = route.run(ids, bytes, SENDERS, Duration.ofMinutes(10));
             long wall = System.nanoTime() - start;
             double rate = opt.events / seconds;
             MachineCpu.CpuSample now = MachineCpu.CpuSample.now();
-            out.printf(Locale.ROOT, "   CPU: this JVM (Camel and its feeders) %.0f%% of the machine; other processes %.0f%%%n",
-                    now.processBusy(self, wall) * 100, DeliveryCpu.now().otherBusy(before) * 100);
+            double camelBusy = now.processBusy(self, wall);
+            out.printf(Locale.ROOT, "   CPU: this JVM (Camel and its feeders) %.0f%% of the machine; the rest of the machine (nginx, others) %.0f%%%n",
+                    camelBusy * 100, Math.max(0, now.machineBusy(self) - camelBusy) * 100);
             if (route.deadLettered() > 0) out.printf(Locale.ROOT, "   %,d exchanges dead-lettered%n", route.deadLettered());
             SinkLog.Count c = SinkLog.count(opt.sinkLogs.resolve("camel-run.log"), "msg_" + tag + "m-", opt.events);
             out.printf(Locale.ROOT, "   Camel end to end: %,.0f events/s; sink saw %,d requests, %,d distinct webhook-ids (%,d duplicates)%n",
                     rate, c.total(), c.unique(), c.total() - c.unique());
             return new Result(what, rate);
         }
+    }
+
+    /** The machine's iowait and total clock ticks since boot (/proc/stat). */
+    private static long[] ioWait() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) total += Long.parseLong(f[i]);
+            return new long[] {Long.parseLong(f[5]), total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** CPU ticks of process {@code pid}'s threads by name, digits dropped (a pool's threads together). */
+    private static java.util.Map<String, Long> threadTicks(long pid) {
+        java.util.Map<String, Long> by = new java.util.HashMap<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String st = Files.readString(t.resolve("stat"));
+                    int close = st.lastIndexOf(')');
+                    String name = st.substring(st.indexOf('(') + 1, close).replaceAll("[0-9]+", "#");
+                    String[] f = st.substring(close + 2).split(" ");
+                    by.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        return by;
+    }
+
+    private static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after, long machineTicks) {
+        return after.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100.0 * e.getValue() / Math.max(1, machineTicks)))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static List<String> ids(List<String> bodies) {

@@ -438,6 +438,11 @@ public final class IngestBenchmark {
                     caseLabel(r.caseName), r.herald.eventsPerSecond(), r.raw.eventsPerSecond(), r.ratio(), d ? " †" : "",
                     r.target, r.ratio() >= r.target ? "yes" : "**no**");
         }
+        for (Result r : results) { // bench/all.sh's lines, after the table
+            if (r.herald != null && r.raw != null) Summary.ratioAtLeast("ingest " + caseLabel(r.caseName) + " vs raw JDBC", r.backend,
+                    Summary.perSecond(r.herald.eventsPerSecond(), "events"), Summary.perSecond(r.raw.eventsPerSecond(), "events"), r.ratio(), r.target);
+        }
+        for (String s : skipped) Summary.line("ingest", "postgres", s, "-", "-", "-", "-");
         if (disturbed) {
             System.out.printf(Locale.ROOT, "%n† other processes or kernel threads used more than %.0f%% of the machine during a side of this row%n",
                     OTHER_CPU_WARN * 100);

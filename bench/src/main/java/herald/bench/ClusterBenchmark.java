@@ -73,7 +73,7 @@ public final class ClusterBenchmark {
     }
 
     /** A drain's figures: steady deliveries/s (90 % → 10 % left), full-drain deliveries/s, each node's CPU share. */
-    private record Drain(double steady, double full, List<Double> nodeCpu) {}
+    private record Drain(double steady, double full, List<Double> nodeCpu, double machineBusy) {}
 
     private final Options opt;
     private final Map<String, Boolean> received = new ConcurrentHashMap<>(); // webhook-id → seen
@@ -118,6 +118,7 @@ public final class ClusterBenchmark {
         Drain one = null;
         Drain two = null;
         try {
+            receiverCheck(url, 2 * perNode);
             for (int r = 0; r < opt.runs; r++) { // alternated, best of each
                 one = best(one, configuration(1, url, r));
                 two = best(two, configuration(2, url, r));
@@ -130,6 +131,41 @@ public final class ClusterBenchmark {
                 + " full drain %,.0f vs %,.0f/s, ratio %.2f%n", two.steady, one.steady, ratio, two.full, one.full, two.full / one.full);
         Summary.ratioAtLeast("two nodes vs one, " + opt.receiverMs + " ms receivers", "postgres",
                 Summary.perSecond(two.steady, "deliveries"), Summary.perSecond(one.steady, "deliveries"), ratio, 1.8);
+    }
+
+    /**
+     * The receiver alone, from a bare Jetty client with as many requests in flight as two nodes'
+     * slots, for 3 s: it must reach about in-flight / receiver time, or it would be the cap.
+     */
+    private void receiverCheck(String url, int inFlight) throws Exception {
+        var http = new org.eclipse.jetty.client.HttpClient();
+        http.setMaxConnectionsPerDestination(inFlight);
+        http.start();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
+            AtomicLong done = new AtomicLong();
+            long start = System.nanoTime();
+            long end = start + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                slots.acquire();
+                pool.submit(() -> {
+                    try {
+                        if (http.POST(url + "/check").send().getStatus() == 200) done.incrementAndGet();
+                    } catch (Exception e) {
+                        // counted as not done
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+            double rate = done.get() / ((System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "   receiver alone, %d in flight from a bare client: %,.0f requests/s (at most %,.0f)%n",
+                    inFlight, rate, inFlight * 1000.0 / opt.receiverMs);
+        } finally {
+            http.stop();
+            received.clear();
+            requests.set(0);
+        }
     }
 
     private static Drain best(Drain a, Drain b) {
@@ -145,6 +181,11 @@ public final class ClusterBenchmark {
         child.serverJavaOpts = opt.serverJavaOpts;
         Map<String, String> env = new HashMap<>();
         if (opt.concurrency != null) env.put("HERALD_DISPATCHER_CONCURRENCY", opt.concurrency);
+        // Nodes share one master key: without it each makes its own (master.key in its data
+        // directory) and cannot read the services' secrets that another node stored.
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        env.put("HERALD_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(key));
         String db = HeraldChild.createPgDatabase();
         List<HeraldChild> hs = new ArrayList<>();
         try {
@@ -157,8 +198,8 @@ public final class ClusterBenchmark {
             long expected = (long) (opt.warmupEvents + opt.events) * opt.services;
             long lost = expected - received.keySet().stream().filter(k -> k.startsWith("msg")).count();
             System.out.printf(Locale.ROOT, "   %d node(s), run %d: steady %,.0f deliveries/s, full drain %,.0f/s; node CPU (share of the"
-                            + " machine) %s; receiver: %,d requests for %,d deliveries, %,d not received%n", nodes, run + 1, d.steady,
-                    d.full, d.nodeCpu.stream().map(c -> String.format(Locale.ROOT, "%.0f%%", c * 100)).toList(), requests.get(),
+                            + " machine) %s, machine busy %.0f%%; receiver: %,d requests for %,d deliveries, %,d not received%n", nodes, run + 1, d.steady,
+                    d.full, d.nodeCpu.stream().map(c -> String.format(Locale.ROOT, "%.0f%%", c * 100)).toList(), d.machineBusy * 100, requests.get(),
                     expected, Math.max(0, lost));
             return d;
         } finally {
@@ -214,6 +255,7 @@ public final class ClusterBenchmark {
         if (delivered < before + total) throw new IllegalStateException(delivered + " of " + (before + total) + " delivered");
         double steady = t10 > t90 ? (left90 - left10) / ((t10 - t90) / 1e9) : full;
         if (!measured) System.out.printf(Locale.ROOT, "   warm-up: %,d deliveries by %d node(s) at %,.0f/s%n", total, hs.size(), full);
-        return new Drain(steady, full, cpu);
+        long t = m1.totalTicks() - m0.totalTicks();
+        return new Drain(steady, full, cpu, t == 0 ? 0 : (m1.busyTicks() - m0.busyTicks()) / (double) t);
     }
 }

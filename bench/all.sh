@@ -8,16 +8,18 @@
 #   bench/all.sh --quick     # smoke sizes, about 5-8 minutes (figures not comparable with a full run)
 #   bench/all.sh --only startup,cluster --no-docs    # some of them; --no-docs leaves docs/ alone
 #
-# A benchmark that fails or runs out of time is marked failed in the table and the others still
-# run. Only 127.0.0.1 is contacted; each script cleans up after itself (a time limit sends SIGTERM,
-# then SIGKILL 30 s later, to the script's whole process group). Raw output: bench/target/all-<time>/.
+# Before each benchmark it waits (at most 2 min, 30 s with --quick) for the machine to be under
+# 25 % busy, and records the share it found. A benchmark that fails or runs out of time is marked
+# failed in the table and the others still run. Only 127.0.0.1 is contacted; each script cleans up
+# after itself (a time limit sends SIGTERM, then SIGKILL 30 s later, to the script's whole process
+# group). Raw output: bench/target/all-<time>/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
 docs=1
 only=""
-usage() { sed -n 2,13p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n 2,15p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1 ;;
@@ -46,13 +48,30 @@ runs="$dir/runs.txt"
 started=$(date -u '+%Y-%m-%d %H:%M')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# The machine's busy share (all cores, %) over 2 s, from /proc/stat.
+busy_pct() {
+    local a b
+    read -r _ u n s i w q sq st _ </proc/stat; a=($((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st)))
+    sleep 2
+    read -r _ u n s i w q sq st _ </proc/stat; b=($((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st)))
+    echo $(((b[0] - a[0]) * 100 / (b[1] - a[1] + 1)))
+}
+
+# Waits (at most $quiet_wait s) until other processes leave the machine under 25 % busy; prints the last share.
+await_quiet() {
+    local end=$(($(date +%s) + quiet_wait)) b
+    while b=$(busy_pct); [ "$b" -ge 25 ] && [ "$(date +%s)" -lt "$end" ]; do :; done
+    echo "$b"
+}
+
 # run NAME LIMIT_SECONDS COMMAND...: output to $dir/NAME.txt, SUMMARY lines collected, failure recorded.
 run() {
     local name=$1 limit=$2
     shift 2
     if [ -n "$only" ] && [[ "$only" != *",$name,"* ]] && [[ "$only" != *",${name%%-*},"* ]]; then return 0; fi
-    echo "== $name (limit ${limit}s): $*"
-    local t0 rc n secs
+    local t0 rc n secs busy
+    busy=$(await_quiet)
+    echo "== $name (limit ${limit}s, machine ${busy} % busy before): $*"
     t0=$(date +%s)
     timeout --kill-after=30 "$limit" "$@" </dev/null >"$dir/$name.txt" 2>&1
     rc=$?
@@ -63,14 +82,15 @@ run() {
         local why="exit $rc"
         [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && why="time limit ${limit} s reached"
         echo "SUMMARY|$name|-|failed: $why (bench/target/all-$stamp/$name.txt)|-|-|-|not met" >>"$summary"
-        echo "- $name: **failed** ($why) after $((secs / 60)) min $((secs % 60)) s, $n figure(s)" >>"$runs"
+        echo "- $name: **failed** ($why) after $((secs / 60)) min $((secs % 60)) s, $n figure(s); machine ${busy} % busy before" >>"$runs"
     else
-        echo "- $name: $n figure(s) in $((secs / 60)) min $((secs % 60)) s" >>"$runs"
+        echo "- $name: $n figure(s) in $((secs / 60)) min $((secs % 60)) s; machine ${busy} % busy before" >>"$runs"
     fi
     grep -a '^SUMMARY|' "$dir/$name.txt" | sed 's/^/   /'
     echo "   ($name: exit $rc, $secs s, output $dir/$name.txt)"
 }
 
+quiet_wait=$([ $quick = 1 ] && echo 30 || echo 120) # a shared machine: wait a little for others' builds
 if [ $quick = 1 ]; then
     warm=(--warmup-events 10000 --warmup-jit-max 1) # one warm-up round, whatever the JIT does
     run startup 180 bench/startup.sh --runs 3 --settle-seconds 10

@@ -1,8 +1,5 @@
 package herald.bench;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,8 +72,7 @@ public final class ClusterBenchmark {
     private record Drain(double steady, double full, List<Double> nodeCpu, double machineBusy) {}
 
     private final Options opt;
-    private final Map<String, Boolean> received = new ConcurrentHashMap<>(); // webhook-id → seen
-    private final AtomicLong requests = new AtomicLong();
+    private DelayedReceiver receiver;
 
     private ClusterBenchmark(Options opt) {
         this.opt = opt;
@@ -98,23 +93,8 @@ public final class ClusterBenchmark {
         int perNode = opt.concurrency == null ? 64 : Integer.parseInt(opt.concurrency);
         System.out.printf(Locale.ROOT, "   send-slot ceiling per node: %d / %.3f s = %,.0f deliveries/s%n", perNode,
                 opt.receiverMs / 1000.0, perNode * 1000.0 / opt.receiverMs);
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
-        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor()); // one virtual thread per request: never the cap
-        receiver.createContext("/", ex -> {
-            ex.getRequestBody().readAllBytes();
-            requests.incrementAndGet();
-            String id = ex.getRequestHeaders().getFirst("webhook-id");
-            try {
-                Thread.sleep(opt.receiverMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (id != null) received.put(id + ex.getRequestURI().getPath(), Boolean.TRUE);
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
-        String url = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        receiver = new DelayedReceiver(opt.receiverMs); // non-blocking: thousands waiting cost little
+        String url = receiver.url();
         Drain one = null;
         Drain two = null;
         try {
@@ -124,7 +104,7 @@ public final class ClusterBenchmark {
                 two = best(two, configuration(2, url, r));
             }
         } finally {
-            receiver.stop(0);
+            receiver.close();
         }
         double ratio = two.steady / one.steady;
         System.out.printf(Locale.ROOT, "   RESULT cluster postgres: two nodes %,.0f/s, one node %,.0f/s (steady), ratio %.2f (target >= 1.8);"
@@ -163,8 +143,7 @@ public final class ClusterBenchmark {
                     inFlight, rate, inFlight * 1000.0 / opt.receiverMs);
         } finally {
             http.stop();
-            received.clear();
-            requests.set(0);
+            receiver.clear();
         }
     }
 
@@ -196,17 +175,16 @@ public final class ClusterBenchmark {
             drain(hs, "warm" + run, opt.warmupEvents, 0, false);
             Drain d = drain(hs, "cl" + run, opt.events, (long) opt.warmupEvents * opt.services, true);
             long expected = (long) (opt.warmupEvents + opt.events) * opt.services;
-            long lost = expected - received.keySet().stream().filter(k -> k.startsWith("msg")).count();
+            long lost = expected - receiver.received.keySet().stream().filter(k -> k.startsWith("msg")).count();
             System.out.printf(Locale.ROOT, "   %d node(s), run %d: steady %,.0f deliveries/s, full drain %,.0f/s; node CPU (share of the"
                             + " machine) %s, machine busy %.0f%%; receiver: %,d requests for %,d deliveries, %,d not received%n", nodes, run + 1, d.steady,
-                    d.full, d.nodeCpu.stream().map(c -> String.format(Locale.ROOT, "%.0f%%", c * 100)).toList(), d.machineBusy * 100, requests.get(),
+                    d.full, d.nodeCpu.stream().map(c -> String.format(Locale.ROOT, "%.0f%%", c * 100)).toList(), d.machineBusy * 100, receiver.requests.get(),
                     expected, Math.max(0, lost));
             return d;
         } finally {
             for (HeraldChild h : hs) h.close();
             HeraldChild.dropPgDatabase(db);
-            received.clear();
-            requests.set(0);
+            receiver.clear();
         }
     }
 

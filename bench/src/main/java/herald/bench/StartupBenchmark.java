@@ -33,6 +33,8 @@ public final class StartupBenchmark {
     private Path jar = Path.of("server/target/herald.jar");
     private List<String> javaOpts = List.of();
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    /** CPU time (user + system, all threads) each Herald start had used when it first answered. */
+    private final List<Long> heraldCpuMs = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         StartupBenchmark b = new StartupBenchmark();
@@ -90,6 +92,8 @@ public final class StartupBenchmark {
         System.out.printf(Locale.ROOT, "   Herald to /health 200, fresh data dir:    %s ms, idle RSS %,d MiB%n", list(fresh), freshRss / 1024);
         System.out.printf(Locale.ROOT, "   Herald to /health 200, existing data dir: %s ms, idle RSS %,d MiB%n", list(existing),
                 existingRss / 1024);
+        System.out.printf(Locale.ROOT, "   Herald's CPU time (all threads) when healthy, fresh then existing: %s ms; load average now %s%n",
+                heraldCpuMs, loadAverage());
         double b = median(bare);
         double f = median(fresh);
         double e = median(existing);
@@ -129,6 +133,7 @@ public final class StartupBenchmark {
                 Thread.sleep(5);
             }
             long took = System.nanoTime() - t0;
+            heraldCpuMs.add(ProcCpu.ticks((pid, name) -> pid == p.pid()) * 10); // 100 ticks a second on Linux
             return new long[] {took, measureRss ? settledRss(p) : 0};
         } finally {
             stop(p);

@@ -8,7 +8,7 @@
 #   bench/all.sh --quick     # smoke sizes, about 5-8 minutes (figures not comparable with a full run)
 #   bench/all.sh --only startup,cluster --no-docs    # some of them; --no-docs leaves docs/ alone
 #
-# Before each benchmark it waits (at most 2 min, 30 s with --quick) for the machine to be under
+# Before each benchmark it waits (at most 2 min, 15 s with --quick) for the machine to be under
 # 25 % busy, and records the share it found. A benchmark that fails or runs out of time is marked
 # failed in the table and the others still run. Only 127.0.0.1 is contacted; each script cleans up
 # after itself (a time limit sends SIGTERM, then SIGKILL 30 s later, to the script's whole process
@@ -90,20 +90,20 @@ run() {
     echo "   ($name: exit $rc, $secs s, output $dir/$name.txt)"
 }
 
-quiet_wait=$([ $quick = 1 ] && echo 30 || echo 120) # a shared machine: wait a little for others' builds
+quiet_wait=$([ $quick = 1 ] && echo 15 || echo 120) # a shared machine: wait a little for others' builds
 if [ $quick = 1 ]; then
     warm=(--warmup-events 10000 --warmup-jit-max 1) # one warm-up round, whatever the JIT does
-    run startup 180 bench/startup.sh --runs 3 --settle-seconds 10
-    run ingest 300 bench/ingest.sh --warmup-seconds 3 --seconds 3
-    run delivery-sqlite 420 bench/delivery.sh --backend sqlite --cases throughput,latency,isolation,ordered,backlog \
+    run startup 240 bench/startup.sh --runs 3 --settle-seconds 10
+    run ingest 360 bench/ingest.sh --warmup-seconds 3 --seconds 3
+    run delivery-sqlite 600 bench/delivery.sh --backend sqlite --cases throughput,latency,isolation,ordered,backlog \
         --events 10000 "${warm[@]}" --latency-seconds 5 --isolation-events 2000 --isolation-runs 1 --backlog 20000 --small-backlog 5000
-    run delivery-postgres 420 bench/delivery.sh --backend postgres --cases throughput,latency,isolation \
+    run delivery-postgres 600 bench/delivery.sh --backend postgres --cases throughput,latency,isolation \
         --events 10000 "${warm[@]}" --latency-seconds 5 --isolation-events 2000 --isolation-runs 1
-    run moodle-tail 240 bench/moodle-tail.sh --seconds 10 --backlog 20000
-    run cluster 300 bench/cluster.sh --events 6000 --warmup-events 2000 --runs 1
+    run moodle-tail 300 bench/moodle-tail.sh --seconds 10 --backlog 20000
+    run cluster 420 bench/cluster.sh --events 6000 --warmup-events 2000 --runs 1
     if [ -x bench/e2e.sh ]; then
-        run e2e-sqlite 300 bench/e2e.sh --backend sqlite --events 10000 "${warm[@]}"
-        run e2e-postgres 300 bench/e2e.sh --backend postgres --events 10000 "${warm[@]}"
+        run e2e-sqlite 420 bench/e2e.sh --backend sqlite --events 10000 "${warm[@]}"
+        run e2e-postgres 420 bench/e2e.sh --backend postgres --events 10000 "${warm[@]}"
     fi
 else
     run startup 300 bench/startup.sh

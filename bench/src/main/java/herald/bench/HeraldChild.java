@@ -86,6 +86,15 @@ final class HeraldChild implements AutoCloseable {
         return r.body();
     }
 
+    /** The first row of {@code sql} on Herald's database, each column as a number (0 for NULL). */
+    double[] row(String sql) throws Exception {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            double[] r = new double[rs.getMetaData().getColumnCount()];
+            if (rs.next()) for (int i = 0; i < r.length; i++) r[i] = rs.getDouble(i + 1);
+            return r;
+        }
+    }
+
     long delivered(String extra) throws Exception {
         return count("status = 'delivered'" + extra);
     }

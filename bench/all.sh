@@ -94,7 +94,7 @@ quiet_wait=$([ $quick = 1 ] && echo 15 || echo 120) # a shared machine: wait a l
 if [ $quick = 1 ]; then
     warm=(--warmup-events 10000 --warmup-jit-max 1) # one warm-up round, whatever the JIT does
     run startup 240 bench/startup.sh --runs 3 --settle-seconds 10
-    run ingest 360 bench/ingest.sh --warmup-seconds 3 --seconds 3
+    run ingest 360 bench/ingest.sh --warmup-seconds 3 --seconds 3 --quiet-wait-seconds 5
     run delivery-sqlite 600 bench/delivery.sh --backend sqlite --cases throughput,latency,isolation,ordered,backlog \
         --events 10000 "${warm[@]}" --latency-seconds 5 --isolation-events 2000 --isolation-runs 1 --backlog 20000 --small-backlog 5000
     run delivery-postgres 600 bench/delivery.sh --backend postgres --cases throughput,latency,isolation \
@@ -107,7 +107,7 @@ if [ $quick = 1 ]; then
     fi
 else
     run startup 300 bench/startup.sh
-    run ingest 720 bench/ingest.sh --warmup-seconds 10 --seconds 8
+    run ingest 900 bench/ingest.sh --warmup-seconds 10 --seconds 8 --quiet-wait-seconds 30
     run delivery-sqlite 1500 bench/delivery.sh --backend sqlite --cases throughput,latency,isolation,ordered,backlog \
         --isolation-runs 1 --backlog 1000000
     run delivery-postgres 1080 bench/delivery.sh --backend postgres --cases throughput,latency,isolation --isolation-runs 1

@@ -27,7 +27,7 @@ import org.eclipse.jetty.client.BytesRequestContent;
  * bodies to the same sink in the same run. Cases:
  * <ul>
  *   <li>{@code throughput}: end-to-end deliveries/s, from the first ingest request until every
- *       delivery is delivered, vs the bare loop (target ≥ 0.6×);</li>
+ *       delivery is delivered, vs the bare loop (issue 23's targets: ≥ 0.5× on SQLite, ≥ 0.35× on PostgreSQL);</li>
  *   <li>{@code latency}: p50/p99 from ingest to receipt at a fixed rate (1k events/s), receipt
  *       timed by an in-process receiver;</li>
  *   <li>{@code isolation}: healthy services' deliveries/s with half the services hanging vs all
@@ -154,10 +154,11 @@ public final class DeliveryBenchmark {
             DeliveryCpu after = DeliveryCpu.now();
             out.printf(Locale.ROOT, "   Herald end to end: %,.0f deliveries/s (other CPU %.0f%%, %s, peak RSS %,d MiB)%n", rate,
                     after.otherBusy(mid) * 100, after.herald(mid), h.peakRssMiB());
-            out.printf(Locale.ROOT, "   RESULT throughput %s: herald %,.0f/s, bare %,.0f/s, ratio %.2f (target >= 0.6)%n",
-                    opt.backend, rate, bare, rate / bare);
+            double target = opt.backend.equals("sqlite") ? 0.5 : 0.35;
+            out.printf(Locale.ROOT, "   RESULT throughput %s: herald %,.0f/s, bare %,.0f/s, ratio %.2f (target >= %.2f)%n",
+                    opt.backend, rate, bare, rate / bare, target);
             Summary.ratioAtLeast("delivery throughput vs bare client", opt.backend, Summary.perSecond(rate, "deliveries"),
-                    Summary.perSecond(bare, "requests"), rate / bare, opt.backend.equals("sqlite") ? 0.5 : 0.35);
+                    Summary.perSecond(bare, "requests"), rate / bare, target);
         }
     }
 

@@ -86,6 +86,15 @@ final class HeraldChild implements AutoCloseable {
         return r.body();
     }
 
+    /** The first row of {@code sql} on Herald's database, each column as a number (0 for NULL). */
+    double[] row(String sql) throws Exception {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            double[] r = new double[rs.getMetaData().getColumnCount()];
+            if (rs.next()) for (int i = 0; i < r.length; i++) r[i] = rs.getDouble(i + 1);
+            return r;
+        }
+    }
+
     long delivered(String extra) throws Exception {
         return count("status = 'delivered'" + extra);
     }
@@ -114,7 +123,7 @@ final class HeraldChild implements AutoCloseable {
      * scanned the table: 50–60 ms a count). One statement, so one snapshot: a row that moves
      * between the two states while it is counted is counted once.
      */
-    private long unfinished(String extra) throws Exception {
+    long unfinished(String extra) throws Exception {
         try (Statement st = db.createStatement();
              ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'retrying')"
                      + extra + ") + (SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'" + extra + ")")) {
@@ -168,15 +177,54 @@ final class HeraldChild implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         rssSampler.interrupt();
         db.close();
-        if (pgDb != null) {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-                 Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + pgDb + " WITH (FORCE)");
-            }
-        }
+        if (pgDb != null) dropPgDatabase(pgDb);
     }
 
     static HeraldChild launch(DeliveryBenchmark.Options opt, String name) throws Exception {
+        String pgDb = opt.backend.equals("postgres") ? createPgDatabase() : null;
+        try {
+            return launch(opt, name, pgDb, true, Map.of());
+        } catch (Exception e) {
+            if (pgDb != null) dropPgDatabase(pgDb);
+            throw e;
+        }
+    }
+
+    /** A fresh PostgreSQL database on 127.0.0.1:5432 (for nodes to share: launch them with it). */
+    static String createPgDatabase() throws Exception {
+        String pgDb = "herald_bench_" + Long.toHexString(System.nanoTime());
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + pgDb);
+        }
+        // Dropped on the way out too if the run is cut short (bench/all.sh's timeout sends SIGTERM).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                dropPgDatabase(pgDb);
+            } catch (Exception e) {
+                // already gone, or PostgreSQL is; nothing more to do at exit
+            }
+        }));
+        return pgDb;
+    }
+
+    static void dropPgDatabase(String pgDb) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + pgDb + " WITH (FORCE)");
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * A node on PostgreSQL database {@code pgDb} (null: SQLite in a fresh directory), dropped on
+     * close when {@code ownsDb}; {@code extraEnv} adds HERALD_* settings.
+     */
+    static HeraldChild launch(DeliveryBenchmark.Options opt, String name, String pgDb, boolean ownsDb, Map<String, String> extraEnv)
+            throws Exception {
         Path dir = Files.createTempDirectory(opt.workDir, "delivery-" + name + "-");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -187,14 +235,9 @@ final class HeraldChild implements AutoCloseable {
         env.put("HERALD_DATA_DIR", dir.toString());
         env.put("HERALD_ADMIN_KEY", DeliveryBenchmark.KEY);
         env.put("HERALD_OUTBOUND_ALLOW", "127.0.0.0/8");
-        String pgDb = null;
+        env.putAll(extraEnv);
         String jdbc = "jdbc:sqlite:" + dir.resolve("herald.db");
-        if (opt.backend.equals("postgres")) {
-            pgDb = "herald_bench_" + Long.toHexString(System.nanoTime());
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-                 Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + pgDb);
-            }
+        if (pgDb != null) {
             jdbc = "jdbc:postgresql://127.0.0.1:5432/" + pgDb + "?user=postgres";
             env.put("HERALD_DATABASE_URL", jdbc);
         }
@@ -215,10 +258,13 @@ final class HeraldChild implements AutoCloseable {
             try {
                 if (api.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
             } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) throw notYet;
+                if (System.nanoTime() > deadline) {
+                    p.destroyForcibly().waitFor(); // bounded: nothing is left running
+                    throw notYet;
+                }
             }
             Thread.sleep(100);
         }
-        return new HeraldChild(p, port, DriverManager.getConnection(jdbc), pgDb);
+        return new HeraldChild(p, port, DriverManager.getConnection(jdbc), ownsDb ? pgDb : null);
     }
 }

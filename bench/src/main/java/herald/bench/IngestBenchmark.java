@@ -338,7 +338,7 @@ public final class IngestBenchmark {
      * deleted files (sync), PostgreSQL's dirty buffers (CHECKPOINT, when allowed), then a short pause.
      */
     private void settle() throws InterruptedException {
-        waitForQuietMachine();
+        waitForQuietMachine(opt.quietWaitSeconds);
         try {
             new ProcessBuilder("sync").inheritIO().start().waitFor();
         } catch (IOException e) {
@@ -354,9 +354,9 @@ public final class IngestBenchmark {
         Thread.sleep(2000);
     }
 
-    /** Waits (up to 5 minutes) until other processes leave the machine mostly idle, so they do not skew a measurement. */
-    private static void waitForQuietMachine() throws InterruptedException {
-        long deadline = System.nanoTime() + 300_000_000_000L;
+    /** Waits (up to {@code --quiet-wait-seconds}) until other processes leave the machine mostly idle, so they do not skew a measurement. */
+    private static void waitForQuietMachine(double maxSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
         boolean told = false;
         while (true) {
             MachineCpu.CpuSample a = MachineCpu.CpuSample.now();
@@ -438,6 +438,11 @@ public final class IngestBenchmark {
                     caseLabel(r.caseName), r.herald.eventsPerSecond(), r.raw.eventsPerSecond(), r.ratio(), d ? " †" : "",
                     r.target, r.ratio() >= r.target ? "yes" : "**no**");
         }
+        for (Result r : results) { // bench/all.sh's lines, after the table
+            if (r.herald != null && r.raw != null) Summary.ratioAtLeast("ingest " + caseLabel(r.caseName) + " vs raw JDBC", r.backend,
+                    Summary.perSecond(r.herald.eventsPerSecond(), "events"), Summary.perSecond(r.raw.eventsPerSecond(), "events"), r.ratio(), r.target);
+        }
+        for (String s : skipped) Summary.line("ingest", "postgres", s, "-", "-", "-", "-");
         if (disturbed) {
             System.out.printf(Locale.ROOT, "%n† other processes or kernel threads used more than %.0f%% of the machine during a side of this row%n",
                     OTHER_CPU_WARN * 100);

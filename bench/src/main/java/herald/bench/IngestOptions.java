@@ -24,6 +24,8 @@ final class IngestOptions {
     boolean pgOptional = false;
     String httpClient = "socket";
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    /** How long each measurement waits for the machine to go quiet before measuring anyway. */
+    double quietWaitSeconds = 300;
 
     static IngestOptions parse(String[] args) {
         IngestOptions o = new IngestOptions();
@@ -56,6 +58,7 @@ final class IngestOptions {
                     o.virtualClients = v.equals("virtual");
                 }
                 case "--work-dir" -> o.workDir = Path.of(v);
+                case "--quiet-wait-seconds" -> o.quietWaitSeconds = Double.parseDouble(v);
                 default -> usage("unknown option " + a);
             }
         }
@@ -79,7 +82,8 @@ final class IngestOptions {
                        [--warmup-seconds 15] [--seconds 10] [--single-pool 700000] [--batch-pool 2500000]
                        [--clients 64] [--batch-senders 8] [--batch-size 100] [--http-client socket|jetty|jdk]
                        [--client-threads platform|virtual]
-                       [--pg-host 127.0.0.1] [--pg-port 5432] [--pg-user postgres] [--pg-optional] [--work-dir DIR]""");
+                       [--pg-host 127.0.0.1] [--pg-port 5432] [--pg-user postgres] [--pg-optional] [--work-dir DIR]
+                       [--quiet-wait-seconds 300]""");
         System.exit(error == null ? 0 : 2);
     }
 }

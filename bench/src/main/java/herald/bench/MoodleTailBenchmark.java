@@ -111,8 +111,8 @@ public final class MoodleTailBenchmark {
 
                 Observer observer = new Observer(observe, id);
                 Thread obs = Thread.ofPlatform().name("observer").start(observer);
-                String lag = lagPhase(opt, m, observer);
-                String throughput = throughputPhase(opt, herald, m, id, observer);
+                String lag = lagPhase(opt, m, observer, moodle + " → herald " + heraldDb);
+                String throughput = throughputPhase(opt, herald, m, id, observer, moodle + " → herald " + heraldDb);
                 observer.stop.set(true);
                 obs.join();
                 return label + ": " + lag + "; " + throughput;
@@ -129,7 +129,7 @@ public final class MoodleTailBenchmark {
     }
 
     /** Rows at a steady rate for the measured time; the lag of every row committed after a 3 s warm-up. */
-    private static String lagPhase(Options opt, Connection m, Observer observer) throws Exception {
+    private static String lagPhase(Options opt, Connection m, Observer observer, String backend) throws Exception {
         int perTx = 10;
         long intervalNanos = 1_000_000_000L * perTx / opt.rate;
         Map<Long, Long> committed = new HashMap<>();
@@ -179,11 +179,15 @@ public final class MoodleTailBenchmark {
                         + " (observer granularity ~%.1f ms; %s)", measured.size() / seconds, opt.seconds, measured.size(),
                 pct(lags, 0.50), pct(lags, 0.99), lags[lags.length - 1] / 1e6, observer.meanCycleMillis(), cpu);
         System.out.println("   " + result);
+        double p99 = pct(lags, 0.99);
+        Summary.valueAtMost(String.format(Locale.ROOT, "moodle tail lag p99 at %,d rows/s", opt.rate), backend, p99,
+                String.format(Locale.ROOT, "%.0f ms", p99), "poll " + opt.pollMs + " ms", p99 / opt.pollMs, opt.pollMs + 50, "ms");
         return result;
     }
 
     /** A backlog read from scratch: the rows/s one source sustains with full batches back to back. */
-    private static String throughputPhase(Options opt, Herald herald, Connection m, String id, Observer observer) throws Exception {
+    private static String throughputPhase(Options opt, Herald herald, Connection m, String id, Observer observer, String backend)
+            throws Exception {
         api(herald, "POST", "/api/v1/sources/" + id + "/disable", null);
         long lastId = 0;
         m.setAutoCommit(false);
@@ -206,6 +210,8 @@ public final class MoodleTailBenchmark {
         String result = String.format(Locale.ROOT, "backlog of %,d rows read in %.1f s: %,.0f rows/s (%s)", opt.backlog, secs,
                 opt.backlog / secs, CpuSample.now().describe(cpu0));
         System.out.println("   " + result);
+        Summary.line(String.format(Locale.ROOT, "moodle backlog read, %,d rows", opt.backlog), backend,
+                Summary.perSecond(opt.backlog / secs, "rows"), "-", "-", "-", "-");
         return result;
     }
 

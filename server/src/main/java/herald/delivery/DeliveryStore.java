@@ -113,9 +113,10 @@ public final class DeliveryStore {
     }
 
     /**
-     * A delivery whose send stopped on a database failure (its disk full, say) stays leased to this
-     * node: rather than wait out the lease, it is released by {@link #releaseLeftOver} once the
-     * database writes again, and claimed afresh (with the same {@code webhook-id} if it was sent).
+     * A delivery leased to this node that it will not send (its send stopped on a database failure,
+     * or the commit that handed it off failed, perhaps after storing it): rather than wait out the
+     * lease, it is released by {@link #releaseLeftOver} once the database writes again, and claimed
+     * afresh (with the same {@code webhook-id} if it was sent). Releasing one never stored does nothing.
      */
     void releaseLater(Delivery d) {
         leftOver.add(d);

@@ -375,9 +375,13 @@ public final class Dispatcher implements AutoCloseable {
             taken.clear();
         }
 
-        /** The commit failed, nothing was stored: their room goes back. */
+        /**
+         * The commit failed: their room goes back. A commit cut off mid-way (the database gone before
+         * it answered) may still have stored them: they are released once the database answers.
+         */
         void abandoned() {
             room.release(taken.size());
+            taken.forEach(store::releaseLater);
             taken.clear();
         }
     }

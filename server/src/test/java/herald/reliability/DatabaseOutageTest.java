@@ -30,11 +30,11 @@ class DatabaseOutageTest {
             Api api = h.api();
             String secret = Faults.sink(api, receiver.url(), null);
             int total = FaultFigures.scale(6_000, 100_000);
-            int downFor = FaultFigures.scale(3, 20); // refusals seen while it is down
+            int downFor = FaultFigures.scale(3, 6); // refusals seen while it is down, each after the pool's 10 s timeout
             try (Faults.Ingestor ingest = new Faults.Ingestor(() -> api, "pg-", total, 50)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ingest.acknowledged.size() >= total / 5);
                 proxy.cut();
-                await().atMost(Duration.ofSeconds(120)).until(() -> ingest.answered(503) >= downFor);
+                await().atMost(Duration.ofSeconds(30L + 15L * downFor)).until(() -> ingest.answered(503) >= downFor);
                 proxy.restore();
                 ingest.awaitDone();
                 assertThat(ingest.acknowledged).as(ingest.answers()).hasSize(total);

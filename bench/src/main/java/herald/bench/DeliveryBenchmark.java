@@ -368,30 +368,9 @@ public final class DeliveryBenchmark {
         untilJitSettles(ProcessHandle.current().pid(), r -> bareLoop(bodies("tpwarm" + r + "-", 10_000)), "the bare client's", 10_000);
     }
 
-    interface Round {
-        void run(int round) throws Exception;
-    }
-
-    /**
-     * Runs rounds: at least {@code --warmup-events} deliveries' worth (10,000 a round), then until a
-     * round in which process {@code pid}'s JIT compilers used under {@code --warmup-jit-max} of its
-     * CPU, at most 40. Returns how many ran.
-     */
-    private int untilJitSettles(long pid, Round round, String whose, long eventsPerRound) throws Exception {
-        int minRounds = Math.max(1, (opt.warmupEvents + 9_999) / 10_000);
-        double jit = 1;
-        int r = 0;
-        while (r < 40 && (r < minRounds || jit > opt.warmupJitMax)) {
-            long all = ProcCpu.threadTicks(pid, name -> true);
-            long compilers = ProcCpu.threadTicks(pid, DeliveryBenchmark::isCompiler);
-            round.run(r);
-            long used = ProcCpu.threadTicks(pid, name -> true) - all;
-            jit = used <= 0 ? 0 : (double) (ProcCpu.threadTicks(pid, DeliveryBenchmark::isCompiler) - compilers) / used;
-            r++;
-        }
-        out.printf(Locale.ROOT, "   warm-up: %,d events in %d rounds; %s JIT compilers in the last round: %.0f%% of its CPU%n",
-                r * eventsPerRound, r, whose, jit * 100);
-        return r;
+    private int untilJitSettles(long pid, JitWarmup.Round round, String whose, long eventsPerRound) throws Exception {
+        return JitWarmup.untilSettled(pid, Math.max(1, (opt.warmupEvents + 9_999) / 10_000), 40, opt.warmupJitMax, round, whose,
+                eventsPerRound, out);
     }
 
     static boolean isCompiler(String threadName) {

@@ -283,28 +283,9 @@ public final class EndToEndBenchmark {
 
     // ---------------------------------------------------------------- common
 
-    interface Round {
-        void run(int round) throws Exception;
-    }
-
-    /**
-     * Rounds of 10,000 events: at least {@code --warmup-events}, then until a round in which the JIT
-     * compilers of process {@code pid} used under {@code --warmup-jit-max} of its CPU (at most 10).
-     */
-    private void warmUp(long pid, String whose, Round round) throws Exception {
-        int minRounds = Math.max(1, (opt.warmupEvents + 9_999) / 10_000);
-        double jit = 1;
-        int r = 0;
-        while (r < 10 && (r < minRounds || jit > opt.warmupJitMax)) {
-            long all = ProcCpu.threadTicks(pid, name -> true);
-            long compilers = ProcCpu.threadTicks(pid, DeliveryBenchmark::isCompiler);
-            round.run(r);
-            long used = ProcCpu.threadTicks(pid, name -> true) - all;
-            jit = used <= 0 ? 0 : (double) (ProcCpu.threadTicks(pid, DeliveryBenchmark::isCompiler) - compilers) / used;
-            r++;
-        }
-        out.printf(Locale.ROOT, "   warm-up: %,d events in %d rounds; %s JIT compilers in the last round: %.0f%% of its CPU%n",
-                r * 10_000, r, whose, jit * 100);
+    /** Rounds of 10,000 events: at least {@code --warmup-events}, then until the JIT compilers of {@code pid} settle (at most 10). */
+    private void warmUp(long pid, String whose, JitWarmup.Round round) throws Exception {
+        JitWarmup.untilSettled(pid, Math.max(1, (opt.warmupEvents + 9_999) / 10_000), 10, opt.warmupJitMax, round, whose, 10_000, out);
     }
 
     /**

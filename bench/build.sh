@@ -17,3 +17,13 @@ bench_build() {
         exit 1
     fi
 }
+
+# What every benchmark's output starts with: the machine, the JDK, the commit, how busy it is.
+bench_machine() {
+    echo "nproc: $(nproc)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    free -h | sed -n 1,2p
+    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}

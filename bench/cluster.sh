@@ -18,13 +18,8 @@ work="$PWD/bench/target/cluster-work"
 rm -rf "$work" && mkdir -p "$work"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    free -h | sed -n 1,2p
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
+    bench_machine
     command -v psql >/dev/null 2>&1 && psql -h 127.0.0.1 -U postgres -Atc 'SHOW server_version' 2>/dev/null | sed 's/^/postgresql: /'
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null)"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$JAVA_HOME/bin/java" -Xmx1g -cp server/target/herald.jar:bench/target/classes herald.bench.ClusterBenchmark \
         --work-dir "$work" --jar server/target/herald.jar --server-java-opts "$(./herald java-opts)" "$@"
     status=$?

@@ -11,50 +11,21 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    echo "== installing nginx (Debian package nginx-light)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null || {
-        echo "delivery.sh: nginx is needed (apt-get install nginx-light)" >&2; exit 1; }
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
 . bench/build.sh
 bench_build delivery
 
 work="$PWD/bench/target/delivery-work"
-rm -rf "$work" && mkdir -p "$work/nginx"
+rm -rf "$work"
 port=18089
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $work/nginx/body;
-    server {
-        listen 127.0.0.1:$port;
-        location / { return 200; }
-    }
-}
-CONF
-"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null' EXIT
-sleep 1
+. bench/nginx.sh
+nginx_sink delivery "$work" "$port"
+trap 'kill $NGINX_PID 2>/dev/null' EXIT
 
 out="bench/target/delivery-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    free -h | sed -n 1,2p
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
+    bench_machine
     "$NGINX" -v 2>&1
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null)"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$JAVA_HOME/bin/java" -Xmx2g -cp server/target/herald.jar:bench/target/classes herald.bench.DeliveryBenchmark \
         --sink-port "$port" --work-dir "$work" --jar server/target/herald.jar --server-java-opts "$(./herald java-opts)" "$@"
 } 2>&1 | tee "$out"

@@ -17,11 +17,8 @@ work="$PWD/bench/target/ingest-work" # on the repository's disk, not a tmpfs: fs
 mkdir -p "$work"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    free -h | sed -n 1,2p
+    bench_machine
     df -h "$work" | tail -n1
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
     if command -v psql >/dev/null 2>&1; then
         psql -h 127.0.0.1 -U postgres -Atc 'SHOW server_version' 2>/dev/null | sed 's/^/postgresql: /' || echo "postgresql: not reachable"
     fi

@@ -19,10 +19,7 @@ rm -rf "$work"
 mkdir -p "$work"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    free -h | sed -n 1,2p
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
+    bench_machine
     command -v mariadb >/dev/null 2>&1 && mariadb -h 127.0.0.1 -u root -Nse 'SELECT VERSION()' 2>/dev/null | sed 's/^/mariadb: /'
     command -v psql >/dev/null 2>&1 && psql -h 127.0.0.1 -U postgres -Atc 'SHOW server_version' 2>/dev/null | sed 's/^/postgresql: /'
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -15,11 +15,7 @@ bench_build render
 out="bench/target/render-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    bench_machine
     echo "== benchmark"
     "$JAVA_HOME/bin/java" -Xms512m -Xmx2g -cp server/target/herald.jar:bench/target/classes herald.bench.RenderBenchmark \
         --fixtures ../shared/fixtures/moodle-4.3 "$@"

@@ -19,11 +19,7 @@ work="$PWD/bench/target/startup-work"
 rm -rf "$work" && mkdir -p "$work"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    free -h | sed -n 1,2p
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null)"
+    bench_machine
     "$JAVA_HOME/bin/java" -Xmx256m -cp server/target/herald.jar:bench/target/classes herald.bench.StartupBenchmark \
         --work-dir "$work" --jar server/target/herald.jar --server-java-opts "$(./herald java-opts)" "$@"
 } 2>&1 | tee "$out"

@@ -16,11 +16,7 @@ bench_build webfilter
 out="bench/target/webfilter-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
     echo "== machine"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    "$JAVA_HOME/bin/java" -version 2>&1 | head -n1
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    bench_machine
     echo "== benchmark"
     "$JAVA_HOME/bin/java" -Xms256m -Xmx1g --enable-native-access=ALL-UNNAMED -Dherald.log.format=plain \
         -cp server/target/herald.jar:bench/target/classes herald.bench.WebfilterBenchmark "$@" 2>&1 | grep -v " INFO "

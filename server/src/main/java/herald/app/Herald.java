@@ -35,6 +35,7 @@ import herald.catalog.EventCatalog;
 import herald.catalog.SampleEvents;
 import herald.cli.HeraldCli;
 import herald.config.BuildInfo;
+import herald.config.ConfigException;
 import herald.config.HeraldConfig;
 import herald.crypto.SecretBox;
 import herald.delivery.DeliveryIntake;
@@ -122,6 +123,7 @@ public final class Herald implements HeraldCli.Running {
         }
         Formats formats = new Formats();
         ConfigStore configStore = new ConfigStore(secrets, formats);
+        checkMasterKey(db, configStore);
         SourceStore sourceStore = new SourceStore(secrets);
         if (!config.sources().file().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
             try {
@@ -329,5 +331,20 @@ public final class Herald implements HeraldCli.Running {
     /** The site_url of the Moodle source an event came from, when it has one. */
     private Optional<String> moodleSiteUrl(String sourceId) {
         return sources.siteUrl(sourceId).filter(u -> !u.isBlank());
+    }
+
+    /**
+     * A master key that cannot read the stored secrets (another node's, or not the one they were
+     * written with) stops the start with the reason: otherwise every ingest and delivery would fail.
+     */
+    private static void checkMasterKey(Database db, ConfigStore configStore) {
+        try {
+            db.read(configStore::allServices);
+        } catch (IllegalArgumentException cannotDecrypt) {
+            db.close();
+            throw new ConfigException(java.util.List.of("HERALD_MASTER_KEY cannot read the secrets stored in this database ("
+                    + cannotDecrypt.getMessage() + "); start with the key they were written with (every node of one"
+                    + " database needs the same key)"));
+        }
     }
 }

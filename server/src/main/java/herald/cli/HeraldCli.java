@@ -117,7 +117,13 @@ public final class HeraldCli implements Runnable {
                 System.err.println(e.getMessage());
                 return 2;
             }
-            Running herald = app.start(cfg);
+            Running herald;
+            try {
+                herald = app.start(cfg);
+            } catch (ConfigException e) { // found only against the database, e.g. a master key that cannot read its secrets
+                System.err.println(e.getMessage());
+                return 2;
+            }
             if (herald.generatedAdminKey() != null) {
                 System.out.println();
                 System.out.println("  Admin API key (shown only this once, store it now):");

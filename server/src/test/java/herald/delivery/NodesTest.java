@@ -1,9 +1,11 @@
 package herald.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import herald.config.ConfigException;
 import herald.json.Json;
 import herald.testing.Backend;
 import herald.testing.Events;
@@ -60,6 +62,21 @@ class NodesTest {
             });
             await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get()[1] >= total + 1);
             assertThat(attempts.get()).containsExactly(total + 1, total + 1);
+        }
+    }
+
+    @Test
+    void aNodeWhoseMasterKeyCannotReadTheSecretsRefusesToStartAndSaysWhy() {
+        byte[] other = new byte[32];
+        other[0] = 1;
+        try (TestHerald a = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", Base64.getEncoder().encodeToString(new byte[32])))) {
+            Hooks.serviceSubscribedToAll(a.api(), "signed", "http://127.0.0.1:9/hook", null); // its signing secret is encrypted
+            assertThatThrownBy(() -> TestHerald.start(Backend.SQLITE, Map.of(
+                    "HERALD_DATABASE_URL", a.environment().get("HERALD_DATABASE_URL"),
+                    "HERALD_MASTER_KEY", Base64.getEncoder().encodeToString(other))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("HERALD_MASTER_KEY cannot read the secrets stored in this database");
+            assertThat(a.api().get("/api/v1/services").status()).as("the running node is untouched").isEqualTo(200);
         }
     }
 }

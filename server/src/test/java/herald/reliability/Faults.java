@@ -1,6 +1,7 @@
 package herald.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.time.Duration;
 
 /** What the fault tests share: a signed sink, the receiver's ledger of webhook-ids, and an ingesting client. */
 final class Faults {
@@ -90,7 +92,7 @@ final class Faults {
     /**
      * A client posting batches of events until told to stop or {@code total} are acknowledged, as an
      * LMS plugin would: a batch that is not answered 202 (refused, or no answer) is sent again, with
-     * the same ids, after a short pause. Records every answer's status and the slowest answer.
+     * the same ids, 100 ms later. Records every answer's status and the slowest answer.
      */
     static final class Ingestor implements AutoCloseable {
         final List<String> acknowledged = new CopyOnWriteArrayList<>();
@@ -103,34 +105,36 @@ final class Faults {
 
         Ingestor(Supplier<Api> api, String prefix, int total, int batch) {
             thread = Thread.ofPlatform().name("ingestor-" + prefix).start(() -> {
-                int next = 0;
-                while (!stop.get() && next < total) {
+                for (int next = 0; !stop.get() && next < total; next += batch) {
                     ArrayNode events = Json.MAPPER.createArrayNode();
                     List<String> ids = new ArrayList<>();
-                    for (int i = 0; i < batch && next + i < total; i++) {
-                        ids.add(prefix + (next + i));
+                    for (int i = next; i < Math.min(total, next + batch); i++) {
+                        ids.add(prefix + i);
                         events.add(event(ids.getLast()));
                     }
-                    long start = System.nanoTime();
-                    int status;
-                    try {
-                        Api.Response r = api.get().post("/api/v1/events", events);
-                        status = r.status();
-                        if (status != 202 && refusals.size() < 20) refusals.add(status + " " + r.header("Retry-After") + " " + r.text());
-                    } catch (IllegalStateException down) {
-                        status = 0;
-                        noAnswer.incrementAndGet();
-                    }
-                    slowestMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                    statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                    if (status == 202) {
-                        acknowledged.addAll(ids);
-                        next += ids.size();
-                    } else {
-                        pause(100);
-                    }
+                    // The same batch again every 100 ms until it is acknowledged (or the test stops this client).
+                    await().atMost(Duration.ofMinutes(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                            .until(() -> stop.get() || post(api.get(), events, ids));
                 }
             });
+        }
+
+        /** One request; true when it was acknowledged. */
+        private boolean post(Api api, ArrayNode events, List<String> ids) {
+            long start = System.nanoTime();
+            int status;
+            try {
+                Api.Response r = api.post("/api/v1/events", events);
+                status = r.status();
+                if (status != 202 && refusals.size() < 20) refusals.add(status + " " + r.header("Retry-After") + " " + r.text());
+            } catch (IllegalStateException down) {
+                status = 0;
+                noAnswer.incrementAndGet();
+            }
+            slowestMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+            statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+            if (status == 202) acknowledged.addAll(ids);
+            return status == 202;
         }
 
         long answered(int status) {
@@ -162,14 +166,6 @@ final class Faults {
         public void close() throws InterruptedException {
             stop.set(true);
             thread.join();
-        }
-    }
-
-    static void pause(long ms) {
-        try {
-            Thread.sleep(ms); // a client's back-off between retries, not a wait for a condition
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -36,16 +36,20 @@ class ReceiverOutageTest {
             service.putObject("retry").putObject("exponential").put("base_s", 1).put("factor", 2).put("cap_s", 4)
                     .put("max_attempts", 100);
             String secret = Faults.sink(api, receiver.url(), service);
+            String serviceId = api.get("/api/v1/services").json().at("/items/0/id").asText();
             try (Faults.Ingestor ingest = new Faults.Ingestor(() -> api, "out-", total, 50)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= total / 10);
                 down.set(true);
-                Thread.sleep(outageS * 1000L); // the outage lasts this long: a duration, not a condition to await
+                // Down until the breaker has opened once and then failed a probe per cooldown for the outage's length.
+                int opens = 1 + outageS / COOLDOWN_S;
+                await().atMost(Duration.ofSeconds(30L + 3L * outageS)).until(() -> api.get("/api/v1/services/" + serviceId)
+                        .json().at("/circuit_breaker/times_opened").asInt() >= opens);
                 down.set(false);
                 ingest.awaitDone();
                 assertThat(ingest.acknowledged).as(ingest.answers()).hasSize(total);
                 long sentWhileDown = callsWhileDown.get();
                 // Calls while down: those that opened the breaker, those already in flight, and one probe per cooldown.
-                long bound = THRESHOLD + MAX_CONCURRENCY + outageS / COOLDOWN_S + 1;
+                long bound = THRESHOLD + MAX_CONCURRENCY + opens;
                 assertThat(sentWhileDown).as("the breaker limits calls to a receiver that is down").isBetween(1L, bound);
 
                 await().atMost(Duration.ofSeconds(120)).until(() -> Faults.Ledger.of(receiver, secret).hasAll(ingest.acknowledged));

@@ -42,15 +42,18 @@ class RedisRestartTest {
                 Runnable publishing = () -> {
                     for (int i = published.size(); published.size() < total; i++) {
                         if (i == total / 3 && Thread.currentThread().getName().equals("first-third")) return;
-                        String id = "rr-" + i;
-                        try {
-                            bus.add(TOPIC, EventBus.ENROLLMENT_CREATED, id, EventBus.enrollment(i, "u" + i, "course-v1:x+y+z", "audit", false));
-                            published.add(id);
-                        } catch (RuntimeException down) {
-                            failed[0]++;
-                            i--;
-                            Faults.pause(50);
-                        }
+                        int n = i;
+                        // Published again every 50 ms until Redis takes it.
+                        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
+                            try {
+                                bus.add(TOPIC, EventBus.ENROLLMENT_CREATED, "rr-" + n, EventBus.enrollment(n, "u" + n, "course-v1:x+y+z", "audit", false));
+                                published.add("rr-" + n);
+                                return true;
+                            } catch (RuntimeException down) {
+                                failed[0]++;
+                                return false;
+                            }
+                        });
                     }
                 };
                 Thread.ofPlatform().name("first-third").start(publishing).join();

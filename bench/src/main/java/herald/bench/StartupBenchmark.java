@@ -94,9 +94,9 @@ public final class StartupBenchmark {
                 existingRss / 1024);
         System.out.printf(Locale.ROOT, "   Herald's CPU time (all threads) when healthy, fresh then existing: %s ms; load average now %s%n",
                 heraldCpuMs, loadAverage());
-        double b = median(bare);
-        double f = median(fresh);
-        double e = median(existing);
+        double b = Summary.median(bare);
+        double f = Summary.median(fresh);
+        double e = Summary.median(existing);
         System.out.printf(Locale.ROOT, "   RESULT startup sqlite: median fresh %.0f ms, existing %.0f ms, bare JVM %.0f ms (target <= 1500 ms);"
                 + " idle RSS %,d / %,d MiB, bare JVM %,d MiB (target <= 200 MiB)%n", f, e, b, freshRss / 1024, existingRss / 1024, bareRss / 1024);
         Summary.valueAtMost("start-up to healthy, fresh data dir", "sqlite", f, String.format(Locale.ROOT, "%.0f ms", f),
@@ -207,12 +207,6 @@ public final class StartupBenchmark {
     private static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static String list(double[] v) {

@@ -62,4 +62,12 @@ final class Summary {
     private static String clean(String s) {
         return s == null || s.isBlank() ? "-" : s.replace('|', '/').replace('\n', ' ').trim();
     }
+
+    /** The middle value (the mean of the two middle ones for an even count). */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
 }

@@ -6,7 +6,11 @@ import herald.routing.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Where new events become deliveries: ingest opens a {@link Batch} in the transaction that stores
@@ -37,13 +41,17 @@ public final class DeliveryIntake {
         return text.length() > 255 ? text.substring(0, 255) : text;
     }
 
+    private record Ordered(int index, Router.Route route, String body) {}
+
     /** The deliveries of one ingest commit. */
     public final class Batch {
         private final Router.Table table;
         private final long now;
         private final List<Delivery> deliveries = new ArrayList<>();
         /** The ordering key of each delivery whose subscription orders by one, by delivery id. */
-        private final java.util.Map<String, String> keys = new java.util.HashMap<>();
+        private final Map<String, String> keys = new HashMap<>();
+        /** Ordered deliveries whose fate waits for {@link #orderByKeys}: their place in {@link #deliveries}. */
+        private final List<Ordered> ordered = new ArrayList<>();
         private Dispatcher.Handoff handoff;
         private boolean handoffAsked;
         private int pending;
@@ -68,8 +76,16 @@ public final class DeliveryIntake {
             Delivery d = new Delivery(Ids.newId("msg"), event.id(), route.subscription().id(), route.service().id(),
                     "delivering", 0, now, null, now, now);
             String key = orderingKey(route.subscription(), event);
-            if (key != null) keys.put(d.id(), key);
-            // An ordered delivery is stored, not handed off: only a claim knows whether an earlier one of its key waits.
+            if (key != null) {
+                keys.put(d.id(), key);
+                // Decided when the batch is stored, once for all its keys (with one writer; see OrderingKeys).
+                if (store.ordersAtIngest()) {
+                    ordered.add(new Ordered(deliveries.size(), route, body));
+                    deliveries.add(d.withStatus("pending"));
+                    return;
+                }
+            }
+            // Else an ordered delivery is stored pending: only a claim knows whether an earlier one of its key waits.
             if (key != null || handoff == null || !handoff.take(d, route.service(), body)) {
                 d = d.withStatus("pending");
                 pending++;
@@ -79,7 +95,35 @@ public final class DeliveryIntake {
 
         /** Writes the batch's deliveries in the commit's transaction. */
         public void store(Connection c) throws SQLException {
+            if (!ordered.isEmpty()) orderByKeys(c);
             store.insertNew(c, deliveries, handoff == null ? null : handoff.leaseUntil(), keys);
+        }
+
+        /**
+         * Each ordered delivery whose key is busy (an earlier one waiting or being sent, stored or in
+         * this batch) waits held; the first of an idle key is handed off like any other, or is due.
+         */
+        private void orderByKeys(Connection c) throws SQLException {
+            Map<String, Set<String>> keysOf = new HashMap<>();
+            for (Ordered o : ordered) {
+                keysOf.computeIfAbsent(o.route().subscription().id(), s -> new HashSet<>())
+                        .add(keys.get(deliveries.get(o.index()).id()));
+            }
+            Set<String> busy = new HashSet<>();
+            for (var e : keysOf.entrySet()) {
+                for (String key : OrderingKeys.busy(c, e.getKey(), e.getValue())) busy.add(e.getKey() + '\u0000' + key);
+            }
+            for (Ordered o : ordered) {
+                Delivery d = deliveries.get(o.index());
+                if (!busy.add(d.subscriptionId() + '\u0000' + keys.get(d.id()))) {
+                    deliveries.set(o.index(), new Delivery(d.id(), d.eventId(), d.subscriptionId(), d.serviceId(), "pending", 0,
+                            now + OrderingKeys.HELD_MS, null, d.createdAt(), d.updatedAt()));
+                } else if (handoff != null && handoff.take(d, o.route().service(), o.body())) {
+                    deliveries.set(o.index(), d.withStatus("delivering"));
+                } else {
+                    pending++;
+                }
+            }
         }
 
         /** The commit is done: hand-offs are sent, and dispatchers woken for the pending ones. */

@@ -53,6 +53,12 @@ final class DeliverySender {
         boolean acquire() throws InterruptedException;
 
         void exchangeOver();
+
+        /**
+         * Gives this delivery's room in the dispatcher to the next delivery of its key, sent straight
+         * after this outcome is recorded; false when it holds none (a slow send gave it back).
+         */
+        boolean handOverRoom();
     }
 
     private final Database db;
@@ -170,12 +176,14 @@ final class DeliverySender {
         trackBreaker(svc, d.id(), r.status(), probe, now); // first, so the breaker is open before the retry is due
         dispatch.signals().attempted(svc, !(decision instanceof OutcomeRules.Delivered), attempt.error() != null ? attempt.error()
                 : r.status() != null ? "HTTP " + r.status() : null, now);
+        boolean ordered = sub != null && sub.orderingKey() != null;
+        Slot passing = ordered ? slot : null; // its room may go on to the next delivery of the key
         switch (decision) {
-            case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt);
-            case OutcomeRules.RetryAt retry -> finishes.finish(d, "retrying", retry.at(), retry.error(), attempt);
-            case OutcomeRules.Dead dead -> finishes.finish(d, "dead", now, dead.error(), attempt);
+            case OutcomeRules.Delivered x -> finishes.finish(d, "delivered", start, null, attempt, passing);
+            case OutcomeRules.RetryAt retry -> finishes.finish(d, "retrying", retry.at(), retry.error(), attempt, passing);
+            case OutcomeRules.Dead dead -> finishes.finish(d, "dead", now, dead.error(), attempt, passing);
             case OutcomeRules.Gone gone -> {
-                if (gateway) finishes.finish(d, "dead", now, gone.error(), attempt);
+                if (gateway) finishes.finish(d, "dead", now, gone.error(), attempt, passing);
                 else disableSubscription(d, svc, sub, gone.error(), attempt);
             }
         }

@@ -64,31 +64,13 @@ public final class DeliveryStore {
     /** {@link #finish} inside the caller's transaction; false when the lease was lost. */
     public boolean finish(Connection c, Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt)
             throws SQLException {
-        var finish = new FinishWriter.Finish(d, status, nextAttemptAt, lastError, attempt, System.currentTimeMillis());
+        // No slot: the next delivery of an ordered key is left to claims (the ordering statements find the key themselves).
+        var finish = new FinishWriter.Finish(d, status, nextAttemptAt, lastError, attempt, System.currentTimeMillis(), null);
         if (!db.dialect().write(c, FinishWriter.FINISH, List.of(finish)).changed()[0]) return false;
         if (attempt != null) insertAttempts(c, List.of(attempt));
-        if (status.equals("retrying")) holdKeyBehind(c, d.id(), nextAttemptAt);
+        if (status.equals("retrying")) OrderingKeys.holdBehindRetry(c, d.id(), nextAttemptAt);
+        else OrderingKeys.releaseNext(c, db.dialect(), List.of(d.id()));
         return true;
-    }
-
-    /**
-     * A delivery ordered by a key goes back to wait for its retry: the later ones of its key wait at
-     * least as long, so claims do not step over them, one by one, until then. (The condition repeats
-     * the ordered index's word for word, so SQLite uses it; a delivery without a key changes nothing.)
-     */
-    static void holdKeyBehind(Connection c, String deliveryId, long until) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET next_attempt_at = ?"
-                + " WHERE ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')"
-                + " AND subscription_id = (SELECT h.subscription_id FROM deliveries h WHERE h.id = ?)"
-                + " AND ordering_key = (SELECT h.ordering_key FROM deliveries h WHERE h.id = ?)"
-                + " AND id > ? AND next_attempt_at < ? AND status <> 'delivering'")) {
-            ps.setLong(1, until);
-            ps.setString(2, deliveryId);
-            ps.setString(3, deliveryId);
-            ps.setString(4, deliveryId);
-            ps.setLong(5, until);
-            ps.executeUpdate();
-        }
     }
 
     /** Gives a claimed delivery back unsent (its service's breaker opened): no attempt is spent. */
@@ -179,6 +161,14 @@ public final class DeliveryStore {
             new Rows.Column<>("ordering_key", Rows.Type.TEXT, NewDelivery::orderingKey)));
 
     private record NewDelivery(Delivery d, Long leaseUntil, String orderingKey) {}
+
+    /**
+     * Whether an ingest may read which ordering keys are busy and decide, in its transaction, that a
+     * new delivery waits held or is sent at once (see {@link OrderingKeys#busy}): with one writer.
+     */
+    boolean ordersAtIngest() {
+        return db.dialect().singleWriter();
+    }
 
     /** Stores new deliveries; those already {@code delivering} (handed off) hold {@code handoffLease}. */
     void insertNew(Connection c, List<Delivery> deliveries, Long handoffLease) throws SQLException {
@@ -306,7 +296,7 @@ public final class DeliveryStore {
         }
     }
 
-    private static String prefixed(String alias) {
+    static String prefixed(String alias) {
         return alias + COLUMNS.replace(", ", ", " + alias);
     }
 

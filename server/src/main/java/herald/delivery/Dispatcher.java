@@ -20,11 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -35,16 +33,10 @@ import org.slf4j.LoggerFactory;
  * too, through PostgreSQL NOTIFY); otherwise it polls. While the global switch is off nothing is
  * claimed, so deliveries wait. Per service: paused services and open breakers are skipped, a
  * half-open breaker gets one probe, limited services are claimed within their shared budget, and a
- * slow service cannot take the slots the others need (see {@link #SLOW_MS}).
+ * slow service cannot take the slots the others need (see {@link SendSlot#SLOW_MS}).
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    /**
-     * A send still running after this long gives its slot back: the global concurrency bounds
-     * sends that make progress, while slow sends are bounded per service (at most the global
-     * concurrency each), so a hanging service cannot take the slots the others need.
-     */
-    private static final long SLOW_MS = 100;
     /** How often the shared per-service states are re-read; pausing on another node shows within this. */
     private static final long STATES_TTL_MS = 200;
     /** A hand-off decides on this node's last read of the services' states; older than this, claims decide. */
@@ -60,9 +52,12 @@ public final class Dispatcher implements AutoCloseable {
     private final Semaphore permits;
     /**
      * Claimed deliveries not yet recorded (slow sends aside): claims run ahead of sends, and outcomes
-     * wait to be recorded in groups, but boundedly (8 x concurrency; 4 x left the claim loop waiting).
+     * wait to be recorded in groups, but boundedly. 16 x concurrency: 4 x left the claim loop
+     * waiting, and with 8 x an ordered run's keys went on 512 at a time (each key's next delivery
+     * takes the room of the one before), so 1,000 busy keys took two turns.
      */
     private final Semaphore room;
+    private final SendSlot.Shared slots;
     private static final int MAX_CLAIM = 500;
     private final int concurrency;
     private final long leaseMs;
@@ -73,7 +68,7 @@ public final class Dispatcher implements AutoCloseable {
     private final NodeSignals signals;
     private final ScheduledThreadPoolExecutor slowTimer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("dispatcher-slow").factory());
-    /** Sends on this node running longer than {@link #SLOW_MS}, per service id. */
+    /** Sends on this node running longer than {@link SendSlot#SLOW_MS}, per service id. */
     private final Map<String, AtomicInteger> slowByService = new ConcurrentHashMap<>();
     private final Object idle = new Object();
     private volatile Map<String, ServiceStates.State> stateSnapshot = Map.of();
@@ -103,7 +98,7 @@ public final class Dispatcher implements AutoCloseable {
         this.concurrency = settings.concurrency();
         this.leaseMs = settings.leaseS() * 1000L;
         this.meters = new DeliveryMetrics(metrics, store);
-        this.finishes = new FinishWriter(db, store);
+        this.finishes = new FinishWriter(db, store, this::nextOfKeys, this::wakeLocal);
         this.stats = new DeliveryStats(db, node);
         this.gateway = new Gateway(db, store, outbound, states, this::wake);
         this.sender = new DeliverySender(db, store, finishes, configs, states, renderer, outbound, meters, stats, new DeliverySender.Dispatch() {
@@ -125,7 +120,8 @@ public final class Dispatcher implements AutoCloseable {
             @Override public ServiceSignals signals() { return serviceSignals; }
         });
         this.permits = new Semaphore(concurrency);
-        this.room = new Semaphore(8 * concurrency);
+        this.room = new Semaphore(16 * concurrency);
+        this.slots = new SendSlot.Shared(permits, room, slowTimer, concurrency);
         // Every send arms a slow timer and nearly all are cancelled: they leave the queue at once
         // rather than expire in it (thousands a second, each waking the timer thread).
         slowTimer.setRemoveOnCancelPolicy(true);
@@ -303,7 +299,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Sends each delivery on its own virtual thread; each already holds its room. */
     private void start(List<Delivery> due, Map<String, String> bodies, Router.Table table, Set<String> probes) {
         for (Delivery d : due) {
-            Slot slot = new Slot(slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger()));
+            SendSlot slot = new SendSlot(slots, slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger()));
             inFlight.incrementAndGet();
             boolean probe = probes.contains(d.id());
             Thread.ofVirtual().name("deliver-" + d.id()).start(() -> {
@@ -329,10 +325,20 @@ public final class Dispatcher implements AutoCloseable {
      * node's view of the services' states is old, or when the dispatcher is stopping.
      */
     Handoff handoff(Connection c, Router.Table table, long now) throws SQLException {
-        if (!running || behind || room.availablePermits() == 0 || now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS
-                || !DeliverySwitch.deliveriesEnabled(c)) {
-            return null;
-        }
+        return behind || room.availablePermits() == 0 ? null : open(c, table, now);
+    }
+
+    /**
+     * The same for the next deliveries of keys that moved on, inside their outcomes' transaction
+     * (see {@link FinishWriter}): older due work does not stop it (a key goes on where it was), and
+     * each takes the room of a delivery that ended.
+     */
+    private Handoff nextOfKeys(Connection c, long now) throws SQLException {
+        return open(c, router.table(c), now);
+    }
+
+    private Handoff open(Connection c, Router.Table table, long now) throws SQLException {
+        if (!running || now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS || !DeliverySwitch.deliveriesEnabled(c)) return null;
         return new Handoff(table, now + lease(table));
     }
 
@@ -355,10 +361,31 @@ public final class Dispatcher implements AutoCloseable {
          * slow sends) are left to claims.
          */
         boolean take(Delivery d, Service svc, String eventBody) {
+            return take(d, svc, eventBody, room::tryAcquire);
+        }
+
+        /** Whether deliveries of the service may be handed off: nothing holds it back (pause, breaker, limits, slow sends). */
+        boolean mayTake(String serviceId) {
+            Service svc = table.services().get(serviceId);
+            if (svc == null || !svc.enabled()) return false;
             ServiceStates.State st = states.get(svc.id());
             if (st != null && (st.paused() || st.blocksCalls())) return false;
-            if (svc.maxConcurrency() != null || svc.rateLimitPerS() != null || slowSends(svc.id()) > 0) return false;
-            if (!room.tryAcquire()) return false;
+            return svc.maxConcurrency() == null && svc.rateLimitPerS() == null && slowSends(svc.id()) == 0;
+        }
+
+        /**
+         * Takes the next delivery of a key (of a service it {@link #mayTake}, already stored as
+         * {@code delivering}), in the room {@code inherited} gives (of a delivery that ended) or
+         * else in free room; false when there is none. Its event is read once the commit is done.
+         */
+        boolean takeNext(Delivery d, java.util.function.BooleanSupplier inherited) {
+            if (!inherited.getAsBoolean() && !room.tryAcquire()) return false;
+            taken.add(d);
+            return true;
+        }
+
+        private boolean take(Delivery d, Service svc, String eventBody, java.util.function.BooleanSupplier roomFor) {
+            if (!mayTake(svc.id()) || !roomFor.getAsBoolean()) return false;
             taken.add(d);
             bodies.putIfAbsent(d.eventId(), eventBody);
             return true;
@@ -370,6 +397,16 @@ public final class Dispatcher implements AutoCloseable {
 
         /** The commit is done: send them. */
         void committed() {
+            List<Delivery> unread = taken.stream().filter(d -> !bodies.containsKey(d.eventId())).toList();
+            if (!unread.isEmpty()) {
+                try {
+                    bodies.putAll(gateway.bodies(unread));
+                } catch (RuntimeException e) {
+                    log.warn("dispatcher.handoff_unread deliveries={} error={}", unread.size(), e.toString());
+                    abandoned();
+                    return;
+                }
+            }
             meters.handedOff(taken.size());
             start(taken, bodies, table, Set.of());
             taken.clear();
@@ -383,65 +420,6 @@ public final class Dispatcher implements AutoCloseable {
             room.release(taken.size());
             taken.forEach(store::releaseLater);
             taken.clear();
-        }
-    }
-
-    /**
-     * One claimed delivery's share of the dispatcher: room from its claim until its outcome is
-     * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS},
-     * or any send to a service that has slow sends running, holds neither and counts as slow for
-     * its service instead (at most the dispatcher's concurrency per service: see the claim).
-     */
-    private final class Slot implements DeliverySender.Slot {
-        private final AtomicInteger slowOfService;
-        private final AtomicBoolean holdsRoom = new AtomicBoolean(true);
-        private final AtomicBoolean holdsPermit = new AtomicBoolean();
-        private volatile ScheduledFuture<?> slowTimer;
-
-        Slot(AtomicInteger slowOfService) {
-            this.slowOfService = slowOfService;
-        }
-
-        /**
-         * False when the service already has as many slow sends as the dispatcher's concurrency: the
-         * delivery goes back to wait, unsent. A service with some slow sends sends outside the slots
-         * at once: waiting SLOW_MS in a slot first would hold up the other services' sends.
-         */
-        @Override
-        public boolean acquire() throws InterruptedException {
-            int slow = slowOfService.get();
-            if (slow >= concurrency) return false;
-            if (slow == 0) {
-                permits.acquire();
-                holdsPermit.set(true);
-                if (slowOfService.get() == 0) {
-                    slowTimer = Dispatcher.this.slowTimer.schedule(this::becomeSlow, SLOW_MS, TimeUnit.MILLISECONDS);
-                    return true;
-                }
-            }
-            becomeSlow();
-            return true;
-        }
-
-        private void becomeSlow() {
-            if (holdsRoom.compareAndSet(true, false)) {
-                slowOfService.incrementAndGet();
-                if (holdsPermit.compareAndSet(true, false)) permits.release();
-                room.release();
-            }
-        }
-
-        /** The exchange is over: the next send may start while this outcome is being recorded. */
-        @Override
-        public void exchangeOver() {
-            if (slowTimer != null) slowTimer.cancel(false);
-            if (holdsPermit.compareAndSet(true, false)) permits.release();
-        }
-
-        void done() {
-            exchangeOver();
-            if (holdsRoom.compareAndSet(true, false)) room.release();
-            else slowOfService.decrementAndGet();
         }
     }
 

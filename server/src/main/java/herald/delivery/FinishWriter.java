@@ -2,7 +2,11 @@ package herald.delivery;
 
 import herald.store.Database;
 import herald.store.Rows;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +38,12 @@ final class FinishWriter implements AutoCloseable {
      */
     private static final long RECORD_RETRY_MS = 60_000;
 
-    /** One outcome to record: the delivery's new state, and the attempt (null when nothing was sent). */
-    record Finish(Delivery delivery, String status, long nextAttemptAt, String lastError, Attempt attempt, long at) {}
+    /**
+     * One outcome to record: the delivery's new state, and the attempt (null when nothing was sent);
+     * {@code slot} when its subscription orders by a key: its room may go to the next one of the key.
+     */
+    record Finish(Delivery delivery, String status, long nextAttemptAt, String lastError, Attempt attempt, long at,
+                  DeliverySender.Slot slot) {}
 
     /** A claimed delivery's new state after an attempt; a no-op once its lease was lost (another node took it). */
     static final Rows<Finish> FINISH = Rows.update("deliveries", "id",
@@ -52,19 +60,33 @@ final class FinishWriter implements AutoCloseable {
 
     private final Database db;
     private final DeliveryStore store;
+    private final NextSender nextSender;
+    private final Runnable wake;
+    /** Whether the group just recorded left next deliveries of keys to claims; writer thread only. */
+    private boolean leftToClaims;
+    /** The hand-off the group being recorded opened (its room goes back if the commit fails); writer thread only. */
+    private Dispatcher.Handoff opened;
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private final Thread writer;
 
-    FinishWriter(Database db, DeliveryStore store) {
+    /** Opens a hand-off to this node's dispatcher inside an outcome's transaction; null when it cannot take any now. */
+    interface NextSender {
+        Dispatcher.Handoff open(Connection c, long now) throws SQLException;
+    }
+
+    /** {@code wake}: the dispatcher claims now, next deliveries of keys were left to claims. */
+    FinishWriter(Database db, DeliveryStore store, NextSender nextSender, Runnable wake) {
         this.db = db;
         this.store = store;
+        this.nextSender = nextSender;
+        this.wake = wake;
         this.writer = Thread.ofPlatform().daemon().name("delivery-outcomes").start(this::run);
     }
 
     /** Like {@link DeliveryStore#finish}, committed together with whatever else is waiting. */
-    void finish(Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt) {
-        Waiting w = new Waiting(new Finish(d, status, nextAttemptAt, lastError, attempt, 0), new CompletableFuture<>());
+    void finish(Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt, DeliverySender.Slot slot) {
+        Waiting w = new Waiting(new Finish(d, status, nextAttemptAt, lastError, attempt, 0, slot), new CompletableFuture<>());
         queue.add(w);
         w.done().join();
     }
@@ -97,10 +119,13 @@ final class FinishWriter implements AutoCloseable {
         long giveUpAt = System.currentTimeMillis() + RECORD_RETRY_MS;
         for (long pause = 200; ; pause = Math.min(pause * 2, 5_000)) {
             try {
-                record(group);
+                Dispatcher.Handoff next = record(group);
                 group.forEach(w -> w.done().complete(null));
+                if (next != null) next.committed();
+                if (leftToClaims) wake.run();
                 return;
             } catch (RuntimeException e) {
+                if (opened != null) opened.abandoned();
                 if (!running || System.currentTimeMillis() + pause > giveUpAt) {
                     log.warn("delivery.record_failed deliveries={} error={}", group.size(), e.toString());
                     // Not recorded: each stays delivering until its lease runs out, then is sent again.
@@ -119,13 +144,15 @@ final class FinishWriter implements AutoCloseable {
         }
     }
 
-    private void record(List<Waiting> group) {
-        db.inBookkeepingTransaction(c -> {
+    private Dispatcher.Handoff record(List<Waiting> group) {
+        opened = null;
+        leftToClaims = false;
+        return db.inBookkeepingTransaction(c -> {
             long now = System.currentTimeMillis();
             List<Finish> finishes = new ArrayList<>(group.size());
             for (Waiting w : group) {
                 Finish f = w.finish();
-                finishes.add(new Finish(f.delivery(), f.status(), f.nextAttemptAt(), f.lastError(), f.attempt(), now));
+                finishes.add(new Finish(f.delivery(), f.status(), f.nextAttemptAt(), f.lastError(), f.attempt(), now, f.slot()));
             }
             // A lease lost meanwhile (another node took the delivery): its attempt is not ours to record.
             boolean[] kept = db.dialect().write(c, FINISH, finishes).changed();
@@ -134,12 +161,56 @@ final class FinishWriter implements AutoCloseable {
                 if (kept[i] && finishes.get(i).attempt() != null) attempts.add(finishes.get(i).attempt());
             }
             store.insertAttempts(c, attempts);
+            List<Finish> ended = new ArrayList<>();
             for (int i = 0; i < finishes.size(); i++) {
                 Finish f = finishes.get(i);
-                if (kept[i] && f.status().equals("retrying")) DeliveryStore.holdKeyBehind(c, f.delivery().id(), f.nextAttemptAt());
+                if (!kept[i] || f.slot() == null) continue;
+                if (f.status().equals("retrying")) OrderingKeys.holdBehindRetry(c, f.delivery().id(), f.nextAttemptAt());
+                else ended.add(f);
             }
-            return null;
+            return moveOn(c, ended, now);
         });
+    }
+
+    /**
+     * The next deliveries of keys whose deliveries ended are handed to this node's dispatcher, to be
+     * sent as soon as this commit is done (a claim per key and step would be the slowest part of
+     * an ordered run), each in the room of one that ended. Only while nothing waits for a claim
+     * that is older by more than {@link OrderingKeys#TURN_MS}: else a few busy keys would keep the
+     * room and hold the other keys up. Those not taken are left to claims, in their place in line.
+     */
+    private Dispatcher.Handoff moveOn(Connection c, List<Finish> ended, long now) throws SQLException {
+        if (ended.isEmpty()) return null;
+        Dispatcher.Handoff handoff = nextSender.open(c, now);
+        opened = handoff;
+        List<String> takeable = new ArrayList<>();
+        Deque<DeliverySender.Slot> rooms = new ArrayDeque<>();
+        for (Finish f : ended) {
+            if (handoff == null || !handoff.mayTake(f.delivery().serviceId())) continue; // the next one has the same service
+            takeable.add(f.delivery().id());
+            rooms.add(f.slot());
+        }
+        int handedOn = 0;
+        if (!takeable.isEmpty()) {
+            long oldestDue = OrderingKeys.oldestDue(c);
+            long eventsUntil = oldestDue > now ? Long.MAX_VALUE : oldestDue + OrderingKeys.TURN_MS;
+            List<Delivery> noRoom = new ArrayList<>();
+            for (Delivery d : OrderingKeys.takeNext(c, db.dialect(), takeable, eventsUntil, now, handoff.leaseUntil())) {
+                boolean room = handoff.takeNext(d, () -> {
+                    while (!rooms.isEmpty()) if (rooms.poll().handOverRoom()) return true;
+                    return false;
+                });
+                if (room) handedOn++;
+                else noRoom.add(d);
+            }
+            OrderingKeys.giveBack(c, noRoom);
+            leftToClaims = !noRoom.isEmpty();
+        }
+        // Some keys did not go on here (out of turn, their service held back, no room, or nothing next):
+        if (handedOn < ended.size()) {
+            leftToClaims |= OrderingKeys.releaseNext(c, db.dialect(), ended.stream().map(f -> f.delivery().id()).toList());
+        }
+        return handoff;
     }
 
     @Override

@@ -1,0 +1,87 @@
+package herald.delivery;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One claimed delivery's share of the dispatcher: room from its claim until its outcome is
+ * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS},
+ * or any send to a service that has slow sends running, holds neither and counts as slow for
+ * its service instead (at most the dispatcher's concurrency per service: see the claim).
+ */
+final class SendSlot implements DeliverySender.Slot {
+    /**
+     * A send still running after this long gives its slot back: the global concurrency bounds
+     * sends that make progress, while slow sends are bounded per service (at most the global
+     * concurrency each), so a hanging service cannot take the slots the others need.
+     */
+    static final long SLOW_MS = 100;
+
+    /** What the slots of one dispatcher share: send permits, room for claimed deliveries, the slow timer. */
+    record Shared(Semaphore permits, Semaphore room, ScheduledExecutorService timer, int concurrency) {}
+
+    private final Shared shared;
+    private final AtomicInteger slowOfService;
+    private final AtomicBoolean holdsRoom = new AtomicBoolean(true);
+    private final AtomicBoolean roomHandedOver = new AtomicBoolean();
+    private final AtomicBoolean holdsPermit = new AtomicBoolean();
+    private volatile ScheduledFuture<?> slowTimer;
+
+    SendSlot(Shared shared, AtomicInteger slowOfService) {
+        this.shared = shared;
+        this.slowOfService = slowOfService;
+    }
+
+    /**
+     * False when the service already has as many slow sends as the dispatcher's concurrency: the
+     * delivery goes back to wait, unsent. A service with some slow sends sends outside the slots
+     * at once: waiting SLOW_MS in a slot first would hold up the other services' sends.
+     */
+    @Override
+    public boolean acquire() throws InterruptedException {
+        int slow = slowOfService.get();
+        if (slow >= shared.concurrency()) return false;
+        if (slow == 0) {
+            shared.permits().acquire();
+            holdsPermit.set(true);
+            if (slowOfService.get() == 0) {
+                slowTimer = shared.timer().schedule(this::becomeSlow, SLOW_MS, TimeUnit.MILLISECONDS);
+                return true;
+            }
+        }
+        becomeSlow();
+        return true;
+    }
+
+    private void becomeSlow() {
+        if (holdsRoom.compareAndSet(true, false)) {
+            slowOfService.incrementAndGet();
+            if (holdsPermit.compareAndSet(true, false)) shared.permits().release();
+            shared.room().release();
+        }
+    }
+
+    /** The exchange is over: the next send may start while this outcome is being recorded. */
+    @Override
+    public void exchangeOver() {
+        if (slowTimer != null) slowTimer.cancel(false);
+        if (holdsPermit.compareAndSet(true, false)) shared.permits().release();
+    }
+
+    @Override
+    public boolean handOverRoom() {
+        if (!holdsRoom.compareAndSet(true, false)) return false;
+        roomHandedOver.set(true);
+        return true;
+    }
+
+    void done() {
+        exchangeOver();
+        if (holdsRoom.compareAndSet(true, false)) shared.room().release();
+        else if (!roomHandedOver.get()) slowOfService.decrementAndGet();
+    }
+    }

@@ -33,16 +33,12 @@ public final class ClusterBenchmark {
         int runs = 2;
         String concurrency; // HERALD_DISPATCHER_CONCURRENCY; null: Herald's default
         Integer serviceMaxConcurrency; // max_concurrency of each service; null: none
-        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
-        Path jar = Path.of("server/target/herald.jar");
-        List<String> serverJavaOpts = List.of();
+        ChildOptions child = new ChildOptions();
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i += 2) {
-                if (args[i].equals("-h") || args[i].equals("--help") || i + 1 >= args.length) usage();
-                String v = args[i + 1];
-                switch (args[i]) {
+            o.child.parse(args, Options::usage, (name, v) -> {
+                switch (name) {
                     case "--events" -> o.events = Integer.parseInt(v);
                     case "--warmup-events" -> o.warmupEvents = Integer.parseInt(v);
                     case "--services" -> o.services = Integer.parseInt(v);
@@ -50,12 +46,12 @@ public final class ClusterBenchmark {
                     case "--runs" -> o.runs = Integer.parseInt(v);
                     case "--concurrency" -> o.concurrency = v;
                     case "--service-max-concurrency" -> o.serviceMaxConcurrency = Integer.parseInt(v);
-                    case "--work-dir" -> o.workDir = Path.of(v);
-                    case "--jar" -> o.jar = Path.of(v);
-                    case "--server-java-opts" -> o.serverJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
-                    default -> usage();
+                    default -> {
+                        return false;
+                    }
                 }
-            }
+                return true;
+            });
             return o;
         }
 
@@ -161,9 +157,7 @@ public final class ClusterBenchmark {
         int slots = opt.concurrency == null ? 64 : Integer.parseInt(opt.concurrency);
         DeliveryBenchmark.Options child = new DeliveryBenchmark.Options();
         child.backend = "postgres";
-        child.workDir = opt.workDir;
-        child.jar = opt.jar;
-        child.serverJavaOpts = opt.serverJavaOpts;
+        child.child = opt.child;
         Map<String, String> env = new HashMap<>();
         if (opt.concurrency != null) env.put("HERALD_DISPATCHER_CONCURRENCY", opt.concurrency);
         // Nodes share one master key: without it each makes its own (master.key in its data

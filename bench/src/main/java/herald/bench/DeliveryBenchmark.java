@@ -58,16 +58,12 @@ public final class DeliveryBenchmark {
         int smallBacklog = 10_000;
         int concurrency = 64;
         int orderedRounds = 3;
-        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
-        Path jar = Path.of("server/target/herald.jar");
-        List<String> serverJavaOpts = List.of();
+        ChildOptions child = new ChildOptions();
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i += 2) {
-                if (args[i].equals("-h") || args[i].equals("--help") || i + 1 >= args.length) usage();
-                String v = args[i + 1];
-                switch (args[i]) {
+            o.child.parse(args, Options::usage, (name, v) -> {
+                switch (name) {
                     case "--cases" -> o.cases = List.of(v.split(","));
                     case "--backend" -> o.backend = v;
                     case "--sink-port" -> o.sinkPort = Integer.parseInt(v);
@@ -82,12 +78,12 @@ public final class DeliveryBenchmark {
                     case "--backlog" -> o.backlog = Integer.parseInt(v);
                     case "--small-backlog" -> o.smallBacklog = Integer.parseInt(v);
                     case "--ordered-rounds" -> o.orderedRounds = Integer.parseInt(v);
-                    case "--work-dir" -> o.workDir = Path.of(v);
-                    case "--jar" -> o.jar = Path.of(v);
-                    case "--server-java-opts" -> o.serverJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
-                    default -> usage();
+                    default -> {
+                        return false;
+                    }
                 }
-            }
+                return true;
+            });
             if (!o.backend.equals("sqlite") && !o.backend.equals("postgres")) usage();
             return o;
         }
@@ -106,7 +102,7 @@ public final class DeliveryBenchmark {
         Options opt = Options.parse(args);
         DeliveryBenchmark b = new DeliveryBenchmark(opt);
         out.println("backend: " + opt.backend + "; server JVM options: "
-                + (opt.serverJavaOpts.isEmpty() ? "none (as ./herald start)" : String.join(" ", opt.serverJavaOpts)));
+                + opt.child.javaOpts("none (as ./herald start)"));
         for (String c : opt.cases) {
             switch (c) {
                 case "throughput" -> b.throughput();

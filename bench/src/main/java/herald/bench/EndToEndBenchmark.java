@@ -49,33 +49,29 @@ public final class EndToEndBenchmark {
         int warmupEvents = 20_000;
         double warmupJitMax = 0.05;
         List<Integer> camelConsumers = List.of(16, 32, 64);
-        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        ChildOptions child = new ChildOptions();
         Path sinkLogs;
-        Path jar = Path.of("server/target/herald.jar");
-        List<String> serverJavaOpts = List.of();
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i += 2) {
-                if (args[i].equals("-h") || args[i].equals("--help") || i + 1 >= args.length) usage();
-                String v = args[i + 1];
-                switch (args[i]) {
+            o.child.parse(args, Options::usage, (name, v) -> {
+                switch (name) {
                     case "--backend" -> o.backend = v;
                     case "--sink-port" -> o.sinkPort = Integer.parseInt(v);
                     case "--events" -> o.events = Integer.parseInt(v);
                     case "--warmup-events" -> o.warmupEvents = Integer.parseInt(v);
                     case "--warmup-jit-max" -> o.warmupJitMax = Double.parseDouble(v);
                     case "--camel-consumers" -> o.camelConsumers = java.util.Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
-                    case "--work-dir" -> o.workDir = Path.of(v);
                     case "--sink-logs" -> o.sinkLogs = Path.of(v);
-                    case "--jar" -> o.jar = Path.of(v);
-                    case "--server-java-opts" -> o.serverJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
-                    default -> usage();
+                    default -> {
+                        return false;
+                    }
                 }
-            }
+                return true;
+            });
             if (!o.backend.equals("sqlite") && !o.backend.equals("postgres")) usage();
             if (o.events % BATCH != 0 || o.events <= 0) usage();
-            if (o.sinkLogs == null) o.sinkLogs = o.workDir.resolve("nginx");
+            if (o.sinkLogs == null) o.sinkLogs = o.child.workDir.resolve("nginx");
             return o;
         }
 
@@ -123,12 +119,10 @@ public final class EndToEndBenchmark {
 
     private Result herald() throws Exception {
         out.println("-- Herald (child process, " + opt.backend + ", server JVM options: "
-                + (opt.serverJavaOpts.isEmpty() ? "none, as ./herald start" : String.join(" ", opt.serverJavaOpts)) + ")");
+                + opt.child.javaOpts("none, as ./herald start") + ")");
         DeliveryBenchmark.Options d = new DeliveryBenchmark.Options();
         d.backend = opt.backend;
-        d.workDir = opt.workDir;
-        d.jar = opt.jar;
-        d.serverJavaOpts = opt.serverJavaOpts;
+        d.child = opt.child;
         try (HeraldChild h = HeraldChild.launch(d, "e2e"); IngestClients.SocketClient client = new IngestClients.SocketClient()) {
             URI ingest = URI.create("http://127.0.0.1:" + h.port + "/api/v1/events");
             // Two services (signing on, the default), both made before the warm-up: "warm", on during

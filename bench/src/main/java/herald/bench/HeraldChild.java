@@ -225,7 +225,7 @@ final class HeraldChild implements AutoCloseable {
      */
     static HeraldChild launch(DeliveryBenchmark.Options opt, String name, String pgDb, boolean ownsDb, Map<String, String> extraEnv)
             throws Exception {
-        Path dir = Files.createTempDirectory(opt.workDir, "delivery-" + name + "-");
+        Path dir = Files.createTempDirectory(opt.child.workDir, "delivery-" + name + "-");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -243,8 +243,8 @@ final class HeraldChild implements AutoCloseable {
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString()));
-        command.addAll(opt.serverJavaOpts);
-        command.addAll(List.of("-jar", opt.jar.toString(), "start"));
+        command.addAll(opt.child.serverJavaOpts);
+        command.addAll(List.of("-jar", opt.child.jar.toString(), "start"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
         pb.environment().putAll(env);

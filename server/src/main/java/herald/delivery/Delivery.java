@@ -11,4 +11,9 @@ public record Delivery(String id, String eventId, String subscriptionId, String 
         return new Delivery(id, eventId, subscriptionId, serviceId, newStatus, attempts, nextAttemptAt, lastError, createdAt,
                 updatedAt);
     }
+
+    /** The same delivery waiting, not due before {@code at}. */
+    public Delivery pendingUntil(long at) {
+        return new Delivery(id, eventId, subscriptionId, serviceId, "pending", attempts, at, lastError, createdAt, updatedAt);
+    }
 }

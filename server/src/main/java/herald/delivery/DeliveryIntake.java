@@ -116,8 +116,7 @@ public final class DeliveryIntake {
             for (Ordered o : ordered) {
                 Delivery d = deliveries.get(o.index());
                 if (!busy.add(d.subscriptionId() + '\u0000' + keys.get(d.id()))) {
-                    deliveries.set(o.index(), new Delivery(d.id(), d.eventId(), d.subscriptionId(), d.serviceId(), "pending", 0,
-                            now + OrderingKeys.HELD_MS, null, d.createdAt(), d.updatedAt()));
+                    deliveries.set(o.index(), d.pendingUntil(now + OrderingKeys.HELD_MS));
                 } else if (handoff != null && handoff.take(d, o.route().service(), o.body())) {
                     deliveries.set(o.index(), d.withStatus("delivering"));
                 } else {

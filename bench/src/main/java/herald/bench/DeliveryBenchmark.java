@@ -132,15 +132,15 @@ public final class DeliveryBenchmark {
         out.printf(Locale.ROOT, "== throughput: %,d events, one service, sink %s%n", opt.events, sink);
         List<String> bodies = bodies("tp", opt.events);
         warmUpBare(); // both sides measured warm (JIT, connections)
-        DeliveryCpu before = DeliveryCpu.now();
+        DeliveryCpu before = DeliveryCpu.now(-1); // no Herald yet
         double bare = bareLoop(bodies);
-        DeliveryCpu mid = DeliveryCpu.now();
+        DeliveryCpu mid = DeliveryCpu.now(-1);
         out.printf(Locale.ROOT, "   bare Jetty client, %d in flight: %,.0f requests/s (other CPU %.0f%%)%n",
                 opt.concurrency, bare, mid.otherBusy(before) * 100);
         try (HeraldChild h = HeraldChild.launch(opt, "throughput")) {
             h.service("sink", sink + "/tp", null);
             long warmed = warmUp(h, "tpwarm", 1);
-            mid = DeliveryCpu.now();
+            mid = DeliveryCpu.now(h.pid());
             long start = System.nanoTime();
             ingestAll(h, bodies, 4);
             double ingested = (System.nanoTime() - start) / 1e9;
@@ -149,7 +149,7 @@ public final class DeliveryBenchmark {
             double rate = opt.events / ((System.nanoTime() - start) / 1e9);
             out.printf(Locale.ROOT, "   ingest of the %,d events took %.2f s; %,d were delivered by then%n", opt.events, ingested,
                     deliveredThen);
-            DeliveryCpu after = DeliveryCpu.now();
+            DeliveryCpu after = DeliveryCpu.now(h.pid());
             out.printf(Locale.ROOT, "   Herald end to end: %,.0f deliveries/s (other CPU %.0f%%, %s, peak RSS %,d MiB)%n", rate,
                     after.otherBusy(mid) * 100, after.herald(mid), h.peakRssMiB());
             double target = opt.backend.equals("sqlite") ? 0.5 : 0.35;
@@ -219,7 +219,7 @@ public final class DeliveryBenchmark {
             AtomicLong failed = new AtomicLong();
             long start = System.nanoTime();
             long periodNanos = 1_000_000_000L / opt.rate;
-            DeliveryCpu before = DeliveryCpu.now();
+            DeliveryCpu before = DeliveryCpu.now(h.pid());
             // The load generator's own CPU is taken from Herald on 2 shared cores: 32 keep-alive sockets
             // (the ingest benchmark's minimal client) rather than a general HTTP client per request.
             URI ingest = URI.create("http://127.0.0.1:" + h.port + "/api/v1/events");
@@ -252,7 +252,7 @@ public final class DeliveryBenchmark {
                     .mapToLong(e -> received.get(e.getKey()) - e.getValue()).sorted().toArray();
             out.printf(Locale.ROOT, "   RESULT latency %s at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d timed,"
                             + " other CPU %.0f%%)%n", opt.backend, opt.rate, pct(lat, 0.5), pct(lat, 0.99), pct(lat, 1.0),
-                    lat.length, sent.size(), DeliveryCpu.now().otherBusy(before) * 100);
+                    lat.length, sent.size(), DeliveryCpu.now(h.pid()).otherBusy(before) * 100);
             boolean sqlite = opt.backend.equals("sqlite"); // the latency targets are SQLite's
             Summary.valueAtMost("latency p50 at " + opt.rate + "/s", opt.backend, pct(lat, 0.5), Summary.ms(pct(lat, 0.5)), "-",
                     Double.NaN, sqlite ? 5 : Double.NaN, "ms");
@@ -304,12 +304,12 @@ public final class DeliveryBenchmark {
             // counted deliveries in the half-hanging run.
             h.put("/api/v1/settings", "{\"deliveries_enabled\":false}");
             ingestAll(h, bodies("iso" + hanging, opt.isolationEvents), 4);
-            DeliveryCpu before = DeliveryCpu.now();
+            DeliveryCpu before = DeliveryCpu.now(h.pid());
             long start = System.nanoTime();
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
             h.awaitDeliveredToHealthy((long) healthy * (warm + opt.isolationEvents), hanging, Duration.ofMinutes(10));
             double rate = healthy * opt.isolationEvents / ((System.nanoTime() - start) / 1e9);
-            DeliveryCpu after = DeliveryCpu.now();
+            DeliveryCpu after = DeliveryCpu.now(h.pid());
             out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%, %s)%n", healthy,
                     hanging, rate, after.otherBusy(before) * 100, after.herald(before));
             return rate;
@@ -337,14 +337,14 @@ public final class DeliveryBenchmark {
                 ingestAll(h, bodies("bl" + from + "-", Math.min(100_000, n - from)), 4);
             }
             out.printf(Locale.ROOT, "   ingested in %.0f s; RSS %,d MiB%n", (System.nanoTime() - t) / 1e9, h.rssMiB());
-            DeliveryCpu before = DeliveryCpu.now();
+            DeliveryCpu before = DeliveryCpu.now(h.pid());
             long start = System.nanoTime();
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
             h.awaitDelivered(n, Duration.ofHours(1));
             double rate = n / ((System.nanoTime() - start) / 1e9);
             backlogRssMiB = h.peakRssMiB();
             out.printf(Locale.ROOT, "   RESULT drain of %,d: %,.0f deliveries/s, peak RSS during the drain %,d MiB"
-                            + " (target <= 512), other CPU %.0f%%%n", n, rate, h.peakRssMiB(), DeliveryCpu.now().otherBusy(before) * 100);
+                            + " (target <= 512), other CPU %.0f%%%n", n, rate, h.peakRssMiB(), DeliveryCpu.now(h.pid()).otherBusy(before) * 100);
             return rate;
         }
     }

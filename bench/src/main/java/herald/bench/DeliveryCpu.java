@@ -7,12 +7,11 @@ import java.util.Locale;
  * JVM, the Herald child, nginx, PostgreSQL): what is left is other load on the shared machine.
  */
 record DeliveryCpu(long busy, long total, long ours, long herald, long heraldJit) {
-    static volatile long heraldPid = -1;
-
-    static DeliveryCpu now() {
+    /** Now, with {@code herald} (the child measured; -1 for none) counted as ours. */
+    static DeliveryCpu now(long herald) {
         long self = ProcessHandle.current().pid();
         ProcCpu.Machine m = ProcCpu.machine();
-        long h = heraldPid;
+        long h = herald;
         return new DeliveryCpu(m.busyTicks(), m.totalTicks(), ProcCpu.ticks((pid, name) ->
                 pid == self || pid == h || name.equals("postgres") || name.equals("nginx")),
                 h < 0 ? 0 : ProcCpu.threadTicks(h, name -> true),

@@ -132,7 +132,7 @@ public final class EndToEndBenchmark {
             String run = h.service("run", sink + "/herald-run", null);
             h.patch("/api/v1/services/" + run, "{\"enabled\":false}");
             long[] delivered = {0};
-            warmUp(DeliveryCpu.heraldPid, "Herald's", r -> {
+            warmUp(h.pid(), "Herald's", r -> {
                 ingest(client, ingest, batches(bodies("hw" + r + "-", 10_000)));
                 delivered[0] += 10_000;
                 h.awaitDelivered(delivered[0], Duration.ofMinutes(10));
@@ -140,10 +140,10 @@ public final class EndToEndBenchmark {
             h.patch("/api/v1/services/" + warm, "{\"enabled\":false}");
             h.patch("/api/v1/services/" + run, "{\"enabled\":true}");
             List<String> batches = batches(bodies("hm-", opt.events));
-            DeliveryCpu before = DeliveryCpu.now();
+            DeliveryCpu before = DeliveryCpu.now(h.pid());
             MachineCpu.CpuSample self = MachineCpu.CpuSample.now();
             long[] io = ioWait();
-            java.util.Map<String, Long> threads = threadTicks(DeliveryCpu.heraldPid);
+            java.util.Map<String, Long> threads = threadTicks(h.pid());
             long start = System.nanoTime();
             ingest(client, ingest, batches);
             double ingested = (System.nanoTime() - start) / 1e9;
@@ -151,10 +151,10 @@ public final class EndToEndBenchmark {
             h.awaitDelivered(delivered[0] + opt.events, Duration.ofMinutes(10));
             long wall = System.nanoTime() - start;
             double rate = opt.events / (wall / 1e9);
-            DeliveryCpu after = DeliveryCpu.now();
+            DeliveryCpu after = DeliveryCpu.now(h.pid());
             MachineCpu.CpuSample selfAfter = MachineCpu.CpuSample.now();
             long[] ioAfter = ioWait();
-            String profile = topThreads(threads, threadTicks(DeliveryCpu.heraldPid), after.total() - before.total());
+            String profile = topThreads(threads, threadTicks(h.pid()), after.total() - before.total());
             out.printf(Locale.ROOT, "   ingest took %.2f s (%,.0f events/s), %,d delivered by then; end to end %.2f s%n", ingested,
                     opt.events / ingested, deliveredThen, wall / 1e9);
             out.printf(Locale.ROOT, "   CPU: %s; the senders' JVM %.0f%%%s; other processes %.0f%%; peak RSS %,d MiB%n",

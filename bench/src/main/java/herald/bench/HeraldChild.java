@@ -250,7 +250,6 @@ final class HeraldChild implements AutoCloseable {
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile());
         Process p = pb.start();
-        DeliveryCpu.heraldPid = p.pid();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {

@@ -84,7 +84,10 @@ class ErasureTest {
             // the audit log says it was done, not for whom
             var audit = api.get("/api/v1/audit?action=learner.erased").json().get("items");
             assertThat(audit).hasSize(1);
-            assertThat(audit.toString()).doesNotContain("42").doesNotContain(EMAIL);
+            // (its time and sequence number are left out: at 15:42 the time held the learner's id, 42)
+            ObjectNode record = audit.get(0).deepCopy();
+            record.remove(List.of("time", "id"));
+            assertThat(record.toString()).doesNotContain("42").doesNotContain(EMAIL);
 
             if (backend == Backend.SQLITE) {
                 String files = read(h.dataDir().resolve("herald.db")) + read(h.dataDir().resolve("herald.db-wal"));

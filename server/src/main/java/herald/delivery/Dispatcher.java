@@ -39,7 +39,10 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     /** How often the shared per-service states are re-read; pausing on another node shows within this. */
     private static final long STATES_TTL_MS = 200;
-    /** A hand-off decides on this node's last read of the services' states; older than this, claims decide. */
+    /**
+     * A hand-off decides on this node's last read of the services' states; older than this (an idle
+     * loop reads them once a second), it reads them inside its own transaction.
+     */
     private static final long HANDOFF_STATES_MAX_AGE_MS = 1_000;
 
     private final Database db;
@@ -321,8 +324,8 @@ public final class Dispatcher implements AutoCloseable {
      * Opens a hand-off for one ingest commit, inside its transaction: the new deliveries it takes are
      * stored already claimed by this node and sent as soon as the commit is done, which saves a claim
      * (a write transaction and a read of the events) per batch. Null when older due work is waiting
-     * (it goes first, through claims), when the switch is off, when there is no room, when this
-     * node's view of the services' states is old, or when the dispatcher is stopping.
+     * (it goes first, through claims), when the switch is off, when there is no room, or when the
+     * dispatcher is stopping.
      */
     Handoff handoff(Connection c, Router.Table table, long now) throws SQLException {
         return behind || room.availablePermits() == 0 ? null : open(c, table, now);
@@ -338,20 +341,22 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private Handoff open(Connection c, Router.Table table, long now) throws SQLException {
-        if (!running || now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS || !DeliverySwitch.deliveriesEnabled(c)) return null;
-        return new Handoff(table, now + lease(table));
+        if (!running || !DeliverySwitch.deliveriesEnabled(c)) return null;
+        var current = now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS ? ServiceStates.all(c) : stateSnapshot;
+        return new Handoff(table, current, now + lease(table));
     }
 
     /** One ingest commit's deliveries handed straight to this dispatcher (see {@link #handoff}). */
     final class Handoff {
         private final Router.Table table;
         private final long leaseUntil;
-        private final Map<String, ServiceStates.State> states = stateSnapshot;
+        private final Map<String, ServiceStates.State> states;
         private final List<Delivery> taken = new ArrayList<>();
         private final Map<String, String> bodies = new HashMap<>();
 
-        private Handoff(Router.Table table, long leaseUntil) {
+        private Handoff(Router.Table table, Map<String, ServiceStates.State> states, long leaseUntil) {
             this.table = table;
+            this.states = states;
             this.leaseUntil = leaseUntil;
         }
 
@@ -423,7 +428,8 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private int slowSends(String serviceId) {
+    /** Sends of the service running longer than {@link SendSlot#SLOW_MS} on this node (tests await it). */
+    int slowSends(String serviceId) {
         AtomicInteger n = slowByService.get(serviceId);
         return n == null ? 0 : n.get();
     }

@@ -6,12 +6,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One claimed delivery's share of the dispatcher: room from its claim until its outcome is
  * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS},
  * or any send to a service that has slow sends running, holds neither and counts as slow for
- * its service instead (at most the dispatcher's concurrency per service: see the claim).
+ * its service instead (at most the dispatcher's concurrency per service: see the claim) until its
+ * exchange is over: while its outcome is recorded it no longer holds the service up, so the hand-on
+ * of an ordered key (see {@link FinishWriter}) does not take the ended send for a running one.
  */
 final class SendSlot implements DeliverySender.Slot {
     /**
@@ -26,8 +29,10 @@ final class SendSlot implements DeliverySender.Slot {
 
     private final Shared shared;
     private final AtomicInteger slowOfService;
-    private final AtomicBoolean holdsRoom = new AtomicBoolean(true);
-    private final AtomicBoolean roomHandedOver = new AtomicBoolean();
+    /** What this send holds besides its permit; each move out of ROOM happens once, by compare-and-set. */
+    private enum Held { ROOM, SLOW, SLOW_OVER, HANDED_OVER, RELEASED }
+
+    private final AtomicReference<Held> held = new AtomicReference<>(Held.ROOM);
     private final AtomicBoolean holdsPermit = new AtomicBoolean();
     private volatile ScheduledFuture<?> slowTimer;
 
@@ -58,7 +63,7 @@ final class SendSlot implements DeliverySender.Slot {
     }
 
     private void becomeSlow() {
-        if (holdsRoom.compareAndSet(true, false)) {
+        if (held.compareAndSet(Held.ROOM, Held.SLOW)) {
             slowOfService.incrementAndGet();
             if (holdsPermit.compareAndSet(true, false)) shared.permits().release();
             shared.room().release();
@@ -70,18 +75,17 @@ final class SendSlot implements DeliverySender.Slot {
     public void exchangeOver() {
         if (slowTimer != null) slowTimer.cancel(false);
         if (holdsPermit.compareAndSet(true, false)) shared.permits().release();
+        // After becomeSlow's compare-and-set, before its increment, this decrement comes first: the sum holds.
+        if (held.compareAndSet(Held.SLOW, Held.SLOW_OVER)) slowOfService.decrementAndGet();
     }
 
     @Override
     public boolean handOverRoom() {
-        if (!holdsRoom.compareAndSet(true, false)) return false;
-        roomHandedOver.set(true);
-        return true;
+        return held.compareAndSet(Held.ROOM, Held.HANDED_OVER);
     }
 
     void done() {
         exchangeOver();
-        if (holdsRoom.compareAndSet(true, false)) shared.room().release();
-        else if (!roomHandedOver.get()) slowOfService.decrementAndGet();
+        if (held.compareAndSet(Held.ROOM, Held.RELEASED)) shared.room().release();
     }
     }

@@ -41,18 +41,21 @@ public final class ServiceStates {
     }
 
     public Map<String, State> all() {
-        return db.read(c -> {
-            Map<String, State> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT service_id, paused, breaker_state, failures,"
-                    + " window_start, open_until, times_opened FROM service_state");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new State(rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getInt(4),
-                            rs.getLong(5), rs.getLong(6), rs.getInt(7)));
-                }
+        return db.read(ServiceStates::all);
+    }
+
+    /** The same, inside the caller's transaction. */
+    public static Map<String, State> all(Connection c) throws SQLException {
+        Map<String, State> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT service_id, paused, breaker_state, failures,"
+                + " window_start, open_until, times_opened FROM service_state");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new State(rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getInt(4),
+                        rs.getLong(5), rs.getLong(6), rs.getInt(7)));
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     public State get(String serviceId) {

@@ -97,9 +97,13 @@ public final class Rabbit implements AutoCloseable {
         ch().basicPublish("", queue, props, body);
     }
 
-    /** Stops the broker's application and starts it again: every connection breaks; durable queues and persistent messages stay. */
-    public static void restartBroker() {
+    /** Stops the broker's application: every connection breaks, none is accepted; durable queues and persistent messages stay. */
+    public static void stopBroker() {
         run("rabbitmqctl", "stop_app");
+    }
+
+    /** Starts the broker's application again and waits until it takes connections. */
+    public static void startBroker() {
         run("rabbitmqctl", "start_app");
         run("rabbitmqctl", "await_startup");
     }

@@ -1,5 +1,5 @@
 # Sourced by the bench/*.sh scripts (from the repository root): the launcher's JDK, then a build of
-# the server and benchmark jars. $1 names the build log and the script in error messages.
+# the server and benchmark jars, and the start-up cache the launcher trains for the jar (JDK 25+). $1 names the build log and the script in error messages.
 # HERALD_BENCH_BUILT=1 (set by bench/all.sh after its one build) skips the build when the jars exist.
 bench_build() {
     local name=$1
@@ -7,15 +7,17 @@ bench_build() {
     export JAVA_HOME="$JDK"
     if [ "${HERALD_BENCH_BUILT:-}" = 1 ] && [ -f server/target/herald.jar ] && [ -d bench/target/classes ]; then
         echo "== build skipped (HERALD_BENCH_BUILT=1; JAVA_HOME=$JAVA_HOME)"
-        return 0
+    else
+        echo "== build (JAVA_HOME=$JAVA_HOME)"
+        mkdir -p bench/target
+        if ! ./mvnw -q -B package -DskipTests >"bench/target/$name-build.log" 2>&1; then
+            grep -v '^WARNING' "bench/target/$name-build.log" >&2
+            echo "$name.sh: build failed (log: bench/target/$name-build.log)" >&2
+            exit 1
+        fi
     fi
-    echo "== build (JAVA_HOME=$JAVA_HOME)"
-    mkdir -p bench/target
-    if ! ./mvnw -q -B package -DskipTests >"bench/target/$name-build.log" 2>&1; then
-        grep -v '^WARNING' "bench/target/$name-build.log" >&2
-        echo "$name.sh: build failed (log: bench/target/$name-build.log)" >&2
-        exit 1
-    fi
+    # the server runs as ./herald start runs it: with the JVM's start-up cache trained for this jar
+    ./herald prepare >&2 || exit 1
 }
 
 # What every benchmark's output starts with: the machine, the JDK, the commit, how busy it is.

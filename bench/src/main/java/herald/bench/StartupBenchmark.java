@@ -174,8 +174,10 @@ public final class StartupBenchmark {
     }
 
     /**
-     * VmRSS once it has settled: sampled every 500 ms, settled when the last 3 s of samples stay
-     * within 2 MiB, or after {@code --settle-seconds}.
+     * VmRSS once it has settled: sampled every 500 ms, settled when the last 10 s of samples stay
+     * within 2 MiB, or after {@code --settle-seconds}. Ten seconds outlast the launcher's periodic
+     * collection of an idle heap (every 5 s), so the figure is what an idle server keeps, not what
+     * it held before its first idle collection (a 3 s window had stopped there).
      */
     private long settledRss(Process p) throws InterruptedException {
         List<Long> samples = new ArrayList<>();
@@ -183,8 +185,8 @@ public final class StartupBenchmark {
         while (System.nanoTime() < end) {
             samples.add(rssKiB(p.pid()));
             int n = samples.size();
-            if (n >= 7) {
-                List<Long> last = samples.subList(n - 7, n);
+            if (n >= 21) {
+                List<Long> last = samples.subList(n - 21, n);
                 if (last.stream().mapToLong(Long::longValue).max().getAsLong()
                         - last.stream().mapToLong(Long::longValue).min().getAsLong() <= 2048) break;
             }

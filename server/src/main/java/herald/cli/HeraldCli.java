@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = HeraldCli.Version.class,
         description = "Webhook and integration hub for learning platforms.",
         subcommands = {HeraldCli.Start.class, HeraldCli.Backup.class, HeraldCli.Restore.class, ReplayCommand.class,
-                VerifyCommand.class, ImportCommand.class, EraseCommand.class})
+                VerifyCommand.class, ImportCommand.class, EraseCommand.class, TrainCommand.class})
 public final class HeraldCli implements Runnable {
     /** What the commands need of the application, which builds them. */
     public interface App {
@@ -82,6 +82,7 @@ public final class HeraldCli implements Runnable {
                 if (cls == Restore.class) return cls.cast(new Restore(cli.app));
                 if (cls == ReplayCommand.class) return cls.cast(new ReplayCommand(cli.app));
                 if (cls == EraseCommand.class) return cls.cast(new EraseCommand(cli.app));
+                if (cls == TrainCommand.class) return cls.cast(new TrainCommand(cli.app));
                 if (cls == ImportCommand.LocalWebhooks.class) return cls.cast(new ImportCommand.LocalWebhooks(cli.app));
                 return CommandLine.defaultFactory().create(cls);
             }

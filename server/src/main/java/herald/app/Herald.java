@@ -206,7 +206,7 @@ public final class Herald implements HeraldCli.Running {
                 new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
                 new HookUseCases(db, new HookStore(secrets), ingestUseCases, schemas, audit),
                 new GatewayUseCases(db, configStore, dispatcher.gateway()),
-                new ErasureUseCases(new Erasure(db), audit));
+                new ErasureUseCases(new Erasure(db, schemas), audit));
         this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
                 new WebUi(useCases, config.http().maxBodyBytes()));
     }

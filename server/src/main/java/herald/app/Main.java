@@ -8,6 +8,7 @@ import herald.crypto.SecretBox;
 import herald.delivery.DeliveryStore;
 import herald.delivery.RequestPreview;
 import herald.outbound.OutboundHeaders;
+import herald.openedx.OpenEdxSchemas;
 import herald.rendering.Formats;
 import herald.privacy.Erasure;
 import herald.rendering.Pseudonyms;
@@ -47,7 +48,7 @@ public final class Main {
                 DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, () -> { },
                         new RequestPreview(db, configs, deliveries, renderer, new OutboundHeaders("Herald/" + BuildInfo.VERSION)), audit);
                 ImportUseCases imports = new ImportUseCases(db, configs, formats, audit);
-                ErasureUseCases erasure = new ErasureUseCases(new Erasure(db), audit);
+                ErasureUseCases erasure = new ErasureUseCases(new Erasure(db, new OpenEdxSchemas()), audit);
                 return new HeraldCli.Offline() {
                     @Override
                     public BackupUseCases backup() {

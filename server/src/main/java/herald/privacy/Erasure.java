@@ -2,12 +2,14 @@ package herald.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.json.Json;
+import herald.openedx.OpenEdxSchemas;
 import herald.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,10 @@ import java.util.Map;
  * {@code userid}, {@code relateduserid}, {@code realuserid}, a generic event's user, any
  * {@code user.id} in the data, as Open edX events and webfilter calls carry it), with its
  * deliveries — waiting ones, dead letters and delivered ones — and their attempts (the rendered
- * payloads sent and the answers), and the webfilter calls and inspector requests about them.
- * Deleted, not masked: nothing of them stays to be replayed. On SQLite the freed space is overwritten
+ * payloads sent and the answers), the webfilter calls and inspector requests about them, and the
+ * Open edX bus messages kept because they could not become events: deleted when their Avro data
+ * decodes and names the learner, their data removed when it does not decode (whose it is cannot be
+ * told). Deleted, not masked: nothing of them stays to be replayed. On SQLite the freed space is overwritten
  * and the write-ahead log emptied (see {@link herald.store.Dialect#erasing}), so their values are in
  * neither file afterwards. The database is shared, so this holds for every node; a delivery another
  * node had already claimed may still be sent once.
@@ -26,7 +30,7 @@ import java.util.Map;
 public final class Erasure {
     /** What was removed. */
     public record Erased(long events, long deliveries, long deadLetters, long attempts, long webfilterCalls, long inspectorRequests,
-                         long gatewayRequests) {}
+                         long gatewayRequests, long openedxFailedMessages, long openedxUnreadablePayloads) {}
 
     private static final int PAGE = 1000;
     /** How deep a document is searched for a {@code user.id}: event data is never deeper in practice. */
@@ -34,9 +38,11 @@ public final class Erasure {
     private static final List<String> USER_FIELDS = List.of("userid", "relateduserid", "realuserid", "user_id");
 
     private final Database db;
+    private final OpenEdxSchemas schemas;
 
-    public Erasure(Database db) {
+    public Erasure(Database db, OpenEdxSchemas schemas) {
         this.db = db;
+        this.schemas = schemas;
     }
 
     /**
@@ -45,8 +51,9 @@ public final class Erasure {
      * a pass finds nothing new (at most three).
      */
     public Erased erase(String userId) {
-        // events, deliveries, dead letters, attempts, webfilter calls, inspector requests, gateway requests
-        long[] counts = new long[7];
+        // events, deliveries, dead letters, attempts, webfilter calls, inspector requests, gateway requests,
+        // Open edX failed messages deleted, and emptied
+        long[] counts = new long[9];
         long[] after = new long[3];
         for (int pass = 0; pass < 3; pass++) {
             Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ? ORDER BY seq LIMIT " + PAGE,
@@ -56,20 +63,60 @@ public final class Erasure {
             Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? ORDER BY seq LIMIT "
                     + PAGE, userId, false, after[2]));
             List<String> requests = db.read(c -> gatewayRequests(c, userId));
+            FailedMessages failed = db.read(c -> failedMessages(c, userId));
             after[0] = events.lastSeq();
             after[1] = calls.lastSeq();
             after[2] = inspected.lastSeq();
-            boolean nothing = events.ids().isEmpty() && calls.ids().isEmpty() && inspected.ids().isEmpty() && requests.isEmpty();
+            boolean nothing = events.ids().isEmpty() && calls.ids().isEmpty() && inspected.ids().isEmpty() && requests.isEmpty()
+                    && failed.about().isEmpty() && failed.unreadable().isEmpty();
             if (nothing && pass > 0) break;
             db.dialect().erasing(db, c -> {
                 for (List<String> chunk : chunks(events.ids())) deleteEvents(c, chunk, counts, "events");
                 for (List<String> chunk : chunks(requests)) deleteEvents(c, chunk, counts, "gateway_requests");
                 counts[4] += deleteRows(c, "webfilter_calls", calls.ids());
                 counts[5] += deleteRows(c, "inspector_requests", inspected.ids());
+                counts[7] += deleteRows(c, "openedx_failed_messages", failed.about());
+                counts[8] += emptyPayloads(c, failed.unreadable());
                 return null;
             });
         }
-        return new Erased(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
+        return new Erased(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7], counts[8]);
+    }
+
+    /** Kept Open edX messages (their {@code seq}) that name the learner, and those whose data cannot be read to tell. */
+    private record FailedMessages(List<String> about, List<String> unreadable) {}
+
+    private FailedMessages failedMessages(Connection c, String userId) throws SQLException {
+        List<String> about = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, type, event_data FROM openedx_failed_messages"
+                + " WHERE event_data IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String seq = Long.toString(rs.getLong(1));
+                String type = rs.getString(2);
+                try {
+                    if (type == null) unreadable.add(seq);
+                    else if (concerns(schemas.decode(type, Base64.getDecoder().decode(rs.getString(3))), userId)) about.add(seq);
+                } catch (OpenEdxSchemas.Undecodable | IllegalArgumentException unknown) {
+                    unreadable.add(seq);
+                }
+            }
+        }
+        return new FailedMessages(about, unreadable);
+    }
+
+    /** The message stays listed with its reason; its data goes. */
+    private static long emptyPayloads(Connection c, List<String> seqs) throws SQLException {
+        long n = 0;
+        for (List<String> chunk : chunks(seqs)) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE openedx_failed_messages SET event_data = NULL,"
+                    + " reason = reason || ' (its data was removed by a learner erasure: it could not be read to tell whose it is)'"
+                    + " WHERE event_data IS NOT NULL AND seq IN (" + marks(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, Long.parseLong(chunk.get(i)));
+                n += ps.executeUpdate();
+            }
+        }
+        return n;
     }
 
     /** Gateway calls whose request (path, payload, headers) names the learner: their deliveries and attempts go with them. */
@@ -114,6 +161,10 @@ public final class Erasure {
         } catch (IllegalArgumentException notJson) {
             return false;
         }
+        return concerns(doc, userId);
+    }
+
+    private static boolean concerns(JsonNode doc, String userId) {
         for (String f : USER_FIELDS) if (userId.equals(text(doc.get(f)))) return true;
         return hasUser(doc, userId, 0);
     }

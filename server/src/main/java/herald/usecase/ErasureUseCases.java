@@ -45,6 +45,7 @@ public final class ErasureUseCases {
     public static ObjectNode view(Erasure.Erased e) {
         return Json.object().put("events", e.events()).put("deliveries", e.deliveries()).put("dead_letters", e.deadLetters())
                 .put("attempts", e.attempts()).put("webfilter_calls", e.webfilterCalls()).put("inspector_requests", e.inspectorRequests())
-                .put("gateway_requests", e.gatewayRequests());
+                .put("gateway_requests", e.gatewayRequests()).put("openedx_failed_messages", e.openedxFailedMessages())
+                .put("openedx_unreadable_payloads", e.openedxUnreadablePayloads());
     }
 }

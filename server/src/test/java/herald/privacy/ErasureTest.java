@@ -9,6 +9,7 @@ import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Cli;
+import herald.testing.EventBus;
 import herald.testing.Events;
 import herald.testing.Receiver;
 import herald.testing.TestHerald;
@@ -121,6 +122,47 @@ class ErasureTest {
             assertThat(h.api(key).post("/api/v1/erasure", Json.object().put("user_id", 43)).status()).isEqualTo(403);
             assertThat(api.get("/api/v1/events/er-other").status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void openEdxMessagesKeptUndecodedGoWhenTheyNameTheLearnerAndLoseTheirDataWhenTheyCannotBeRead() {
+        try (EventBus bus = new EventBus(); TestHerald h = TestHerald.start(Backend.SQLITE)) {
+            String topic = "learning-course-enrollment-lifecycle";
+            String tooLong = "x".repeat(201); // decodes, but is no event: an id of at most 200 characters
+            bus.add(topic, EventBus.ENROLLMENT_CREATED, tooLong + "-42", EventBus.enrollment(42, "ana42", "course-v1:A+B+C", "honor", true));
+            bus.add(topic, EventBus.ENROLLMENT_CREATED, tooLong + "-43", EventBus.enrollment(43, "bo43", "course-v1:A+B+C", "honor", true));
+            bus.add(topic, EventBus.ENROLLMENT_CREATED, "unreadable", new byte[] {2, 'x'});
+            Api api = h.api();
+            var source = Json.object().put("name", "edx").put("type", "openedx").put("redis_url", EventBus.URL)
+                    .put("topic_prefix", bus.prefix).put("start", "beginning");
+            source.putArray("topics").add(topic);
+            String id = api.post("/api/v1/sources", source).json().get("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> failures(api, id).size() == 3);
+
+            JsonNode counts = api.post("/api/v1/erasure", Json.object().put("user_id", 42)).json();
+            assertThat(counts.get("openedx_failed_messages").asInt()).isEqualTo(1);
+            assertThat(counts.get("openedx_unreadable_payloads").asInt()).isEqualTo(1);
+            JsonNode left = failures(api, id);
+            assertThat(left).hasSize(2);
+            assertThat(left.toString()).doesNotContain(tooLong + "-42");
+            for (JsonNode f : left) {
+                if (f.get("message_id").asText().equals("unreadable")) {
+                    assertThat(f.get("event_data_base64").isNull()).isTrue();
+                    assertThat(f.get("reason").asText()).contains("removed by a learner erasure");
+                } else {
+                    assertThat(new String(java.util.Base64.getDecoder().decode(f.get("event_data_base64").asText()), StandardCharsets.UTF_8))
+                            .contains("bo43"); // another learner's stays as it was
+                }
+            }
+            // nothing left to find the second time
+            JsonNode again = api.post("/api/v1/erasure", Json.object().put("user_id", 42)).json();
+            assertThat(again.get("openedx_failed_messages").asInt()).isZero();
+            assertThat(again.get("openedx_unreadable_payloads").asInt()).isZero();
+        }
+    }
+
+    private static JsonNode failures(Api api, String sourceId) {
+        return api.get("/api/v1/sources/" + sourceId + "/failures").json().get("items");
     }
 
     @Test

@@ -167,6 +167,7 @@ public final class Herald implements HeraldCli.Running {
         this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);
         FilterTypes filterTypes = new FilterTypes();
         WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
+        HookStore hookStore = new HookStore(secrets);
         this.webfilterRunner = new WebfilterRunner(db, webfilterStore, filterTypes, configStore, serviceStates, outbound, metrics);
         this.retention = new Retention(db, config.delivery().retentionDays(), config.delivery().deadLetterRetentionDays());
         retention.start();
@@ -194,7 +195,10 @@ public final class Herald implements HeraldCli.Running {
                 new SourceUseCases(db, sources, audit),
                 new SettingsUseCases(db, deliverySwitch, dispatcher, audit),
                 new KeyUseCases(db, apiKeys, audit),
-                new BackupUseCases(db, configStore, sourceStore, formats, sources::reconcile, audit),
+                new BackupUseCases(db, configStore, sourceStore, openedx.store(), webfilterStore, filterTypes, hookStore, formats, () -> {
+                    sources.reconcile();
+                    openedx.reconcile();
+                }, audit),
                 new ImportUseCases(db, configStore, formats, audit),
                 new CatalogUseCases(catalog),
                 users,
@@ -204,7 +208,7 @@ public final class Herald implements HeraldCli.Running {
                 new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog),
                 new OpenEdxSourceUseCases(db, openedx, sourceStore, audit),
                 new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
-                new HookUseCases(db, new HookStore(secrets), ingestUseCases, schemas, audit),
+                new HookUseCases(db, hookStore, ingestUseCases, schemas, audit),
                 new GatewayUseCases(db, configStore, dispatcher.gateway()),
                 new ErasureUseCases(new Erasure(db, schemas), audit));
         this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,

@@ -8,6 +8,8 @@ import herald.crypto.SecretBox;
 import herald.delivery.DeliveryStore;
 import herald.delivery.RequestPreview;
 import herald.outbound.OutboundHeaders;
+import herald.hooks.HookStore;
+import herald.openedx.EventBusStore;
 import herald.openedx.OpenEdxSchemas;
 import herald.rendering.Formats;
 import herald.privacy.Erasure;
@@ -21,6 +23,8 @@ import herald.usecase.BackupUseCases;
 import herald.usecase.DeliveryUseCases;
 import herald.usecase.ErasureUseCases;
 import herald.usecase.ImportUseCases;
+import herald.webfilter.FilterTypes;
+import herald.webfilter.WebfilterStore;
 
 /** The entry point: the command line, with the application it starts and opens. */
 public final class Main {
@@ -41,7 +45,9 @@ public final class Main {
                 Formats formats = new Formats();
                 ConfigStore configs = new ConfigStore(secrets, formats);
                 AuditLog audit = new AuditLog(db);
-                BackupUseCases backup = new BackupUseCases(db, configs, new SourceStore(secrets), formats, () -> { }, audit);
+                FilterTypes filterTypes = new FilterTypes();
+                BackupUseCases backup = new BackupUseCases(db, configs, new SourceStore(secrets), new EventBusStore(secrets),
+                        new WebfilterStore(db, filterTypes), filterTypes, new HookStore(secrets), formats, () -> { }, audit);
                 DeliveryStore deliveries = new DeliveryStore(db);
                 Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), SiteLocator.SOURCE_URL,
                         new Pseudonyms(secrets.derive("pseudonyms")));

@@ -202,9 +202,12 @@ public final class HeraldCli implements Runnable {
                 var s = herald.backup().restore(Actor.cli(), Json.read(Files.readString(input)),
                         mode.equals("replace") ? BackupUseCases.Mode.REPLACE : BackupUseCases.Mode.MERGE,
                         System.getenv("HERALD_BACKUP_PASSPHRASE"), false);
+                StringBuilder others = new StringBuilder();
+                for (var n : s.others()) others.append("; ").append(n.key().replace('_', ' ')).append(": ").append(n.restored())
+                        .append(" restored, ").append(n.removed()).append(" removed");
                 System.out.printf("restored %d services and %d subscriptions (%s); removed %d services and %d subscriptions;"
-                                + " sources: %d restored, %d removed%n", s.services(), s.subscriptions(), mode,
-                        s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved());
+                                + " sources: %d restored, %d removed%s%n", s.services(), s.subscriptions(), mode,
+                        s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved(), others);
                 return 0;
             } catch (Problem e) {
                 return report(e);

@@ -2,6 +2,7 @@ package herald.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.crypto.SecretBox;
+import herald.store.DocumentStore;
 import herald.store.DocumentTable;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Inbound hooks, sealed: they hold their callers' secret. */
-public final class HookStore {
+public final class HookStore implements DocumentStore<Hook> {
     private final DocumentTable<Hook> table;
 
     public HookStore(SecretBox secrets) {
@@ -30,6 +31,16 @@ public final class HookStore {
         return table.list(c, null, null, afterId, limit);
     }
 
+    @Override
+    public List<Hook> all(Connection c) throws SQLException {
+        return table.all(c);
+    }
+
+    @Override
+    public void releaseNames(Connection c, java.util.Collection<String> ids) throws SQLException {
+        table.releaseNames(c, ids);
+    }
+
     public Optional<Hook> get(Connection c, String id) throws SQLException {
         return table.get(c, id);
     }
@@ -38,14 +49,17 @@ public final class HookStore {
         return table.findBy(c, "name", name);
     }
 
+    @Override
     public void insert(Connection c, Hook h) throws SQLException {
         table.insert(c, h);
     }
 
+    @Override
     public boolean update(Connection c, Hook h) throws SQLException {
         return table.update(c, h);
     }
 
+    @Override
     public boolean delete(Connection c, String id) throws SQLException {
         return table.delete(c, id);
     }

@@ -2,6 +2,7 @@ package herald.openedx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.crypto.SecretBox;
+import herald.store.DocumentStore;
 import herald.store.DocumentTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * Open edX event bus sources (their documents sealed: the Redis URL may hold a password), and the
  * messages that could not become events, kept with the reason so that the stream can move on.
  */
-public final class EventBusStore {
+public final class EventBusStore implements DocumentStore<EventBusSource> {
     /** A message kept because it could not be decoded or its type is unknown. */
     public record Failed(long seq, String sourceId, String stream, String entryId, String messageId, String type, String reason,
                          String eventDataBase64, long at) {}
@@ -38,6 +39,7 @@ public final class EventBusStore {
         return sources.list(c, null, null, afterId, limit);
     }
 
+    @Override
     public List<EventBusSource> all(Connection c) throws SQLException {
         return sources.all(c);
     }
@@ -50,14 +52,17 @@ public final class EventBusStore {
         return sources.findBy(c, "name", name);
     }
 
+    @Override
     public void insert(Connection c, EventBusSource s) throws SQLException {
         sources.insert(c, s);
     }
 
+    @Override
     public boolean update(Connection c, EventBusSource s) throws SQLException {
         return sources.update(c, s);
     }
 
+    @Override
     public boolean delete(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM openedx_failed_messages WHERE source_id = ?")) {
             ps.setString(1, id);
@@ -66,6 +71,7 @@ public final class EventBusStore {
         return sources.delete(c, id);
     }
 
+    @Override
     public void releaseNames(Connection c, java.util.Collection<String> ids) throws SQLException {
         sources.releaseNames(c, ids);
     }

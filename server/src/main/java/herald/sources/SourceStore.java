@@ -2,6 +2,7 @@ package herald.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.crypto.SecretBox;
+import herald.store.DocumentStore;
 import herald.store.DocumentTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
  * caller's connection so that a checkpoint commits with the events it covers. The whole source
  * document is stored encrypted (it holds the Moodle password); {@code spec} has the masked copy.
  */
-public final class SourceStore {
+public final class SourceStore implements DocumentStore<Source> {
     /** The checkpoint write found another node holding the source's lease: nothing is committed. */
     public static final class LeaseLost extends SQLException {
         LeaseLost(String sourceId) {
@@ -48,6 +49,7 @@ public final class SourceStore {
         return sources.list(c, null, null, afterId, limit);
     }
 
+    @Override
     public List<Source> all(Connection c) throws SQLException {
         return sources.all(c);
     }
@@ -61,6 +63,7 @@ public final class SourceStore {
     }
 
     /** A new source, with its tail position not yet resolved. */
+    @Override
     public void insert(Connection c, Source s) throws SQLException {
         sources.insert(c, s);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_state (source_id, updated_at) VALUES (?,?)")) {
@@ -70,11 +73,13 @@ public final class SourceStore {
         }
     }
 
+    @Override
     public boolean update(Connection c, Source s) throws SQLException {
         return sources.update(c, s);
     }
 
     /** Deletes a source with its position; the events it stored stay. */
+    @Override
     public boolean delete(Connection c, String id) throws SQLException {
         update(c, "DELETE FROM source_watched WHERE source_id = ?", id);
         update(c, "DELETE FROM source_state WHERE source_id = ?", id);
@@ -82,6 +87,7 @@ public final class SourceStore {
     }
 
     /** Placeholder names for these sources, so that a restore can hand names around (see {@link DocumentTable#releaseNames}). */
+    @Override
     public void releaseNames(Connection c, Collection<String> ids) throws SQLException {
         sources.releaseNames(c, ids);
     }

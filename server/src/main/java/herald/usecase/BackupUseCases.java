@@ -8,11 +8,12 @@ import herald.audit.AuditLog;
 import herald.config.BuildInfo;
 import herald.crypto.SecretBox;
 import herald.delivery.DeliverySwitch;
+import herald.hooks.HookStore;
+import herald.openedx.EventBusStore;
 import herald.json.Json;
 import herald.problem.FieldError;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
-import herald.sources.SourceBackup;
 import herald.sources.SourceStore;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
@@ -21,6 +22,8 @@ import herald.subscription.Service;
 import herald.subscription.ServiceJson;
 import herald.subscription.Subscription;
 import herald.subscription.SubscriptionJson;
+import herald.webfilter.FilterTypes;
+import herald.webfilter.WebfilterStore;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,10 +35,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Backup and restore of the configuration (services, subscriptions, sources, the delivery switch) as one
- * versioned JSON document. Secrets are left out unless asked for, and then sealed with a key derived
- * from the caller's passphrase, never with the server's master key. Restore validates the whole
- * document before it changes anything, and applies it in one transaction.
+ * Backup and restore of the configuration (services, subscriptions, Moodle and Open edX sources,
+ * webfilters, inbound hooks, the delivery switch) as one versioned JSON document. Secrets are left
+ * out unless asked for, and then sealed with a key derived from the caller's passphrase, never
+ * with the server's master key. Restore validates the whole document before it changes anything,
+ * and applies it in one transaction.
  */
 public final class BackupUseCases {
     public static final String FORMAT = "herald-backup";
@@ -50,26 +54,36 @@ public final class BackupUseCases {
      * service, subscription and source the document creates, changes or removes; unchanged ones are not listed.
      */
     public record Summary(int services, int subscriptions, int servicesRemoved, int subscriptionsRemoved, int sources,
-                          int sourcesRemoved, List<Change> changes, boolean applied) {}
+                          int sourcesRemoved, List<SectionCount> others, List<Change> changes, boolean applied) {}
 
-    /** One resource a restore touches: {@code kind} service|subscription|source|settings, {@code action} create|update|remove. */
+    /** How many documents of one more kind ({@code key}: openedx_sources, webfilters, hooks) a restore writes and removes. */
+    public record SectionCount(String key, int restored, int removed) {}
+
+    /**
+     * One resource a restore touches: {@code kind} service|subscription|source|openedx_source|webfilter|hook|settings,
+     * {@code action} create|update|remove.
+     */
     public record Change(String kind, String action, String id, String name) {}
 
     private final Database db;
     private final ConfigStore store;
     private final DeliverySwitch deliverySwitch;
-    private final SourceStore sources;
     private final FormatRules formats;
     private final Runnable sourcesChanged;
     private final AuditLog audit;
+    private final List<BackupSection<?>> sections;
+    /** Apart from {@link #sections}: the summary has counted them on their own since before the others. */
+    private final BackupSection<?> moodleSources;
 
-    /** {@code sourcesChanged}: told after a restore, so that the running sources follow the table at once. */
-    public BackupUseCases(Database db, ConfigStore store, SourceStore sources, FormatRules formats, Runnable sourcesChanged,
-                          AuditLog audit) {
+    /** {@code sourcesChanged}: told after a restore, so that the running sources (Moodle and Open edX) follow the tables at once. */
+    public BackupUseCases(Database db, ConfigStore store, SourceStore sources, EventBusStore openedxSources, WebfilterStore webfilters,
+                          FilterTypes filterTypes, HookStore hooks, FormatRules formats, Runnable sourcesChanged, AuditLog audit) {
         this.audit = audit;
+        this.sections = List.of(BackupSection.openedxSources(openedxSources), BackupSection.webfilters(webfilters, filterTypes),
+                BackupSection.hooks(hooks));
+        this.moodleSources = BackupSection.moodleSources(sources);
         this.db = db;
         this.store = store;
-        this.sources = sources;
         this.formats = formats;
         this.sourcesChanged = sourcesChanged;
         this.deliverySwitch = new DeliverySwitch(db);
@@ -85,7 +99,6 @@ public final class BackupUseCases {
         doc.putObject("settings").put("deliveries_enabled", deliverySwitch.deliveriesEnabled());
         ArrayNode services = doc.putArray("services");
         ArrayNode subscriptions = doc.putArray("subscriptions");
-        ArrayNode sourcesOut = doc.putArray("sources");
         ObjectNode clearSecrets = Json.object();
         db.read(c -> {
             for (Service s : store.allServices(c)) {
@@ -95,7 +108,8 @@ public final class BackupUseCases {
             for (Subscription s : store.allSubscriptions(c)) {
                 subscriptions.add(SubscriptionJson.toJson(s));
             }
-            SourceBackup.export(c, sources, includeSecrets, sourcesOut, clearSecrets);
+            moodleSources.export(c, includeSecrets, doc, clearSecrets);
+            for (BackupSection<?> section : sections) section.export(c, includeSecrets, doc, clearSecrets);
             return null;
         });
         if (includeSecrets) {
@@ -204,7 +218,9 @@ public final class BackupUseCases {
                 Subscription old = existingSubs.get(id);
                 subscriptions.add(s.withId(id, old != null ? old.createdAt() : now, now));
             }
-            var sourcePlan = SourceBackup.plan(c, sources, doc.get("sources"), secrets, mode == Mode.REPLACE, errors);
+            var sourcePlan = moodleSources.plan(c, doc, secrets, mode == Mode.REPLACE, serviceIds, errors);
+            List<BackupSection<?>.Plan> plans = new ArrayList<>();
+            for (BackupSection<?> section : sections) plans.add(section.plan(c, doc, secrets, mode == Mode.REPLACE, serviceIds, errors));
             errors.throwIfAny(); // nothing has been written yet
 
             List<Change> changes = new ArrayList<>();
@@ -237,16 +253,15 @@ public final class BackupUseCases {
                     }
                 }
             }
-            for (var up : sourcePlan.upserts()) {
-                changes.add(new Change("source", sourcePlan.existingIds().contains(up.id()) ? "update" : "create", up.id(), up.name()));
-            }
-            for (String id : sourcePlan.removals()) changes.add(new Change("source", "remove", id, id));
+            sourcePlan.changes(changes);
+            for (var plan : plans) plan.changes(changes);
             JsonNode enabled = doc.path("settings").path("deliveries_enabled");
             if (enabled.isBoolean() && enabled.booleanValue() != DeliverySwitch.deliveriesEnabled(c)) {
                 changes.add(new Change("settings", "update", "deliveries_enabled", String.valueOf(enabled.booleanValue())));
             }
-            Summary result = new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourcePlan.sources(),
-                    sourcePlan.removed(), List.copyOf(changes), !dryRun);
+            var sourceCount = sourcePlan.count();
+            Summary result = new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourceCount.restored(),
+                    sourceCount.removed(), plans.stream().map(p -> p.count()).toList(), List.copyOf(changes), !dryRun);
             if (dryRun) return result;
 
             if (mode == Mode.REPLACE) {
@@ -267,7 +282,8 @@ public final class BackupUseCases {
                 if (existingSubs.containsKey(s.id())) store.updateSubscription(c, s); else store.insertSubscription(c, s);
             }
             if (enabled.isBoolean()) DeliverySwitch.set(c, enabled.booleanValue());
-            sourcePlan.apply(c, sources);
+            sourcePlan.apply(c);
+            for (var plan : plans) plan.apply(c);
             audit.record(c, actor, "config.restored", new AuditLog.Target("config", null, "backup (" + mode.name().toLowerCase() + ")"),
                     null, summaryJson(result));
             return result;
@@ -286,6 +302,7 @@ public final class BackupUseCases {
         o.put("subscriptions_removed", s.subscriptionsRemoved());
         o.put("sources", s.sources());
         o.put("sources_removed", s.sourcesRemoved());
+        for (SectionCount n : s.others()) o.put(n.key(), n.restored()).put(n.key() + "_removed", n.removed());
         ArrayNode changes = o.putArray("changes");
         for (Change ch : s.changes()) {
             changes.addObject().put("kind", ch.kind()).put("action", ch.action()).put("id", ch.id()).put("name", ch.name());
@@ -294,7 +311,7 @@ public final class BackupUseCases {
     }
 
     /** Two views of one resource say the same, apart from when they were written. */
-    private static boolean sameConfig(ObjectNode a, ObjectNode b) {
+    static boolean sameConfig(ObjectNode a, ObjectNode b) {
         for (ObjectNode o : List.of(a, b)) {
             o.remove("created_at");
             o.remove("updated_at");

@@ -2,6 +2,7 @@ package herald.webfilter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.store.Database;
+import herald.store.DocumentStore;
 import herald.store.DocumentTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Webfilters, and the log of their calls (kept {@link #CALLS_KEPT_MS}). */
-public final class WebfilterStore {
+public final class WebfilterStore implements DocumentStore<Webfilter> {
     /** One call of one webfilter, as logged. {@code outcome}: merged, halted, ignored (an error that does not halt), skipped. */
     public record CallLog(long seq, String webfilterId, String filterType, long at, long durationMs, Integer status, String errorKind,
                           String error, String outcome, String requestBody, String responseBody) {}
@@ -39,18 +40,26 @@ public final class WebfilterStore {
         return table.list(c, null, null, afterId, limit);
     }
 
+    @Override
+    public List<Webfilter> all(Connection c) throws SQLException {
+        return table.all(c);
+    }
+
     public Optional<Webfilter> get(Connection c, String id) throws SQLException {
         return table.get(c, id);
     }
 
+    @Override
     public void insert(Connection c, Webfilter w) throws SQLException {
         table.insert(c, w);
     }
 
+    @Override
     public boolean update(Connection c, Webfilter w) throws SQLException {
         return table.update(c, w);
     }
 
+    @Override
     public boolean delete(Connection c, String id) throws SQLException {
         return table.delete(c, id);
     }

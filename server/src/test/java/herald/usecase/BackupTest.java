@@ -2,6 +2,7 @@ package herald.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
 import herald.testing.Api;
@@ -93,6 +94,66 @@ class BackupTest {
             // The secrets arrived: a second sealed backup opens to the same token.
             var again = postWithPassphrase(source, "/api/v1/restore?mode=replace", Json.write(restored), "another long phrase");
             assertThat(again.status()).as(again.text()).isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void openEdxSourcesWebfiltersAndHooksTravelTooWithTheirSecretsSealed(Backend backend) {
+        try (TestHerald source = TestHerald.start(backend); TestHerald target = TestHerald.start(backend);
+             TestHerald bare = TestHerald.start(backend)) {
+            Api api = source.api();
+            String crm = service(api, "crm");
+            var edx = Json.object().put("name", "edx").put("type", "openedx").put("redis_url", "redis://127.0.0.1:6379/0")
+                    .put("topic_prefix", "dev").put("enabled", false);
+            edx.putArray("topics").add("learning-course-enrollment-lifecycle");
+            assertThat(api.post("/api/v1/sources", edx).status()).isEqualTo(201);
+            var webfilter = Json.object().put("filter_type", "org.openedx.learning.student.login.requested.v1")
+                    .put("service_id", crm).put("path", "/login-check");
+            assertThat(api.post("/api/v1/webfilters", webfilter).status()).isEqualTo(201);
+            var hook = Json.object().put("name", "hr").put("format", "json").put("event_type", "hr.person.updated");
+            hook.putObject("auth").put("type", "bearer").put("token", "hook-bearer-secret-1");
+            assertThat(api.post("/api/v1/hooks", hook).status()).isEqualTo(201);
+
+            String doc = getWithPassphrase(source, "/api/v1/backup?include_secrets=true", "correct horse battery");
+            assertThat(doc).doesNotContain("hook-bearer-secret-1");
+            JsonNode parsed = Json.read(doc);
+            assertThat(parsed.get("openedx_sources")).hasSize(1);
+            assertThat(parsed.get("webfilters")).hasSize(1);
+            assertThat(parsed.get("hooks")).hasSize(1);
+
+            var restored = postWithPassphrase(target, "/api/v1/restore?mode=replace", doc, "correct horse battery");
+            assertThat(restored.status()).as(restored.text()).isEqualTo(200);
+            assertThat(restored.json().get("openedx_sources").asInt()).isEqualTo(1);
+            assertThat(restored.json().get("webfilters").asInt()).isEqualTo(1);
+            assertThat(restored.json().get("hooks").asInt()).isEqualTo(1);
+            Api there = target.api();
+            assertThat(there.get("/api/v1/sources").text()).contains("\"edx\"");
+            assertThat(there.get("/api/v1/webfilters").json().get("items").get(0).get("service_id").asText()).isEqualTo(crm);
+            // the hook came with its secret: a caller holding it is let in
+            var call = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + target.herald().port() + "/hooks/hr"))
+                    .header("Authorization", "Bearer hook-bearer-secret-1").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"person\":{\"id\":1}}")).build();
+            try (var http = java.net.http.HttpClient.newHttpClient()) {
+                assertThat(http.send(call, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+
+            // without its secrets the hook (like the service's bearer auth) cannot be made: the restore names it and writes nothing
+            var plain = bare.api().post("/api/v1/restore?mode=replace", api.get("/api/v1/backup").json());
+            assertThat(plain.status()).isEqualTo(400);
+            assertThat(plain.errorFields()).contains("hooks[0].auth.token");
+            assertThat(bare.api().get("/api/v1/services").json().get("items")).isEmpty();
+            assertThat(bare.api().get("/api/v1/webfilters").json().get("items")).isEmpty();
+
+            // a webfilter whose service the backup does not bring is refused
+            ObjectNode orphan = (ObjectNode) Json.read(doc);
+            orphan.withArray("services").removeAll();
+            orphan.withArray("subscriptions").removeAll();
+            var refused = postWithPassphrase(bare, "/api/v1/restore?mode=replace", Json.write(orphan), "correct horse battery");
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.errorFields()).contains("webfilters[0].service_id");
         }
     }
 

@@ -71,6 +71,21 @@ final class SettingsPages {
             ctx.contentType("application/json").result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         });
         p.post("/admin/restore", Need.ADMIN, ctx -> restore(p, ctx));
+        // The learner's id travels in form fields, never in a URL (where access logs would keep it).
+        p.post("/admin/erasure", Need.ADMIN, ctx -> {
+            String userId = ctx.formParam("user_id") == null ? "" : ctx.formParam("user_id").strip();
+            if (!"true".equals(ctx.formParam("_confirmed"))) {
+                if (userId.isEmpty()) throw Problem.invalid("user_id", "is required: the learner's id in the LMS");
+                p.page(ctx, "confirm.jte", "Erase a learner", "settings", Map.of("question", "Erase the learner " + userId + "?",
+                        "consequence", "Every event about them, with its deliveries, dead letters and attempts, and the webfilter, inspector"
+                                + " and gateway requests naming them, are deleted on every node. This cannot be undone, and a backup does"
+                                + " not bring them back.", "action", "/admin/erasure", "button", "Erase the learner",
+                        "cancel", "/admin/settings#erase", "fields", Map.of("user_id", userId, "_confirmed", "true")));
+                return;
+            }
+            var erased = uc.erasure().erase(WebUi.actor(ctx), Json.object().put("user_id", userId));
+            p.page(ctx, "erased.jte", "Learner erased", "settings", Map.of("erased", erased));
+        });
         p.post("/admin/import", Need.ADMIN, ctx -> {
             byte[] file = upload(ctx, "file");
             var imported = uc.imports().localWebhooks(WebUi.actor(ctx), file, ctx.formParam("site_url"));

@@ -233,6 +233,29 @@ class AdminUiTest {
     }
 
     @Test
+    void anAdministratorErasesALearnerAfterConfirming() {
+        Api api = herald.api();
+        var events = java.util.List.of(Events.generic("ui-erase-1", "user.updated"), Events.generic("ui-erase-2", "user.updated"));
+        for (var e : events) e.withObject("data").putObject("user").put("id", 9077); // a learner no other test's events name
+        api.post("/api/v1/events", events);
+        Page page = signIn(ADMIN, PASSWORD, 1280);
+        page.navigate(base + "/admin/settings#erase");
+        page.fill("#erase input[name=user_id]", "9077");
+        page.click("#erase-learner");
+        PlaywrightAssertions.assertThat(page.locator("h1")).containsText("Erase the learner 9077?");
+        assertThat(page.url()).isEqualTo(base + "/admin/erasure"); // the learner's id is never in a URL
+        assertThat(api.get("/api/v1/events/ui-erase-1").status()).as("nothing is erased before confirming").isEqualTo(200);
+        Browser.screenshot(page, "31-erase-confirm");
+        page.click("button.danger");
+        PlaywrightAssertions.assertThat(page.locator("#erased")).containsText("Events");
+        PlaywrightAssertions.assertThat(page.locator("#erased tr").first()).containsText("2");
+        Browser.screenshot(page, "32-erased");
+        assertThat(api.get("/api/v1/events/ui-erase-1").status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/events/ui-erase-2").status()).isEqualTo(404);
+        page.context().close();
+    }
+
+    @Test
     void aViewerSeesButCannotChangeAnything() {
         Page admin = signIn(ADMIN, PASSWORD, 1280);
         admin.navigate(base + "/admin/settings");

@@ -13,6 +13,8 @@ import java.util.List;
 public final class Charts {
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private static final int W = 720, H = 180, LEFT = 44, BOTTOM = 22, TOP = 8;
+    /** How wide an "HH:mm" axis label is drawn, in the chart's units. */
+    private static final int LABEL_W = 36;
 
     private Charts() {}
 
@@ -45,7 +47,8 @@ public final class Charts {
             y = rect(s, x, y, bar, plotH * p.failed() / max, "failed");
             rect(s, x, y, bar, plotH * p.dead() / max, "dead");
             s.append("</g>");
-            if (i % Math.max(1, points.size() / 6) == 0) {
+            // a label starts at its bar: one too near the right edge would be cut off ("16:" of 16:43)
+            if (i % Math.max(1, points.size() / 6) == 0 && x + LABEL_W <= W) {
                 s.append("<text x=\"").append(f(x)).append("\" y=\"").append(H - 6).append("\" class=\"axis\">")
                         .append(HM.format(Instant.ofEpochMilli(p.at()))).append("</text>");
             }

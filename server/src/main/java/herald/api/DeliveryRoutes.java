@@ -53,6 +53,10 @@ final class DeliveryRoutes {
     private void show(Context ctx) {
         var detail = deliveries.get(ctx.pathParam("id"));
         ObjectNode o = view(detail.delivery());
+        if (detail.ordering() != null) { // its subscription orders by key: which key, and what it waits for
+            o.put("ordering_key", detail.ordering().key());
+            o.put("waiting_for", detail.ordering().waitingFor());
+        }
         var arr = o.putArray("attempts");
         for (Attempt a : detail.attempts()) {
             ObjectNode n = arr.addObject();

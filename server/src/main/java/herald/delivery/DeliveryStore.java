@@ -300,6 +300,14 @@ public final class DeliveryStore {
         return alias + COLUMNS.replace(", ", ", " + alias);
     }
 
+    /** An ordered delivery's key and the delivery of that key ahead of it that it waits for; null when not ordered. */
+    public Ordering ordering(String deliveryId) {
+        var ahead = db.read(c -> OrderingKeys.ahead(c, deliveryId));
+        return ahead == null ? null : new Ordering(ahead.key(), ahead.waitingFor());
+    }
+
+    public record Ordering(String key, String waitingFor) {}
+
     public List<Attempt> attempts(String deliveryId) {
         return db.read(c -> {
             List<Attempt> out = new ArrayList<>();

@@ -64,6 +64,25 @@ final class OrderingKeys {
     }
 
     /**
+     * The earliest delivery of the same subscription and key still waiting or being sent ahead of
+     * a waiting ordered delivery: the one it waits for (null when it waits for none, or is not ordered).
+     */
+    static Ahead ahead(Connection c, String deliveryId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.ordering_key, CASE WHEN d.status IN ('pending', 'retrying', 'paused')"
+                + " THEN (SELECT p.id FROM deliveries p WHERE p." + HOLDING.replace(" status", " p.status")
+                + " AND p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key AND p.id < d.id"
+                + " ORDER BY p.id LIMIT 1) END FROM deliveries d WHERE d.id = ? AND d.ordering_key IS NOT NULL")) {
+            ps.setString(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Ahead(rs.getString(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    /** A delivery's ordering key and the delivery of that key it waits for (null: none). */
+    record Ahead(String key, String waitingFor) {}
+
+    /**
      * The next delivery of each key whose delivery (by id) reached a final outcome (delivered or
      * dead), where it waits {@code pending} (held or due) and its event is no later than
      * {@code eventsUntil}: this node takes it, {@code delivering} until {@code leaseUntil}. Returns

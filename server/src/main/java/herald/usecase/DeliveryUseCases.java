@@ -24,7 +24,9 @@ public final class DeliveryUseCases {
      * A delivery with every attempt made so far, oldest first, and (unless it was delivered) the
      * request it would send now; {@code preview} is null for a delivered one.
      */
-    public record DeliveryDetail(Delivery delivery, List<Attempt> attempts, RequestPreview.Request preview) {}
+    /** {@code ordering}: its ordering key and the delivery it waits for, when its subscription orders by key (else null). */
+    public record DeliveryDetail(Delivery delivery, List<Attempt> attempts, RequestPreview.Request preview,
+                                 DeliveryStore.Ordering ordering) {}
 
     private final DeliveryStore store;
     private final Runnable wake;
@@ -50,7 +52,7 @@ public final class DeliveryUseCases {
 
     public DeliveryDetail get(String id) {
         Delivery d = find(id);
-        return new DeliveryDetail(d, store.attempts(id), d.status().equals("delivered") ? null : previews.of(d));
+        return new DeliveryDetail(d, store.attempts(id), d.status().equals("delivered") ? null : previews.of(d), store.ordering(id));
     }
 
     public List<Delivery> forEvent(String eventId) {

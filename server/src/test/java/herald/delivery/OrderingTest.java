@@ -159,12 +159,18 @@ class OrderingTest {
             // not due: no claim steps over them. Another learner's event goes at once.
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
             assertThat(eventId(receiver.received().get(1))).isEqualTo("other");
+            String head = onlyDelivery(api, "n1").get("id").asText();
             for (String later : List.of("n2", "n3")) {
                 JsonNode d = onlyDelivery(api, later);
                 assertThat(d.get("status").asText()).isEqualTo("pending");
                 assertThat(Instant.parse(d.get("next_attempt_at").asText()).toEpochMilli())
                         .isGreaterThanOrEqualTo(posted + OrderingKeys.HELD_MS);
+                // the API names what it waits for: the head of its key
+                JsonNode detail = api.get("/api/v1/deliveries/" + d.get("id").asText()).json();
+                assertThat(detail.get("ordering_key").asText()).isEqualTo("5");
+                assertThat(detail.get("waiting_for").asText()).isEqualTo(head);
             }
+            assertThat(api.get("/api/v1/deliveries/" + head).json().get("waiting_for").isNull()).isTrue();
             // n1's request has been open long enough to count as a slow send
             await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.slowSends(gradebook) == 1);
             double handedOff = handedOff(api);

@@ -138,6 +138,8 @@ final class BackupSection<T extends Stored> {
         final List<T> upserts = new ArrayList<>();
         final Map<String, T> existing = new LinkedHashMap<>();
         final List<String> removals = new ArrayList<>();
+        /** Where in the document each written document is ({@code key[i]}), by id. */
+        final Map<String, String> positions = new HashMap<>();
 
         void changes(List<BackupUseCases.Change> out) {
             for (T t : upserts) {
@@ -148,6 +150,19 @@ final class BackupSection<T extends Stored> {
                 }
             }
             for (String id : removals) out.add(new BackupUseCases.Change(kind, "remove", id, label(existing.get(id))));
+        }
+
+        /** The names there will be once applied, each with where the document gives it ({@code key[i]}, or null: kept as is). */
+        Map<String, String> names() {
+            Map<String, String> out = new HashMap<>();
+            if (name == null) return out;
+            Set<String> written = new HashSet<>();
+            for (int i = 0; i < upserts.size(); i++) {
+                out.put(name.apply(upserts.get(i)), positions.get(upserts.get(i).id()));
+                written.add(upserts.get(i).id());
+            }
+            for (T t : existing.values()) if (!written.contains(t.id()) && !removals.contains(t.id())) out.putIfAbsent(name.apply(t), null);
+            return out;
         }
 
         BackupUseCases.SectionCount count() {
@@ -211,6 +226,7 @@ final class BackupSection<T extends Stored> {
             if (service != null && !serviceIds.contains(service)) errors.add(at + ".service_id", "names no service in the document");
             long now = System.currentTimeMillis();
             plan.upserts.add(withId.withId(parsed, id, old != null ? old.createdAt() : now, now));
+            plan.positions.putIfAbsent(id, at);
         }
         if (name != null && !replace) { // documents the backup leaves alone keep their names
             for (T other : plan.existing.values()) {

@@ -74,13 +74,14 @@ public final class BackupUseCases {
     private final List<BackupSection<?>> sections;
     /** Apart from {@link #sections}: the summary has counted them on their own since before the others. */
     private final BackupSection<?> moodleSources;
+    private final BackupSection<?> openedxSources;
 
     /** {@code sourcesChanged}: told after a restore, so that the running sources (Moodle and Open edX) follow the tables at once. */
     public BackupUseCases(Database db, ConfigStore store, SourceStore sources, EventBusStore openedxSources, WebfilterStore webfilters,
                           FilterTypes filterTypes, HookStore hooks, FormatRules formats, Runnable sourcesChanged, AuditLog audit) {
         this.audit = audit;
-        this.sections = List.of(BackupSection.openedxSources(openedxSources), BackupSection.webfilters(webfilters, filterTypes),
-                BackupSection.hooks(hooks));
+        this.openedxSources = BackupSection.openedxSources(openedxSources);
+        this.sections = List.of(this.openedxSources, BackupSection.webfilters(webfilters, filterTypes), BackupSection.hooks(hooks));
         this.moodleSources = BackupSection.moodleSources(sources);
         this.db = db;
         this.store = store;
@@ -221,6 +222,13 @@ public final class BackupUseCases {
             var sourcePlan = moodleSources.plan(c, doc, secrets, mode == Mode.REPLACE, serviceIds, errors);
             List<BackupSection<?>.Plan> plans = new ArrayList<>();
             for (BackupSection<?> section : sections) plans.add(section.plan(c, doc, secrets, mode == Mode.REPLACE, serviceIds, errors));
+            // Moodle and Open edX sources are one list in the API, where a name is one source's
+            Map<String, String> openedxNames = plans.get(sections.indexOf(openedxSources)).names();
+            sourcePlan.names().forEach((taken, at) -> {
+                String other = openedxNames.get(taken);
+                if (!openedxNames.containsKey(taken) || (at == null && other == null)) return; // both as they were
+                errors.add((other != null ? other : at) + ".name", "'" + taken + "' is the name of a Moodle source and of an Open edX source");
+            });
             errors.throwIfAny(); // nothing has been written yet
 
             List<Change> changes = new ArrayList<>();

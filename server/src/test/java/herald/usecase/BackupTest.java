@@ -147,6 +147,15 @@ class BackupTest {
             assertThat(bare.api().get("/api/v1/services").json().get("items")).isEmpty();
             assertThat(bare.api().get("/api/v1/webfilters").json().get("items")).isEmpty();
 
+            // Moodle and Open edX sources share one list: a name is one source's
+            ObjectNode clash = (ObjectNode) Json.read(doc);
+            clash.withArray("sources").addObject().put("id", "src_clash").put("name", "edx").put("type", "moodle")
+                    .put("jdbc_url", "jdbc:mariadb://127.0.0.1:1/moodle").put("user", "reader").put("password", "pw")
+                    .put("site_url", "https://moodle.example");
+            var twice = postWithPassphrase(bare, "/api/v1/restore?mode=replace", Json.write(clash), "correct horse battery");
+            assertThat(twice.status()).isEqualTo(400);
+            assertThat(twice.errorFields()).containsExactly("openedx_sources[0].name");
+
             // a webfilter whose service the backup does not bring is refused
             ObjectNode orphan = (ObjectNode) Json.read(doc);
             orphan.withArray("services").removeAll();

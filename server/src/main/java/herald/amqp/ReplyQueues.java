@@ -12,6 +12,7 @@ import herald.ids.Ids;
 import herald.ingest.EventWriter;
 import herald.json.Json;
 import herald.problem.FieldErrors;
+import herald.run.Periodic;
 import herald.store.Database;
 import herald.subscription.ConfigStore;
 import herald.subscription.Service;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,7 @@ public final class ReplyQueues implements AutoCloseable {
     private final EventWriter writer;
     private final Map<String, Consumer> running = new ConcurrentHashMap<>();
     private volatile boolean closing;
-    private Thread supervisor;
+    private Periodic supervisor;
 
     public ReplyQueues(Database db, ConfigStore configs, AmqpConnections connections, EventWriter writer) {
         this.db = db;
@@ -62,12 +62,7 @@ public final class ReplyQueues implements AutoCloseable {
 
     public void start() {
         reconcileQuietly();
-        supervisor = Thread.ofVirtual().name("amqp-reply-queues").start(() -> {
-            while (!closing) {
-                LockSupport.parkNanos(RECONCILE_MS * 1_000_000);
-                if (!closing) reconcileQuietly();
-            }
-        });
+        supervisor = Periodic.every("amqp-reply-queues", RECONCILE_MS, "amqp.reconcile_failed", this::reconcile);
     }
 
     private void reconcileQuietly() {
@@ -242,11 +237,13 @@ public final class ReplyQueues implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         closing = true;
-        if (supervisor != null) supervisor.interrupt();
-        List<Consumer> all = new ArrayList<>(running.values());
-        running.clear();
-        all.forEach(Consumer::stop);
+        if (supervisor != null) supervisor.close(); // before taking the lock: a turn under way needs it to end
+        synchronized (this) {
+            List<Consumer> all = new ArrayList<>(running.values());
+            running.clear();
+            all.forEach(Consumer::stop);
+        }
     }
 }

@@ -2,6 +2,7 @@ package herald.openedx;
 
 import herald.ingest.EventWriter;
 import herald.outbound.OutboundGuard;
+import herald.run.Periodic;
 import herald.store.Database;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +45,7 @@ public final class OpenEdxSources implements AutoCloseable {
     private final ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     private final Map<String, EventBusConsumer> running = new ConcurrentHashMap<>();
     private volatile boolean closing;
-    private Thread supervisor;
+    private Periodic supervisor;
 
     public OpenEdxSources(Database db, EventBusStore store, EventWriter writer, OpenEdxSchemas schemas, OutboundGuard guard,
                           String consumerName) {
@@ -67,17 +67,7 @@ public final class OpenEdxSources implements AutoCloseable {
 
     public void start() {
         reconcile();
-        supervisor = Thread.ofVirtual().name("openedx-sources").start(() -> {
-            while (!closing) {
-                LockSupport.parkNanos(RECONCILE_MS * 1_000_000);
-                if (closing) return;
-                try {
-                    reconcile();
-                } catch (RuntimeException e) {
-                    log.warn("openedx.reconcile_failed error={}", e.toString());
-                }
-            }
-        });
+        supervisor = Periodic.every("openedx-sources", RECONCILE_MS, "openedx.reconcile_failed", this::reconcile);
     }
 
     public synchronized void reconcile() {
@@ -150,7 +140,7 @@ public final class OpenEdxSources implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        if (supervisor != null) supervisor.interrupt();
+        if (supervisor != null) supervisor.close();
         List<EventBusConsumer> all = new ArrayList<>(running.values());
         running.clear();
         all.forEach(EventBusConsumer::stop);

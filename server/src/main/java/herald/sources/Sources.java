@@ -8,6 +8,7 @@ import herald.outbound.OutboundGuard;
 import herald.problem.FieldError;
 import herald.problem.Problem;
 import herald.routing.Router;
+import herald.run.Periodic;
 import herald.store.Database;
 import herald.subscription.FormatRules;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ public final class Sources implements AutoCloseable {
     private final Map<String, SourceTailer> running = new ConcurrentHashMap<>();
     private volatile Map<String, Source> known = Map.of();
     private volatile boolean closing;
-    private Thread supervisor;
+    private Periodic supervisor;
     private MultiGauge lagRowsGauge;
     private MultiGauge lastLogIdGauge;
     private MultiGauge failingGauge;
@@ -101,17 +101,7 @@ public final class Sources implements AutoCloseable {
 
     public void start() {
         reconcile();
-        supervisor = Thread.ofVirtual().name("sources").start(() -> {
-            while (!closing) {
-                LockSupport.parkNanos(RECONCILE_MS * 1_000_000);
-                if (closing) return;
-                try {
-                    reconcile();
-                } catch (RuntimeException e) {
-                    log.warn("sources.reconcile_failed error={}", e.toString());
-                }
-            }
-        });
+        supervisor = Periodic.every("sources", RECONCILE_MS, "sources.reconcile_failed", this::reconcile);
     }
 
     /** Starts, restarts (changed settings) and stops tailers to match the table. */
@@ -232,14 +222,7 @@ public final class Sources implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        if (supervisor != null) {
-            LockSupport.unpark(supervisor);
-            try {
-                supervisor.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (supervisor != null) supervisor.close();
         synchronized (this) {
             running.values().parallelStream().forEach(SourceTailer::stop);
             running.clear();

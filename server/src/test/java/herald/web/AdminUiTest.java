@@ -256,6 +256,48 @@ class AdminUiTest {
     }
 
     @Test
+    void anOrderedDeliveryNamesTheOneItWaitsFor() throws Exception {
+        Api api = herald.api();
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        try (Receiver gradebook = new Receiver()) {
+            gradebook.reply(r -> {
+                if (r.body().contains("ui-ord-1")) {
+                    try {
+                        answer.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Receiver.Reply.status(200);
+            });
+            String svc = api.post("/api/v1/services", Json.object().put("name", "ordered-gradebook").put("url", gradebook.url()))
+                    .json().get("id").asText();
+            var sub = Json.object().put("service_id", svc).put("format", "event").put("ordering_key", "data.user.id");
+            sub.putArray("events").add("grade.*");
+            assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
+            var events = java.util.List.of(Events.generic("ui-ord-1", "grade.changed"), Events.generic("ui-ord-2", "grade.changed"));
+            for (var e : events) e.withObject("data").putObject("user").put("id", 31);
+            api.post("/api/v1/events", events);
+            await().atMost(Duration.ofSeconds(10)).until(() -> gradebook.received().size() == 1); // the head's request is open
+            String head = api.get("/api/v1/events/ui-ord-1").json().at("/deliveries/0/id").asText();
+            String next = api.get("/api/v1/events/ui-ord-2").json().at("/deliveries/0/id").asText();
+
+            Page page = signIn(ADMIN, PASSWORD, 1280);
+            page.navigate(base + "/admin/deliveries/" + next);
+            PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("pending");
+            PlaywrightAssertions.assertThat(page.locator("#waiting-for")).containsText(head);
+            Browser.screenshot(page, "33-delivery-waiting-for");
+            page.click("#waiting-for a");
+            PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("delivering");
+            answer.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> gradebook.received().size() == 2);
+            page.context().close();
+        } finally {
+            answer.countDown();
+        }
+    }
+
+    @Test
     void aViewerSeesButCannotChangeAnything() {
         Page admin = signIn(ADMIN, PASSWORD, 1280);
         admin.navigate(base + "/admin/settings");

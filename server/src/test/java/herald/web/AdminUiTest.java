@@ -246,10 +246,12 @@ class AdminUiTest {
         assertThat(page.url()).isEqualTo(base + "/admin/erasure"); // the learner's id is never in a URL
         assertThat(api.get("/api/v1/events/ui-erase-1").status()).as("nothing is erased before confirming").isEqualTo(200);
         Browser.screenshot(page, "31-erase-confirm");
+        onAPhoneToo(page, "34-phone-erase-confirm");
         page.click("button.danger");
         PlaywrightAssertions.assertThat(page.locator("#erased")).containsText("Events");
         PlaywrightAssertions.assertThat(page.locator("#erased tr").first()).containsText("2");
         Browser.screenshot(page, "32-erased");
+        onAPhoneToo(page, "35-phone-erased");
         assertThat(api.get("/api/v1/events/ui-erase-1").status()).isEqualTo(404);
         assertThat(api.get("/api/v1/events/ui-erase-2").status()).isEqualTo(404);
         page.context().close();
@@ -287,6 +289,7 @@ class AdminUiTest {
             PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("pending");
             PlaywrightAssertions.assertThat(page.locator("#waiting-for")).containsText(head);
             Browser.screenshot(page, "33-delivery-waiting-for");
+            onAPhoneToo(page, "36-phone-delivery-waiting-for");
             page.click("#waiting-for a");
             PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("delivering");
             answer.countDown();
@@ -360,16 +363,28 @@ class AdminUiTest {
         page.navigate(base + "/admin/subscriptions/new");
         page.click(".personal-fields summary");
         Browser.screenshot(page, "30-phone-subscription-editor");
-        // nothing wider than the screen but the tables, which scroll in their own box
         for (String path : java.util.List.of("/admin", "/admin/services/new", "/admin/subscriptions/new", "/admin/settings",
                 "/admin/dead")) {
             page.navigate(base + path);
             if (path.endsWith("subscriptions/new")) page.click(".personal-fields summary");
-            Object wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
-                    + " > window.innerWidth + 1 && !e.closest('.table')).map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
-            assertThat(wide).as("elements wider than a phone on %s", path).isEqualTo("");
+            assertFitsItsWidth(page, path);
         }
         page.context().close();
+    }
+
+    /** Nothing wider than the screen but the tables, which scroll in their own box. */
+    private static void assertFitsItsWidth(Page page, String what) {
+        Object wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+                + " > window.innerWidth + 1 && !e.closest('.table')).map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
+        assertThat(wide).as("elements wider than the screen on %s", what).isEqualTo("");
+    }
+
+    /** The page as it is now, at a phone's width too: it fits, and its screenshot is saved. */
+    private static void onAPhoneToo(Page page, String screenshot) {
+        page.setViewportSize(390, 900);
+        assertFitsItsWidth(page, screenshot);
+        Browser.screenshot(page, screenshot);
+        page.setViewportSize(1280, 900);
     }
 
     @Test

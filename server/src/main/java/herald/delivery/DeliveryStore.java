@@ -302,10 +302,10 @@ public final class DeliveryStore {
 
     /** An ordered delivery's key and the delivery of that key ahead of it that it waits for; null when not ordered. */
     public Ordering ordering(String deliveryId) {
-        var ahead = db.read(c -> OrderingKeys.ahead(c, deliveryId));
-        return ahead == null ? null : new Ordering(ahead.key(), ahead.waitingFor());
+        return db.read(c -> OrderingKeys.ahead(c, deliveryId));
     }
 
+    /** A delivery's ordering key and the delivery of that key it waits for (null: none). */
     public record Ordering(String key, String waitingFor) {}
 
     public List<Attempt> attempts(String deliveryId) {

@@ -366,7 +366,10 @@ public final class Dispatcher implements AutoCloseable {
          * slow sends) are left to claims.
          */
         boolean take(Delivery d, Service svc, String eventBody) {
-            return take(d, svc, eventBody, room::tryAcquire);
+            if (!mayTake(svc.id()) || !room.tryAcquire()) return false;
+            taken.add(d);
+            bodies.putIfAbsent(d.eventId(), eventBody);
+            return true;
         }
 
         /** Whether deliveries of the service may be handed off: nothing holds it back (pause, breaker, limits, slow sends). */
@@ -386,13 +389,6 @@ public final class Dispatcher implements AutoCloseable {
         boolean takeNext(Delivery d, java.util.function.BooleanSupplier inherited) {
             if (!inherited.getAsBoolean() && !room.tryAcquire()) return false;
             taken.add(d);
-            return true;
-        }
-
-        private boolean take(Delivery d, Service svc, String eventBody, java.util.function.BooleanSupplier roomFor) {
-            if (!mayTake(svc.id()) || !roomFor.getAsBoolean()) return false;
-            taken.add(d);
-            bodies.putIfAbsent(d.eventId(), eventBody);
             return true;
         }
 

@@ -1,6 +1,7 @@
 package herald.delivery;
 
 import herald.store.Dialect;
+import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +24,11 @@ import java.util.Set;
  */
 final class OrderingKeys {
     private static final String HOLDING = "ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')";
+
+    /** {@link #HOLDING} for the table aliased {@code alias}. */
+    private static String holding(String alias) {
+        return alias + "." + HOLDING.replace(" status", " " + alias + ".status");
+    }
     /**
      * How long a new delivery behind a busy key is held at most. The earlier one's final outcome
      * takes or releases it at once; the bound only matters when that one ends another way (erased), so that
@@ -51,7 +57,7 @@ final class OrderingKeys {
         if (keys.isEmpty()) return busy;
         // One index probe per key: with "ordering_key IN (...)" SQLite walked every holding row of the subscription.
         try (PreparedStatement ps = c.prepareStatement("WITH k(key) AS (VALUES " + String.join(",", Collections.nCopies(keys.size(), "(?)"))
-                + ") SELECT key FROM k WHERE EXISTS (SELECT 1 FROM deliveries p WHERE p." + HOLDING.replace(" status", " p.status")
+                + ") SELECT key FROM k WHERE EXISTS (SELECT 1 FROM deliveries p WHERE " + holding("p")
                 + " AND p.subscription_id = ? AND p.ordering_key = k.key)")) {
             int i = 1;
             for (String key : keys) ps.setString(i++, key);
@@ -67,20 +73,17 @@ final class OrderingKeys {
      * The earliest delivery of the same subscription and key still waiting or being sent ahead of
      * a waiting ordered delivery: the one it waits for (null when it waits for none, or is not ordered).
      */
-    static Ahead ahead(Connection c, String deliveryId) throws SQLException {
+    static DeliveryStore.Ordering ahead(Connection c, String deliveryId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT d.ordering_key, CASE WHEN d.status IN ('pending', 'retrying', 'paused')"
-                + " THEN (SELECT p.id FROM deliveries p WHERE p." + HOLDING.replace(" status", " p.status")
+                + " THEN (SELECT p.id FROM deliveries p WHERE " + holding("p")
                 + " AND p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key AND p.id < d.id"
                 + " ORDER BY p.id LIMIT 1) END FROM deliveries d WHERE d.id = ? AND d.ordering_key IS NOT NULL")) {
             ps.setString(1, deliveryId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Ahead(rs.getString(1), rs.getString(2)) : null;
+                return rs.next() ? new DeliveryStore.Ordering(rs.getString(1), rs.getString(2)) : null;
             }
         }
     }
-
-    /** A delivery's ordering key and the delivery of that key it waits for (null: none). */
-    record Ahead(String key, String waitingFor) {}
 
     /**
      * The next delivery of each key whose delivery (by id) reached a final outcome (delivered or
@@ -121,7 +124,7 @@ final class OrderingKeys {
     static void giveBack(Connection c, List<Delivery> taken) throws SQLException {
         if (taken.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', lease_until = NULL,"
-                + " next_attempt_at = created_at WHERE status = 'delivering' AND id IN (" + placeholders(taken.size()) + ")")) {
+                + " next_attempt_at = created_at WHERE status = 'delivering' AND id IN (" + Sql.marks(taken.size()) + ")")) {
             for (int i = 0; i < taken.size(); i++) ps.setString(i + 1, taken.get(i).id());
             ps.executeUpdate();
         }
@@ -129,9 +132,9 @@ final class OrderingKeys {
 
     /** The id of the next delivery still holding the key of each of {@code n} deliveries (by id, the parameters). */
     private static String nextOf(int n) {
-        return "SELECT (SELECT MIN(n.id) FROM deliveries n WHERE n." + HOLDING.replace(" status", " n.status")
+        return "SELECT (SELECT MIN(n.id) FROM deliveries n WHERE " + holding("n")
                 + " AND n.subscription_id = f.subscription_id AND n.ordering_key = f.ordering_key AND n.id > f.id)"
-                + " FROM deliveries f WHERE f.id IN (" + placeholders(n) + ") AND f.ordering_key IS NOT NULL";
+                + " FROM deliveries f WHERE f.id IN (" + Sql.marks(n) + ") AND f.ordering_key IS NOT NULL";
     }
 
     /** When the oldest delivery waiting for a claim became due (or will: later than now when none is due yet). */
@@ -163,9 +166,5 @@ final class OrderingKeys {
             ps.setLong(5, until);
             ps.executeUpdate();
         }
-    }
-
-    private static String placeholders(int n) {
-        return String.join(",", Collections.nCopies(n, "?"));
     }
 }

@@ -1,12 +1,12 @@
 package herald.delivery;
 
 import herald.store.Database;
+import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -98,7 +98,7 @@ public final class Retention implements AutoCloseable {
             }
         }
         if (ids.isEmpty()) return 0;
-        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
+        String marks = Sql.marks(ids.size());
         try (PreparedStatement attempts = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + marks + ")");
              PreparedStatement deliveries = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + marks + ")")) {
             for (int i = 0; i < ids.size(); i++) {

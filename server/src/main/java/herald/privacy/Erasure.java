@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import herald.json.Json;
 import herald.openedx.OpenEdxSchemas;
 import herald.store.Database;
+import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -111,7 +111,7 @@ public final class Erasure {
         for (List<String> chunk : chunks(seqs)) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE openedx_failed_messages SET event_data = NULL,"
                     + " reason = reason || ' (its data was removed by a learner erasure: it could not be read to tell whose it is)'"
-                    + " WHERE event_data IS NOT NULL AND seq IN (" + marks(chunk.size()) + ")")) {
+                    + " WHERE event_data IS NOT NULL AND seq IN (" + Sql.marks(chunk.size()) + ")")) {
                 for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, Long.parseLong(chunk.get(i)));
                 n += ps.executeUpdate();
             }
@@ -192,10 +192,10 @@ public final class Erasure {
     /** Deletes the events (or gateway requests: {@code owner}) with their deliveries and attempts. */
     private static void deleteEvents(Connection c, List<String> ids, long[] counts, String owner) throws SQLException {
         counts[owner.equals("events") ? 0 : 6] += ids.size();
-        String marks = marks(ids.size());
+        String marks = Sql.marks(ids.size());
         List<String> deliveries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM deliveries WHERE event_id IN (" + marks + ")")) {
-            bind(ps, ids);
+            Sql.bind(c, ps, 1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     deliveries.add(rs.getString(1));
@@ -204,17 +204,17 @@ public final class Erasure {
             }
         }
         for (List<String> chunk : chunks(deliveries)) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + marks(chunk.size()) + ")")) {
-                bind(ps, chunk);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + Sql.marks(chunk.size()) + ")")) {
+                Sql.bind(c, ps, 1, chunk);
                 counts[3] += ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + marks(chunk.size()) + ")")) {
-                bind(ps, chunk);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + Sql.marks(chunk.size()) + ")")) {
+                Sql.bind(c, ps, 1, chunk);
                 counts[1] += ps.executeUpdate();
             }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + owner + " WHERE id IN (" + marks + ")")) {
-            bind(ps, ids);
+            Sql.bind(c, ps, 1, ids);
             ps.executeUpdate();
         }
     }
@@ -222,7 +222,7 @@ public final class Erasure {
     private static long deleteRows(Connection c, String table, List<String> seqs) throws SQLException {
         long n = 0;
         for (List<String> chunk : chunks(seqs)) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE seq IN (" + marks(chunk.size()) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE seq IN (" + Sql.marks(chunk.size()) + ")")) {
                 for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, Long.parseLong(chunk.get(i)));
                 n += ps.executeUpdate();
             }
@@ -234,13 +234,5 @@ public final class Erasure {
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += 500) out.add(all.subList(i, Math.min(all.size(), i + 500)));
         return out;
-    }
-
-    private static String marks(int n) {
-        return String.join(",", Collections.nCopies(n, "?"));
-    }
-
-    private static void bind(PreparedStatement ps, List<String> values) throws SQLException {
-        for (int i = 0; i < values.size(); i++) ps.setString(i + 1, values.get(i));
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.Event;
 import herald.event.PhpUnserialize;
 import herald.json.Json;
+import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +58,7 @@ final class MoodleLog {
         List<Long> all = new ArrayList<>(ids);
         for (int from = 0; from < all.size(); from += MAX_IN) {
             List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN));
-            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            String marks = Sql.marks(chunk.size());
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
                     + " WHERE id IN (" + marks + ") ORDER BY id")) {
                 for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, chunk.get(i));

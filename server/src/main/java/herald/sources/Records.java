@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
+import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +12,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,7 +159,7 @@ final class Records {
         Map<Long, ObjectNode> out = new HashMap<>();
         for (int from = 0; from < ids.size(); from += MoodleLog.MAX_IN) {
             List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + MoodleLog.MAX_IN));
-            String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+            String marks = Sql.marks(chunk.size());
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE id IN (" + marks + ")")) {
                 for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, chunk.get(i));
                 try (ResultSet rs = ps.executeQuery()) {

@@ -118,7 +118,7 @@ public final class DocumentTable<T extends Stored> {
         if (sealer != null) names.add("secrets");
         names.add("created_at");
         names.add("updated_at");
-        String marks = String.join(",", java.util.Collections.nCopies(names.size(), "?"));
+        String marks = Sql.marks(names.size());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", names)
                 + ") VALUES (" + marks + ")")) {
             List<Object> params = new ArrayList<>();

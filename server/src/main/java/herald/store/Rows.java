@@ -103,7 +103,7 @@ public final class Rows<T> {
         List<Integer> order = new ArrayList<>();
         if (isInsert()) {
             sql = "INSERT INTO " + table + " (" + columnList() + ") VALUES ("
-                    + String.join(",", java.util.Collections.nCopies(columns.size(), "?")) + ") " + insertTail;
+                    + Sql.marks(columns.size()) + ") " + insertTail;
             for (int i = 0; i < columns.size(); i++) order.add(i);
         } else {
             String text = "UPDATE " + table + " SET " + set + " WHERE " + where;

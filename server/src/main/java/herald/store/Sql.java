@@ -12,6 +12,11 @@ public record Sql(String text, List<Object> params) {
     /** A parameter bound as a PostgreSQL array of {@code type}. */
     public record Array(String type, Object[] values) {}
 
+    /** {@code n} parameter marks for an IN list or a VALUES row: {@code ?,?,?}. */
+    public static String marks(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+
     /** Binds {@code params} from position {@code first}; returns the next position. */
     public static int bind(Connection c, PreparedStatement ps, int first, List<?> params) throws SQLException {
         int i = first;

@@ -19,15 +19,15 @@ import java.util.Map;
 final class DeliveryClaims {
     /**
      * Due and unclaimed, written as the due and waiting indexes' condition so that they apply; and,
-     * for a delivery ordered by a key, no earlier one of its subscription and key still waiting or
-     * being sent (a failing head holds the rest of its key until it is delivered or dead). Claims
-     * are atomic (one writer; SKIP LOCKED skips a head another node is claiming, and the head's
-     * committed state still holds its key), so two nodes never send two of a key at once.
+     * for a delivery ordered by a key, the one before it in its key's line no longer waiting or being
+     * sent (a failing head holds the rest of its key until it is delivered or dead; see
+     * {@link OrderingKeys}). Claims are atomic (one writer; SKIP LOCKED skips a head another node is
+     * claiming, and the head's committed state still holds its key), so two nodes never send two of
+     * a key at once.
      */
     static final String DUE = "d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?"
-            + " AND (d.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.subscription_id = d.subscription_id"
-            + " AND p.ordering_key = d.ordering_key AND p.id < d.id AND p.ordering_key IS NOT NULL"
-            + " AND p.status IN ('pending', 'retrying', 'delivering', 'paused')))";
+            + " AND (d.prev_id IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.id = d.prev_id"
+            + " AND p.status IN " + OrderingKeys.HOLDING + "))";
     private static final String EXPIRED = "d.status = 'delivering' AND d.lease_until < ?";
     private final Database db;
 

@@ -7,10 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where new events become deliveries: ingest opens a {@link Batch} in the transaction that stores
@@ -41,15 +39,13 @@ public final class DeliveryIntake {
         return text.length() > 255 ? text.substring(0, 255) : text;
     }
 
-    private record Ordered(int index, Router.Route route, String body) {}
+    private record Ordered(int index, Router.Route route, String body, String key) {}
 
     /** The deliveries of one ingest commit. */
     public final class Batch {
         private final Router.Table table;
         private final long now;
         private final List<Delivery> deliveries = new ArrayList<>();
-        /** The ordering key of each delivery whose subscription orders by one, by delivery id. */
-        private final Map<String, String> keys = new HashMap<>();
         /** Ordered deliveries whose fate waits for {@link #orderByKeys}: their place in {@link #deliveries}. */
         private final List<Ordered> ordered = new ArrayList<>();
         private Dispatcher.Handoff handoff;
@@ -77,16 +73,12 @@ public final class DeliveryIntake {
                     "delivering", 0, now, null, now, now);
             String key = orderingKey(route.subscription(), event);
             if (key != null) {
-                keys.put(d.id(), key);
-                // Decided when the batch is stored, once for all its keys (with one writer; see OrderingKeys).
-                if (store.ordersAtIngest()) {
-                    ordered.add(new Ordered(deliveries.size(), route, body));
-                    deliveries.add(d.withStatus("pending"));
-                    return;
-                }
+                // Its place in its key's line is decided when the batch is stored, once for all its keys.
+                ordered.add(new Ordered(deliveries.size(), route, body, key));
+                deliveries.add(d.withStatus("pending"));
+                return;
             }
-            // Else an ordered delivery is stored pending: only a claim knows whether an earlier one of its key waits.
-            if (key != null || handoff == null || !handoff.take(d, route.service(), body)) {
+            if (handoff == null || !handoff.take(d, route.service(), body)) {
                 d = d.withStatus("pending");
                 pending++;
             }
@@ -95,27 +87,36 @@ public final class DeliveryIntake {
 
         /** Writes the batch's deliveries in the commit's transaction. */
         public void store(Connection c) throws SQLException {
-            if (!ordered.isEmpty()) orderByKeys(c);
-            store.insertNew(c, deliveries, handoff == null ? null : handoff.leaseUntil(), keys);
+            Map<String, DeliveryStore.Line> lines = new HashMap<>();
+            if (!ordered.isEmpty()) {
+                Map<String, OrderingKeys.Place> places = placeInLines(c);
+                for (Ordered o : ordered) {
+                    String id = deliveries.get(o.index()).id();
+                    lines.put(id, new DeliveryStore.Line(o.key(), places.get(id).prevId()));
+                }
+            }
+            store.insertNew(c, deliveries, handoff == null ? null : handoff.leaseUntil(), lines);
         }
 
         /**
-         * Each ordered delivery whose key is busy (an earlier one waiting or being sent, stored or in
-         * this batch) waits held; the first of an idle key is handed off like any other, or is due.
+         * Appends the ordered deliveries to their keys' lines. With one writer, one behind a busy key
+         * (an earlier one waiting or being sent, stored or in this batch) waits held, and the first of
+         * an idle key is handed off like any other, or is due. On PostgreSQL another node could record
+         * the earlier one's outcome between this read and this commit, and nothing would move a held
+         * one on: there they are due at once and claims step over those whose key is busy.
          */
-        private void orderByKeys(Connection c) throws SQLException {
-            Map<String, Set<String>> keysOf = new HashMap<>();
-            for (Ordered o : ordered) {
-                keysOf.computeIfAbsent(o.route().subscription().id(), s -> new HashSet<>())
-                        .add(keys.get(deliveries.get(o.index()).id()));
-            }
-            Set<String> busy = new HashSet<>();
-            for (var e : keysOf.entrySet()) {
-                for (String key : OrderingKeys.busy(c, e.getKey(), e.getValue())) busy.add(e.getKey() + '\u0000' + key);
-            }
+        private Map<String, OrderingKeys.Place> placeInLines(Connection c) throws SQLException {
+            List<OrderingKeys.Member> members = new ArrayList<>(ordered.size());
             for (Ordered o : ordered) {
                 Delivery d = deliveries.get(o.index());
-                if (!busy.add(d.subscriptionId() + '\u0000' + keys.get(d.id()))) {
+                members.add(new OrderingKeys.Member(d.subscriptionId(), o.key(), d.id()));
+            }
+            Map<String, OrderingKeys.Place> places = OrderingKeys.append(c, store.dialect(), members);
+            for (Ordered o : ordered) {
+                Delivery d = deliveries.get(o.index());
+                if (!store.ordersAtIngest()) {
+                    pending++;
+                } else if (places.get(d.id()).behindBusy()) {
                     deliveries.set(o.index(), d.pendingUntil(now + OrderingKeys.HELD_MS));
                 } else if (handoff != null && handoff.take(d, o.route().service(), o.body())) {
                     deliveries.set(o.index(), d.withStatus("delivering"));
@@ -123,6 +124,7 @@ public final class DeliveryIntake {
                     pending++;
                 }
             }
+            return places;
         }
 
         /** The commit is done: hand-offs are sent, and dispatchers woken for the pending ones. */

@@ -1,6 +1,7 @@
 package herald.delivery;
 
 import herald.store.Database;
+import herald.store.Dialect;
 import herald.store.Rows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -158,13 +159,21 @@ public final class DeliveryStore {
             new Rows.Column<>("lease_until", Rows.Type.BIGINT, NewDelivery::leaseUntil),
             new Rows.Column<>("created_at", Rows.Type.BIGINT, n -> n.d().createdAt()),
             new Rows.Column<>("updated_at", Rows.Type.BIGINT, n -> n.d().updatedAt()),
-            new Rows.Column<>("ordering_key", Rows.Type.TEXT, NewDelivery::orderingKey)));
+            new Rows.Column<>("ordering_key", Rows.Type.TEXT, n -> n.line() == null ? null : n.line().key()),
+            new Rows.Column<>("prev_id", Rows.Type.TEXT, n -> n.line() == null ? null : n.line().prevId())));
 
-    private record NewDelivery(Delivery d, Long leaseUntil, String orderingKey) {}
+    private record NewDelivery(Delivery d, Long leaseUntil, Line line) {}
+
+    /** An ordered delivery's key, and the delivery just before it in that key's line (null: none). */
+    record Line(String key, String prevId) {}
+
+    Dialect dialect() {
+        return db.dialect();
+    }
 
     /**
      * Whether an ingest may read which ordering keys are busy and decide, in its transaction, that a
-     * new delivery waits held or is sent at once (see {@link OrderingKeys#busy}): with one writer.
+     * new delivery waits held or is sent at once: with one writer.
      */
     boolean ordersAtIngest() {
         return db.dialect().singleWriter();
@@ -172,16 +181,15 @@ public final class DeliveryStore {
 
     /** Stores new deliveries; those already {@code delivering} (handed off) hold {@code handoffLease}. */
     void insertNew(Connection c, List<Delivery> deliveries, Long handoffLease) throws SQLException {
-        insertNew(c, deliveries, handoffLease, java.util.Map.of());
+        insertNew(c, deliveries, handoffLease, Map.of());
     }
 
-    /** The same, with the ordering key of the deliveries whose subscription orders by one (by delivery id). */
-    void insertNew(Connection c, List<Delivery> deliveries, Long handoffLease, java.util.Map<String, String> orderingKeys)
-            throws SQLException {
+    /** The same, with the place in its key's line of each delivery whose subscription orders by one (by delivery id). */
+    void insertNew(Connection c, List<Delivery> deliveries, Long handoffLease, Map<String, Line> lines) throws SQLException {
         if (deliveries.isEmpty()) return;
         List<NewDelivery> rows = new ArrayList<>(deliveries.size());
         for (Delivery d : deliveries) {
-            rows.add(new NewDelivery(d, d.status().equals("delivering") ? handoffLease : null, orderingKeys.get(d.id())));
+            rows.add(new NewDelivery(d, d.status().equals("delivering") ? handoffLease : null, lines.get(d.id())));
         }
         db.dialect().write(c, NEW, rows);
     }
@@ -245,6 +253,7 @@ public final class DeliveryStore {
     /**
      * Makes up to {@code max} matching deliveries due now, oldest first, with a fresh retry schedule;
      * each keeps its id, hence its {@code webhook-id}. Deliveries being sent or paused are left alone.
+     * An ordered one that had ended goes to the end of its key's line; one still waiting keeps its place.
      */
     public int replay(DeliveryFilter filter, int max) {
         List<Object> args = new ArrayList<>();
@@ -253,12 +262,24 @@ public final class DeliveryStore {
         args.add(now);
         String select = replayable(filter, max, args);
         return db.inTransaction(c -> {
+            // Ordered ones that had ended: the later ones of their keys may have gone on since.
+            List<String> ended = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE " + db.dialect().idIn(select)
+                    + " AND ordering_key IS NOT NULL AND status IN ('delivered', 'dead') ORDER BY id")) {
+                bind(ps, args.subList(2, args.size()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ended.add(rs.getString(1));
+                }
+            }
+            int replayed;
             try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
                     + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE "
                     + db.dialect().idIn(select))) {
                 bind(ps, args);
-                return ps.executeUpdate();
+                replayed = ps.executeUpdate();
             }
+            for (String id : ended) OrderingKeys.requeue(c, db.dialect(), id); // in event order, each to the end of its key's line
+            return replayed;
         });
     }
 
@@ -336,6 +357,13 @@ public final class DeliveryStore {
      */
     public boolean retryNow(String id) {
         return db.inTransaction(c -> {
+            boolean ended;
+            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead') FROM deliveries WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    ended = rs.next() && rs.getBoolean(1);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL,"
                             + " updated_at = ? WHERE id = ? AND status NOT IN ('delivering', 'paused')")) {
@@ -343,8 +371,10 @@ public final class DeliveryStore {
                 ps.setLong(1, now);
                 ps.setLong(2, now);
                 ps.setString(3, id);
-                return ps.executeUpdate() > 0;
+                if (ps.executeUpdate() == 0) return false;
             }
+            if (ended) OrderingKeys.requeue(c, db.dialect(), id); // an ordered one: to the end of its key's line
+            return true;
         });
     }
 

@@ -1,37 +1,37 @@
 package herald.delivery;
 
 import herald.store.Dialect;
+import herald.store.Rows;
 import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What keeps the later deliveries of an ordering key out of the claims' way while an earlier one
- * waits or is being sent. Claims stay correct without it (their condition skips any delivery with
- * an earlier one of its key still holding, see {@link DeliveryClaims#DUE}), but they step over
- * each such delivery, one index probe each, and a claim that comes back short steps over every one
- * of them: with 1,000 keys and 40,000 deliveries waiting, 100 ms of SQLite's write lock per claim.
- * So a delivery that must wait is not due until its key moves on, and then it is sent at once by
- * the node that recorded the earlier one's outcome, without a claim. Every condition on a key's
- * deliveries repeats the ordered index's condition word for word, so SQLite uses that index.
+ * Ordering per key as a chain. Each ordered delivery names the delivery of its subscription and key
+ * just before it ({@code prev_id}), and {@code ordering_tails} keeps each key's last one. A delivery
+ * may go when the one before it no longer waits or is being sent: that one went only when its own
+ * predecessor had ended, and so on, so nothing earlier of the key still holds it (a replayed one is
+ * moved to the end of its key's line, an erased one is taken out of it). The chain's entries are
+ * written once, when a delivery is made, in the order deliveries are made; an index by key put
+ * every new and every ended ordered delivery at a random page of a large index (its key's place),
+ * and made an ordered run's commits write several times the pages of an unordered one.
+ * A delivery that must wait is stored held (not due) until its key moves on, and then it is sent at
+ * once by the node that recorded the earlier one's outcome, without a claim.
  */
 final class OrderingKeys {
-    private static final String HOLDING = "ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')";
+    /** The statuses of a delivery that holds its key: waiting or being sent. */
+    static final String HOLDING = "('pending', 'retrying', 'delivering', 'paused')";
 
-    /** {@link #HOLDING} for the table aliased {@code alias}. */
-    private static String holding(String alias) {
-        return alias + "." + HOLDING.replace(" status", " " + alias + ".status");
-    }
     /**
      * How long a new delivery behind a busy key is held at most. The earlier one's final outcome
-     * takes or releases it at once; the bound only matters when that one ends another way (erased), so that
+     * takes or releases it at once; the bound only matters when that one ends another way, so that
      * nothing waits for ever. Claims check the order whenever it is due.
      */
     static final long HELD_MS = 60_000;
@@ -45,42 +45,138 @@ final class OrderingKeys {
 
     private OrderingKeys() {}
 
+    /** A new ordered delivery of an ingest, in the batch's order. */
+    record Member(String subscriptionId, String key, String deliveryId) {}
+
+    /** Where a new delivery goes in its key's line: after {@code prevId} (null: nothing before it), which still holds the key or not. */
+    record Place(String prevId, boolean behindBusy) {}
+
+    private record Tail(String subscriptionId, String key, String deliveryId) {}
+
+    private static final List<Rows.Column<Tail>> TAIL_COLUMNS = List.of(
+            new Rows.Column<>("subscription_id", Rows.Type.TEXT, Tail::subscriptionId),
+            new Rows.Column<>("ordering_key", Rows.Type.TEXT, Tail::key),
+            new Rows.Column<>("delivery_id", Rows.Type.TEXT, Tail::deliveryId));
+    /** A key seen for the first time: its tail, unless another transaction made it first (several writers). */
+    private static final Rows<Tail> NEW_TAIL = Rows.insert("ordering_tails", "delivery_id",
+            "ON CONFLICT (subscription_id, ordering_key) DO NOTHING", TAIL_COLUMNS);
+    /** A key's new tail (made if it is new with one writer, or again if it was removed meanwhile by an erasure). */
+    private static final Rows<Tail> MOVED_TAIL = Rows.insert("ordering_tails", null,
+            "ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET delivery_id = excluded.delivery_id", TAIL_COLUMNS);
+
     /**
-     * Which of {@code keys} of the subscription have a delivery still waiting or being sent: a new
-     * delivery of one of them waits held (see {@link #HELD_MS}). Asked only with SQLite's single
-     * writer, inside the ingest's transaction: on PostgreSQL the earlier one's outcome could be
-     * committed by another transaction between this read and this commit and move nothing on, so
-     * new deliveries there are due at once and claims step over them.
+     * Appends new deliveries to their keys' lines, in the order given, and answers where each one
+     * goes. With several writers (PostgreSQL) a key seen for the first time is inserted first, so
+     * that a second ingest making it waits for the first, and a known key's tail row is locked from the
+     * moment it is read until the commit, so two ingests of one key chain up one after the other;
+     * rows are written in key order, which keeps two such ingests from waiting on each other
+     * crosswise. With one writer the tails are read, then written.
      */
-    static Set<String> busy(Connection c, String subscriptionId, Collection<String> keys) throws SQLException {
-        Set<String> busy = new HashSet<>();
-        if (keys.isEmpty()) return busy;
-        // One index probe per key: with "ordering_key IN (...)" SQLite walked every holding row of the subscription.
-        try (PreparedStatement ps = c.prepareStatement("WITH k(key) AS (VALUES " + String.join(",", Collections.nCopies(keys.size(), "(?)"))
-                + ") SELECT key FROM k WHERE EXISTS (SELECT 1 FROM deliveries p WHERE " + holding("p")
-                + " AND p.subscription_id = ? AND p.ordering_key = k.key)")) {
-            int i = 1;
-            for (String key : keys) ps.setString(i++, key);
-            ps.setString(i, subscriptionId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) busy.add(rs.getString(1));
+    static Map<String, Place> append(Connection c, Dialect dialect, List<Member> members) throws SQLException {
+        Map<String, List<Member>> lines = new TreeMap<>(); // by subscription and key
+        for (Member m : members) lines.computeIfAbsent(m.subscriptionId() + '\u0000' + m.key(), k -> new ArrayList<>()).add(m);
+        List<Tail> tails = new ArrayList<>(lines.size());
+        for (List<Member> line : lines.values()) {
+            Member last = line.get(line.size() - 1);
+            tails.add(new Tail(last.subscriptionId(), last.key(), last.deliveryId()));
+        }
+        List<Tail> seen = tails;
+        if (!dialect.singleWriter()) {
+            boolean[] first = dialect.write(c, NEW_TAIL, tails).changed();
+            seen = new ArrayList<>();
+            for (int i = 0; i < tails.size(); i++) if (!first[i]) seen.add(tails.get(i));
+        }
+        // The keys seen before: the tail each had, and whether it still holds the key.
+        Map<String, List<String>> seenBySubscription = new TreeMap<>();
+        for (Tail t : seen) seenBySubscription.computeIfAbsent(t.subscriptionId(), s -> new ArrayList<>()).add(t.key());
+        Map<String, Place> before = new HashMap<>();
+        for (var e : seenBySubscription.entrySet()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.ordering_key, t.delivery_id, CASE WHEN EXISTS (SELECT 1"
+                    + " FROM deliveries p WHERE p.id = t.delivery_id AND p.status IN " + HOLDING + ") THEN 1 ELSE 0 END"
+                    + " FROM ordering_tails t WHERE t.subscription_id = ? AND t.ordering_key IN (" + Sql.marks(e.getValue().size())
+                    + ") ORDER BY t.ordering_key" + dialect.forUpdate())) {
+                ps.setString(1, e.getKey());
+                Sql.bind(c, ps, 2, e.getValue());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) before.put(e.getKey() + '\u0000' + rs.getString(1), new Place(rs.getString(2), rs.getInt(3) == 1));
+                }
             }
         }
-        return busy;
+        dialect.write(c, MOVED_TAIL, seen);
+        Map<String, Place> places = new HashMap<>();
+        Place none = new Place(null, false);
+        for (var line : lines.entrySet()) {
+            Place prev = before.getOrDefault(line.getKey(), none);
+            for (Member m : line.getValue()) {
+                places.put(m.deliveryId(), prev);
+                prev = new Place(m.deliveryId(), true);
+            }
+        }
+        return places;
     }
 
     /**
-     * The earliest delivery of the same subscription and key still waiting or being sent ahead of
-     * a waiting ordered delivery: the one it waits for (null when it waits for none, or is not ordered).
+     * A replayed delivery goes to the end of its key's line: the ones that waited behind it wait
+     * for what it waited for, and it waits for the key's last one. (Were it put back in its old
+     * place, a later one of its key that already went on could be sent beside it.)
      */
-    static DeliveryStore.Ordering ahead(Connection c, String deliveryId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.ordering_key, CASE WHEN d.status IN ('pending', 'retrying', 'paused')"
-                + " THEN (SELECT p.id FROM deliveries p WHERE " + holding("p")
-                + " AND p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key AND p.id < d.id"
-                + " ORDER BY p.id LIMIT 1) END FROM deliveries d WHERE d.id = ? AND d.ordering_key IS NOT NULL")) {
+    static void requeue(Connection c, Dialect dialect, String deliveryId) throws SQLException {
+        String subscriptionId, key;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT subscription_id, ordering_key FROM deliveries WHERE id = ? AND ordering_key IS NOT NULL")) {
             ps.setString(1, deliveryId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new DeliveryStore.Ordering(rs.getString(1), rs.getString(2)) : null;
+                if (!rs.next()) return;
+                subscriptionId = rs.getString(1);
+                key = rs.getString(2);
+            }
+        }
+        unlink(c, List.of(deliveryId));
+        Place place = append(c, dialect, List.of(new Member(subscriptionId, key, deliveryId))).get(deliveryId);
+        if (place.prevId() == null || place.prevId().equals(deliveryId)) return; // first of its key, or its last already
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET prev_id = ? WHERE id = ?")) {
+            ps.setString(1, place.prevId());
+            ps.setString(2, deliveryId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The deliveries that wait behind any of {@code ids} wait for what that one waited for instead. */
+    private static void unlink(Connection c, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET prev_id = (SELECT g.prev_id FROM deliveries g"
+                + " WHERE g.id = deliveries.prev_id) WHERE prev_id IN (" + Sql.marks(ids.size()) + ") AND prev_id IS NOT NULL")) {
+            Sql.bind(c, ps, 1, ids);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The delivery at the head of the key a waiting ordered delivery waits behind: the earliest one
+     * before it in its key's line still waiting or being sent (null when it waits for none, or is
+     * not ordered).
+     */
+    static DeliveryStore.Ordering ahead(Connection c, String deliveryId) throws SQLException {
+        String key, prev;
+        boolean waiting;
+        try (PreparedStatement ps = c.prepareStatement("SELECT ordering_key, prev_id, CASE WHEN status IN ('pending', 'retrying',"
+                + " 'paused') THEN 1 ELSE 0 END FROM deliveries WHERE id = ? AND ordering_key IS NOT NULL")) {
+            ps.setString(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                key = rs.getString(1);
+                prev = rs.getString(2);
+                waiting = rs.getInt(3) == 1;
+            }
+        }
+        if (!waiting || prev == null) return new DeliveryStore.Ordering(key, null);
+        // Back along the line while the ones before still hold the key; the last of those is the head.
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE back(id, prev_id, n) AS ("
+                + "SELECT id, prev_id, 0 FROM deliveries WHERE id = ? AND status IN " + HOLDING
+                + " UNION SELECT p.id, p.prev_id, b.n + 1 FROM deliveries p JOIN back b ON p.id = b.prev_id"
+                + " WHERE p.status IN " + HOLDING + " AND b.n < 100000) SELECT id FROM back ORDER BY n DESC LIMIT 1")) {
+            ps.setString(1, prev);
+            try (ResultSet rs = ps.executeQuery()) {
+                return new DeliveryStore.Ordering(key, rs.next() ? rs.getString(1) : null);
             }
         }
     }
@@ -130,11 +226,9 @@ final class OrderingKeys {
         }
     }
 
-    /** The id of the next delivery still holding the key of each of {@code n} deliveries (by id, the parameters). */
+    /** The id of the delivery after each of {@code n} deliveries (by id, the parameters) in its key's line. */
     private static String nextOf(int n) {
-        return "SELECT (SELECT MIN(n.id) FROM deliveries n WHERE " + holding("n")
-                + " AND n.subscription_id = f.subscription_id AND n.ordering_key = f.ordering_key AND n.id > f.id)"
-                + " FROM deliveries f WHERE f.id IN (" + Sql.marks(n) + ") AND f.ordering_key IS NOT NULL";
+        return "SELECT n.id FROM deliveries n WHERE n.prev_id IN (" + Sql.marks(n) + ") AND n.prev_id IS NOT NULL";
     }
 
     /** When the oldest delivery waiting for a claim became due (or will: later than now when none is due yet). */
@@ -154,16 +248,14 @@ final class OrderingKeys {
      * key changes nothing.)
      */
     static void holdBehindRetry(Connection c, String deliveryId, long until) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET next_attempt_at = ?"
-                + " WHERE " + HOLDING
-                + " AND subscription_id = (SELECT h.subscription_id FROM deliveries h WHERE h.id = ?)"
-                + " AND ordering_key = (SELECT h.ordering_key FROM deliveries h WHERE h.id = ?)"
-                + " AND id > ? AND next_attempt_at < ? AND status <> 'delivering'")) {
-            ps.setLong(1, until);
-            ps.setString(2, deliveryId);
-            ps.setString(3, deliveryId);
-            ps.setString(4, deliveryId);
-            ps.setLong(5, until);
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE later(id) AS ("
+                + "SELECT id FROM deliveries WHERE prev_id = ? AND prev_id IS NOT NULL"
+                + " UNION SELECT n.id FROM deliveries n JOIN later l ON n.prev_id = l.id WHERE n.prev_id IS NOT NULL)"
+                + " UPDATE deliveries SET next_attempt_at = ? WHERE id IN (SELECT id FROM later)"
+                + " AND status IN ('pending', 'retrying', 'paused') AND next_attempt_at < ?")) {
+            ps.setString(1, deliveryId);
+            ps.setLong(2, until);
+            ps.setLong(3, until);
             ps.executeUpdate();
         }
     }

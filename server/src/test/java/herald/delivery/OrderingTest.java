@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Ordering per key: one learner's deliveries reach the receiver one at a time in event order; other learners are not held up. */
 class OrderingTest {
@@ -182,6 +184,57 @@ class OrderingTest {
             // no longer counts as a slow send once it is over), and n3 from n2's
             assertThat(handedOff(api)).isEqualTo(handedOff + 2);
             await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.freeRoom() == room);
+        }
+    }
+
+    /**
+     * A dead letter replayed goes to the end of its key's line, never beside a later one of its key
+     * that went on meanwhile; a waiting delivery deleted from the middle of a line leaves the ones
+     * behind it waiting for the one before it.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aReplayedDeadLetterGoesToTheEndOfItsKeysLineAndADeletedOneLeavesIt(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
+            CountDownLatch answer = new CountDownLatch(1);
+            AtomicBoolean x1Fails = new AtomicBoolean(true);
+            receiver.reply(r -> {
+                if (eventId(r).equals("x1") && x1Fails.get()) return Reply.status(500);
+                if (eventId(r).equals("x2")) {
+                    try {
+                        answer.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Reply.status(200);
+            });
+            Api api = h.api();
+            ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
+            once.putObject("retry").putArray("schedule_s");
+            String id = api.post("/api/v1/services", once).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+            sub.putArray("events").add("user.*");
+            api.post("/api/v1/subscriptions", sub);
+            api.post("/api/v1/events", List.of(event("x1", 3), event("x2", 3), event("x3", 3), event("x4", 3)));
+            // x1 is dead at its first attempt, x2 goes on and its request stays open
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 2);
+            String head = onlyDelivery(api, "x2").get("id").asText();
+            assertThat(onlyDelivery(api, "x1").get("status").asText()).isEqualTo("dead");
+
+            assertThat(api.delete("/api/v1/deliveries/" + onlyDelivery(api, "x3").get("id").asText()).status()).isEqualTo(204);
+            x1Fails.set(false);
+            String replayed = onlyDelivery(api, "x1").get("id").asText();
+            assertThat(api.post("/api/v1/deliveries/" + replayed + "/retry", Json.object()).status()).isLessThan(300);
+            for (String waiting : List.of("x4", "x1")) {
+                JsonNode detail = api.get("/api/v1/deliveries/" + onlyDelivery(api, waiting).get("id").asText()).json();
+                assertThat(detail.get("waiting_for").asText()).as(waiting).isEqualTo(head);
+            }
+            answer.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> List.of("x1", "x2", "x4").stream()
+                    .allMatch(e -> onlyDelivery(api, e).get("status").asText().equals("delivered")));
+            assertThat(receiver.received()).extracting(OrderingTest::eventId).containsExactly("x1", "x2", "x4", "x1");
+            assertThat(receiver.maxConcurrent()).as("one request of the key at a time").isEqualTo(1);
         }
     }
 

@@ -57,7 +57,7 @@ public final class DeliveryBenchmark {
         int backlog = 1_000_000;
         int smallBacklog = 10_000;
         int concurrency = 64;
-        int orderedRounds = 3;
+        int orderedRounds = 5;
         ChildOptions child = new ChildOptions();
 
         static Options parse(String[] args) {
@@ -92,7 +92,7 @@ public final class DeliveryBenchmark {
             System.err.println("""
                     usage: DeliveryBenchmark [--cases throughput,latency,isolation,backlog,ordered] [--backend sqlite|postgres]
                            [--sink-port 8089] [--events 50000] [--warmup-events 30000] [--warmup-jit-max 0.05] [--rate 1000] [--latency-seconds 20] [--services 10]
-                           [--isolation-events 10000] [--isolation-runs 2] [--backlog 1000000] [--small-backlog 10000] [--ordered-rounds 3] [--work-dir DIR] [--jar JAR]
+                           [--isolation-events 10000] [--isolation-runs 2] [--backlog 1000000] [--small-backlog 10000] [--ordered-rounds 5] [--work-dir DIR] [--jar JAR]
                            [--server-java-opts "-Xmx256m ..."]   (default: none, as ./herald start)""");
             System.exit(2);
         }

@@ -18,6 +18,9 @@ bench_build() {
     fi
     # the server runs as ./herald start runs it: with the JVM's start-up cache trained for this jar
     ./herald prepare >&2 || exit 1
+    # The build's and the cache's files (over 100 MB) are still being written back to disk for half
+    # a minute; a benchmark started meanwhile has its own fsyncs queue behind them.
+    sync
 }
 
 # What every benchmark's output starts with: the machine, the JDK, the commit, how busy it is.

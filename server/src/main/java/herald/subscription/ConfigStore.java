@@ -123,6 +123,10 @@ public final class ConfigStore {
             ps.setString(2, id);
             ps.executeUpdate();
         }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ordering_tails WHERE subscription_id = ?")) {
+            ps.setString(1, id); // its ordering keys' lines (the last delivery of each key)
+            ps.executeUpdate();
+        }
         boolean found = subscriptions.delete(c, id);
         bumpVersion(c);
         return found;

@@ -215,7 +215,7 @@ class OrderingTest {
             String id = api.post("/api/v1/services", once).json().get("id").asText();
             ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
             sub.putArray("events").add("user.*");
-            api.post("/api/v1/subscriptions", sub);
+            String subscription = api.post("/api/v1/subscriptions", sub).json().get("id").asText();
             api.post("/api/v1/events", List.of(event("x1", 3), event("x2", 3), event("x3", 3), event("x4", 3)));
             // x1 is dead at its first attempt, x2 goes on and its request stays open
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 2);
@@ -235,7 +235,24 @@ class OrderingTest {
                     .allMatch(e -> onlyDelivery(api, e).get("status").asText().equals("delivered")));
             assertThat(receiver.received()).extracting(OrderingTest::eventId).containsExactly("x1", "x2", "x4", "x1");
             assertThat(receiver.maxConcurrent()).as("one request of the key at a time").isEqualTo(1);
+
+            // a deleted subscription's keys' lines go with it
+            assertThat(tails(h, subscription)).isEqualTo(1);
+            assertThat(api.delete("/api/v1/subscriptions/" + subscription).status()).isEqualTo(204);
+            assertThat(tails(h, subscription)).isZero();
         }
+    }
+
+    private static int tails(TestHerald h, String subscriptionId) {
+        return h.herald().database().read(c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM ordering_tails WHERE subscription_id = ?")) {
+                ps.setString(1, subscriptionId);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class DeliveryIntake {
         private final Router.Table table;
         private final long now;
         private final List<Delivery> deliveries = new ArrayList<>();
-        /** Ordered deliveries whose fate waits for {@link #orderByKeys}: their place in {@link #deliveries}. */
+        /** Ordered deliveries, whose fate waits for {@link #placeInLines}: their place in {@link #deliveries}. */
         private final List<Ordered> ordered = new ArrayList<>();
         private Dispatcher.Handoff handoff;
         private boolean handoffAsked;

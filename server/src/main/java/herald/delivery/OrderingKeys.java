@@ -131,8 +131,10 @@ final class OrderingKeys {
                 key = rs.getString(2);
             }
         }
-        unlink(c, List.of(deliveryId));
+        // The key's tail first: on PostgreSQL it stays locked until this commits, so that no ingest
+        // appends behind this delivery before it has left its old place.
         Place place = append(c, dialect, List.of(new Member(subscriptionId, key, deliveryId))).get(deliveryId);
+        unlink(c, List.of(deliveryId));
         if (place.prevId() == null || place.prevId().equals(deliveryId)) return; // first of its key, or its last already
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET prev_id = ? WHERE id = ?")) {
             ps.setString(1, place.prevId());

@@ -26,14 +26,16 @@ CREATE INDEX deliveries_next ON deliveries (prev_id) WHERE prev_id IS NOT NULL;
 -- A delivery deleted while it waits or is being sent (erasure, an operator's delete) leaves its key's
 -- line: the one behind it waits for the one before it, and the key's tail moves back to that one.
 -- (An ended delivery needs nothing: what came after it may go, and a tail that names no row holds nothing.)
+-- The tail first: with PostgreSQL, an ingest appending to this key holds that row until it commits,
+-- and the next statement then sees the delivery it appended.
 CREATE FUNCTION deliveries_leave_line() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE deliveries SET prev_id = OLD.prev_id WHERE prev_id = OLD.id;
     UPDATE ordering_tails SET delivery_id = OLD.prev_id
         WHERE subscription_id = OLD.subscription_id AND ordering_key = OLD.ordering_key AND delivery_id = OLD.id
         AND OLD.prev_id IS NOT NULL;
     DELETE FROM ordering_tails
         WHERE subscription_id = OLD.subscription_id AND ordering_key = OLD.ordering_key AND delivery_id = OLD.id;
+    UPDATE deliveries SET prev_id = OLD.prev_id WHERE prev_id = OLD.id;
     RETURN OLD;
 END $$;
 CREATE TRIGGER deliveries_leave_line BEFORE DELETE ON deliveries FOR EACH ROW

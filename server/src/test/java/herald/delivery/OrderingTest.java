@@ -68,6 +68,15 @@ class OrderingTest {
         return -1;
     }
 
+    /** Holds a receiver's answer until {@code answer} opens. */
+    private static void awaitQuietly(CountDownLatch answer) {
+        try {
+            answer.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int first(List<Receiver.Received> got, String eventId) {
         for (int i = 0; i < got.size(); i++) if (eventId(got.get(i)).equals(eventId)) return i;
         return -1;
@@ -139,13 +148,7 @@ class OrderingTest {
         try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
             CountDownLatch answer = new CountDownLatch(1);
             receiver.reply(r -> {
-                if (eventId(r).equals("n1")) {
-                    try {
-                        answer.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                if (eventId(r).equals("n1")) awaitQuietly(answer);
                 return Reply.status(200);
             });
             Api api = h.api();
@@ -200,13 +203,7 @@ class OrderingTest {
             AtomicBoolean x1Fails = new AtomicBoolean(true);
             receiver.reply(r -> {
                 if (eventId(r).equals("x1") && x1Fails.get()) return Reply.status(500);
-                if (eventId(r).equals("x2")) {
-                    try {
-                        answer.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                if (eventId(r).equals("x2")) awaitQuietly(answer);
                 return Reply.status(200);
             });
             Api api = h.api();

@@ -3,12 +3,13 @@ package herald.delivery;
 import herald.store.Database;
 import herald.store.Dialect;
 import herald.store.Rows;
+import herald.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class DeliveryStore {
     /** The bodies of the given events, by id. */
     public Map<String, String> eventBodies(List<String> eventIds) {
         if (eventIds.isEmpty()) return Map.of();
-        String marks = String.join(",", Collections.nCopies(eventIds.size(), "?"));
+        String marks = Sql.marks(eventIds.size());
         return db.read(c -> {
             Map<String, String> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, body FROM events WHERE id IN (" + marks + ")")) {
@@ -258,27 +259,38 @@ public final class DeliveryStore {
     public int replay(DeliveryFilter filter, int max) {
         List<Object> args = new ArrayList<>();
         long now = System.currentTimeMillis();
-        args.add(now);
-        args.add(now);
         String select = replayable(filter, max, args);
         return db.inTransaction(c -> {
-            // Ordered ones that had ended: the later ones of their keys may have gone on since.
-            List<String> ended = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE " + db.dialect().idIn(select)
-                    + " AND ordering_key IS NOT NULL AND status IN ('delivered', 'dead') ORDER BY id")) {
-                bind(ps, args.subList(2, args.size()));
+            // Locked first (PostgreSQL): one that ended between a read and the update could not be
+            // told from one that had ended before, and would be replayed in its old place.
+            List<String> ids = new ArrayList<>();
+            List<String[]> ended = new ArrayList<>(); // ordered ones that had ended: subscription, key, id
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, subscription_id, ordering_key FROM deliveries WHERE "
+                    + db.dialect().idIn(select) + " ORDER BY id" + db.dialect().forUpdate())) {
+                bind(ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) ended.add(rs.getString(1));
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                        boolean done = rs.getString(2).equals("delivered") || rs.getString(2).equals("dead");
+                        if (done && rs.getString(4) != null) ended.add(new String[] {rs.getString(3), rs.getString(4), rs.getString(1)});
+                    }
                 }
             }
-            int replayed;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
-                    + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE "
-                    + db.dialect().idIn(select))) {
-                bind(ps, args);
-                replayed = ps.executeUpdate();
+            int replayed = 0;
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
+                        + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE id IN ("
+                        + Sql.marks(chunk.size()) + ") AND status NOT IN ('delivering', 'paused')")) {
+                    ps.setLong(1, now);
+                    ps.setLong(2, now);
+                    Sql.bind(c, ps, 3, chunk);
+                    replayed += ps.executeUpdate();
+                }
             }
-            for (String id : ended) OrderingKeys.requeue(c, db.dialect(), id); // in event order, each to the end of its key's line
+            // Each to the end of its key's line: a key's in event order, the keys in the order ingests lock them.
+            ended.sort(Comparator.<String[], String>comparing(e -> e[0]).thenComparing(e -> e[1]).thenComparing(e -> e[2]));
+            for (String[] e : ended) OrderingKeys.requeue(c, db.dialect(), e[2]);
             return replayed;
         });
     }
@@ -358,7 +370,8 @@ public final class DeliveryStore {
     public boolean retryNow(String id) {
         return db.inTransaction(c -> {
             boolean ended;
-            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead') FROM deliveries WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead') FROM deliveries WHERE id = ?"
+                    + db.dialect().forUpdate())) { // locked (PostgreSQL): its status cannot change before the update
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     ended = rs.next() && rs.getBoolean(1);

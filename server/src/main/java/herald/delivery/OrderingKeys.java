@@ -51,18 +51,20 @@ final class OrderingKeys {
     /** Where a new delivery goes in its key's line: after {@code prevId} (null: nothing before it), which still holds the key or not. */
     record Place(String prevId, boolean behindBusy) {}
 
-    private record Tail(String subscriptionId, String key, String deliveryId) {}
+    private record Tail(String subscriptionId, String key, String deliveryId, long updatedAt) {}
 
     private static final List<Rows.Column<Tail>> TAIL_COLUMNS = List.of(
             new Rows.Column<>("subscription_id", Rows.Type.TEXT, Tail::subscriptionId),
             new Rows.Column<>("ordering_key", Rows.Type.TEXT, Tail::key),
-            new Rows.Column<>("delivery_id", Rows.Type.TEXT, Tail::deliveryId));
+            new Rows.Column<>("delivery_id", Rows.Type.TEXT, Tail::deliveryId),
+            new Rows.Column<>("updated_at", Rows.Type.BIGINT, Tail::updatedAt));
     /** A key seen for the first time: its tail, unless another transaction made it first (several writers). */
     private static final Rows<Tail> NEW_TAIL = Rows.insert("ordering_tails", "delivery_id",
             "ON CONFLICT (subscription_id, ordering_key) DO NOTHING", TAIL_COLUMNS);
     /** A key's new tail (made if it is new with one writer, or again if it was removed meanwhile by an erasure). */
     private static final Rows<Tail> MOVED_TAIL = Rows.insert("ordering_tails", null,
-            "ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET delivery_id = excluded.delivery_id", TAIL_COLUMNS);
+            "ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET delivery_id = excluded.delivery_id, updated_at = excluded.updated_at",
+            TAIL_COLUMNS);
 
     /**
      * Appends new deliveries to their keys' lines, in the order given, and answers where each one
@@ -76,9 +78,10 @@ final class OrderingKeys {
         Map<String, List<Member>> lines = new TreeMap<>(); // by subscription and key
         for (Member m : members) lines.computeIfAbsent(m.subscriptionId() + '\u0000' + m.key(), k -> new ArrayList<>()).add(m);
         List<Tail> tails = new ArrayList<>(lines.size());
+        long now = System.currentTimeMillis();
         for (List<Member> line : lines.values()) {
             Member last = line.get(line.size() - 1);
-            tails.add(new Tail(last.subscriptionId(), last.key(), last.deliveryId()));
+            tails.add(new Tail(last.subscriptionId(), last.key(), last.deliveryId(), now));
         }
         List<Tail> seen = tails;
         if (!dialect.singleWriter()) {
@@ -135,8 +138,8 @@ final class OrderingKeys {
         // appends behind this delivery before it has left its old place.
         Place place = append(c, dialect, List.of(new Member(subscriptionId, key, deliveryId))).get(deliveryId);
         unlink(c, List.of(deliveryId));
-        if (place.prevId() == null || place.prevId().equals(deliveryId)) return; // first of its key, or its last already
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET prev_id = ? WHERE id = ?")) {
+        if (deliveryId.equals(place.prevId())) return; // its key's last already
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET prev_id = ? WHERE id = ?")) { // null: first of its key
             ps.setString(1, place.prevId());
             ps.setString(2, deliveryId);
             ps.executeUpdate();

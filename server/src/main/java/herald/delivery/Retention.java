@@ -83,6 +83,13 @@ public final class Retention implements AutoCloseable {
                 return ps.executeUpdate();
             }
         });
+        db.inTransaction(c -> { // ordering keys' lines whose last delivery is gone (a key may be a personal value)
+            try (var ps = c.prepareStatement("DELETE FROM ordering_tails WHERE updated_at < ? AND NOT EXISTS"
+                    + " (SELECT 1 FROM deliveries d WHERE d.id = ordering_tails.delivery_id)")) {
+                ps.setLong(1, now - 3_600_000L); // an ingest's or a replay's tail of the last hour stays, whatever it saw
+                return ps.executeUpdate();
+            }
+        });
         db.inTransaction(c -> DeliveryStats.prune(c, now - STATS_KEPT_MS));
         return new Pruned(deliveries, events);
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An upgrade chains the ordered deliveries still waiting or being sent as the index by key ordered
- * them (V12), and a waiting delivery deleted later leaves its key's line.
+ * them (V12), and waiting deliveries deleted later leave their key's line, several of one line in
+ * one statement too.
  */
 class OrderingChainMigrationTest {
     @TempDir
@@ -40,21 +41,26 @@ class OrderingChainMigrationTest {
                 insert(c, "d4", "paused", "7");
                 insert(c, "d5", "delivering", "8");
                 insert(c, "d6", "pending", null);
+                insert(c, "d7", "pending", "7");
             }
             try (Database db = Database.open(url, null, null)) {
                 Map<String, String> prev = db.read(OrderingChainMigrationTest::prevIds);
                 assertThat(prev).containsEntry("d1", null).containsEntry("d2", null).containsEntry("d3", "d2")
-                        .containsEntry("d4", "d3").containsEntry("d5", null).containsEntry("d6", null);
-                assertThat(db.read(OrderingChainMigrationTest::tails)).isEqualTo(Map.of("7", "d4", "8", "d5"));
+                        .containsEntry("d4", "d3").containsEntry("d7", "d4").containsEntry("d5", null).containsEntry("d6", null);
+                assertThat(db.read(OrderingChainMigrationTest::tails)).isEqualTo(Map.of("7", "d7", "8", "d5"));
 
-                // d3 deleted from the middle: d4 waits for d2; d4 deleted: the key's last one is d2 again
-                db.inTransaction(c -> delete(c, "d3"));
-                assertThat(db.read(OrderingChainMigrationTest::prevIds)).containsEntry("d4", "d2");
-                db.inTransaction(c -> delete(c, "d4"));
+                // d3 and d4 deleted from the middle in one statement (a learner's erasure does): d7 waits for d2
+                db.inTransaction(c -> delete(c, "d3", "d4"));
+                assertThat(db.read(OrderingChainMigrationTest::prevIds)).containsEntry("d7", "d2");
+                // the last one deleted: the key's last one is d2 again
+                db.inTransaction(c -> delete(c, "d7"));
                 assertThat(db.read(OrderingChainMigrationTest::tails)).containsEntry("7", "d2");
                 // the last one of a key deleted, with none before it: the key has no line left
                 db.inTransaction(c -> delete(c, "d5"));
                 assertThat(db.read(OrderingChainMigrationTest::tails)).doesNotContainKey("8");
+                // an ended delivery deleted (retention) leaves its line as it is
+                db.inTransaction(c -> delete(c, "d1"));
+                assertThat(db.read(OrderingChainMigrationTest::tails)).containsEntry("7", "d2");
             }
         } finally {
             if (pg != null) Postgres.dropDatabase(pg);
@@ -72,9 +78,9 @@ class OrderingChainMigrationTest {
         }
     }
 
-    private static Void delete(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id = ?")) {
-            ps.setString(1, id);
+    private static Void delete(Connection c, String... ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + Sql.marks(ids.length) + ")")) {
+            for (int i = 0; i < ids.length; i++) ps.setString(i + 1, ids[i]);
             ps.executeUpdate();
         }
         return null;

@@ -8,6 +8,7 @@ CREATE TABLE ordering_tails (
     subscription_id TEXT NOT NULL,
     ordering_key    TEXT NOT NULL,
     delivery_id     TEXT NOT NULL,
+    updated_at      BIGINT NOT NULL, -- when an ingest or a replay last wrote it (retention leaves recent ones)
     PRIMARY KEY (subscription_id, ordering_key)
 );
 -- Deliveries still waiting or being sent are chained as the old index ordered them.
@@ -16,28 +17,45 @@ UPDATE deliveries SET prev_id = (SELECT MAX(p.id) FROM deliveries p WHERE p.orde
         AND p.subscription_id = deliveries.subscription_id AND p.ordering_key = deliveries.ordering_key
         AND p.id < deliveries.id)
     WHERE ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused');
-INSERT INTO ordering_tails (subscription_id, ordering_key, delivery_id)
-    SELECT subscription_id, ordering_key, MAX(id) FROM deliveries
+INSERT INTO ordering_tails (subscription_id, ordering_key, delivery_id, updated_at)
+    SELECT subscription_id, ordering_key, MAX(id), MAX(updated_at) FROM deliveries
     WHERE ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')
     GROUP BY subscription_id, ordering_key;
 DROP INDEX deliveries_ordered;
 -- The delivery after a given one: written when the delivery is made, never by a change of status.
 CREATE INDEX deliveries_next ON deliveries (prev_id) WHERE prev_id IS NOT NULL;
--- A delivery deleted while it waits or is being sent (erasure, an operator's delete) leaves its key's
--- line: the one behind it waits for the one before it, and the key's tail moves back to that one.
--- (An ended delivery needs nothing: what came after it may go, and a tail that names no row holds nothing.)
--- The tail first: with PostgreSQL, an ingest appending to this key holds that row until it commits,
--- and the next statement then sees the delivery it appended.
-CREATE FUNCTION deliveries_leave_line() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Deliveries deleted while they wait or are being sent (erasure, an operator's delete) leave their
+-- keys' lines: the one behind each waits for the nearest one before it that is not deleted too, and
+-- a key's tail moves back to that one. (An ended delivery needs nothing: what came after it may go,
+-- and a tail that names no row holds nothing.) Once per statement, over all the rows it deleted: a
+-- row trigger could not update a row the same statement deletes next.
+CREATE FUNCTION deliveries_leave_lines() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE ordering_tails SET delivery_id = OLD.prev_id
-        WHERE subscription_id = OLD.subscription_id AND ordering_key = OLD.ordering_key AND delivery_id = OLD.id
-        AND OLD.prev_id IS NOT NULL;
-    DELETE FROM ordering_tails
-        WHERE subscription_id = OLD.subscription_id AND ordering_key = OLD.ordering_key AND delivery_id = OLD.id;
-    UPDATE deliveries SET prev_id = OLD.prev_id WHERE prev_id = OLD.id;
-    RETURN OLD;
+    IF NOT EXISTS (SELECT 1 FROM gone WHERE ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')) THEN
+        RETURN NULL;
+    END IF;
+    -- The keys' tails first, in key order as ingests lock them: an ingest appending to one of these
+    -- keys has committed when this goes on, and the statement below sees what it appended.
+    PERFORM 1 FROM ordering_tails t WHERE (t.subscription_id, t.ordering_key) IN
+        (SELECT g.subscription_id, g.ordering_key FROM gone g WHERE g.ordering_key IS NOT NULL AND g.status IN ('pending', 'retrying', 'delivering', 'paused'))
+        ORDER BY t.subscription_id, t.ordering_key FOR UPDATE;
+    WITH RECURSIVE back(id, sub, key, prev) AS (
+        SELECT g.id, g.subscription_id, g.ordering_key, g.prev_id FROM gone g
+            WHERE g.ordering_key IS NOT NULL AND g.status IN ('pending', 'retrying', 'delivering', 'paused')
+        UNION
+        SELECT b.id, b.sub, b.key, g.prev_id FROM back b JOIN gone g ON g.id = b.prev
+    ), resolved AS (
+        SELECT id, sub, key, prev FROM back b WHERE b.prev IS NULL OR NOT EXISTS (SELECT 1 FROM gone g WHERE g.id = b.prev)
+    ), relinked AS (
+        UPDATE deliveries d SET prev_id = r.prev FROM resolved r WHERE d.prev_id = r.id RETURNING d.id
+    ), moved AS (
+        UPDATE ordering_tails t SET delivery_id = r.prev FROM resolved r
+            WHERE t.subscription_id = r.sub AND t.ordering_key = r.key AND t.delivery_id = r.id AND r.prev IS NOT NULL
+            RETURNING t.delivery_id
+    )
+    DELETE FROM ordering_tails t USING resolved r
+        WHERE t.subscription_id = r.sub AND t.ordering_key = r.key AND t.delivery_id = r.id AND r.prev IS NULL;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER deliveries_leave_line BEFORE DELETE ON deliveries FOR EACH ROW
-    WHEN (OLD.ordering_key IS NOT NULL AND OLD.status IN ('pending', 'retrying', 'delivering', 'paused'))
-    EXECUTE FUNCTION deliveries_leave_line();
+CREATE TRIGGER deliveries_leave_lines AFTER DELETE ON deliveries REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION deliveries_leave_lines();

@@ -83,25 +83,25 @@ final class OrderingKeys {
             Member last = line.get(line.size() - 1);
             tails.add(new Tail(last.subscriptionId(), last.key(), last.deliveryId(), now));
         }
-        List<Tail> seen = tails;
-        if (!dialect.singleWriter()) {
-            boolean[] first = dialect.write(c, NEW_TAIL, tails).changed();
-            seen = new ArrayList<>();
-            for (int i = 0; i < tails.size(); i++) if (!first[i]) seen.add(tails.get(i));
-        }
-        // The keys seen before: the tail each had, and whether it still holds the key.
-        Map<String, List<String>> seenBySubscription = new TreeMap<>();
-        for (Tail t : seen) seenBySubscription.computeIfAbsent(t.subscriptionId(), s -> new ArrayList<>()).add(t.key());
         Map<String, Place> before = new HashMap<>();
-        for (var e : seenBySubscription.entrySet()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT t.ordering_key, t.delivery_id, CASE WHEN EXISTS (SELECT 1"
-                    + " FROM deliveries p WHERE p.id = t.delivery_id AND p.status IN " + HOLDING + ") THEN 1 ELSE 0 END"
-                    + " FROM ordering_tails t WHERE t.subscription_id = ? AND t.ordering_key IN (" + Sql.marks(e.getValue().size())
-                    + ") ORDER BY t.ordering_key" + dialect.forUpdate())) {
-                ps.setString(1, e.getKey());
-                Sql.bind(c, ps, 2, e.getValue());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) before.put(e.getKey() + '\u0000' + rs.getString(1), new Place(rs.getString(2), rs.getInt(3) == 1));
+        List<Tail> seen;
+        if (dialect.singleWriter()) {
+            seen = tails;
+            before.putAll(read(c, dialect, seen));
+        } else {
+            // New keys are inserted; the others' rows are read locked. One removed in between (retention,
+            // a deleted delivery's line) is inserted again, or read as another ingest inserted it.
+            seen = new ArrayList<>();
+            List<Tail> left = tails;
+            while (!left.isEmpty()) {
+                boolean[] first = dialect.write(c, NEW_TAIL, left).changed();
+                List<Tail> known = new ArrayList<>();
+                for (int i = 0; i < left.size(); i++) if (!first[i]) known.add(left.get(i));
+                Map<String, Place> found = read(c, dialect, known);
+                before.putAll(found);
+                left = new ArrayList<>();
+                for (Tail t : known) {
+                    if (found.containsKey(t.subscriptionId() + '\u0000' + t.key())) seen.add(t); else left.add(t);
                 }
             }
         }
@@ -116,6 +116,27 @@ final class OrderingKeys {
             }
         }
         return places;
+    }
+
+    /** The tail each of {@code tails}' keys has (locked with several writers), and whether it still holds the key. */
+    private static Map<String, Place> read(Connection c, Dialect dialect, List<Tail> tails) throws SQLException {
+        Map<String, List<String>> keysBySubscription = new TreeMap<>();
+        for (Tail t : tails) keysBySubscription.computeIfAbsent(t.subscriptionId(), s -> new ArrayList<>()).add(t.key());
+        Map<String, Place> out = new HashMap<>();
+        for (var e : keysBySubscription.entrySet()) {
+            // Locked in the order ingests and deletes lock them (byte order, as Java sorts them too).
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.ordering_key, t.delivery_id, CASE WHEN EXISTS (SELECT 1"
+                    + " FROM deliveries p WHERE p.id = t.delivery_id AND p.status IN " + HOLDING + ") THEN 1 ELSE 0 END"
+                    + " FROM ordering_tails t WHERE t.subscription_id = ? AND t.ordering_key IN (" + Sql.marks(e.getValue().size())
+                    + ")" + (dialect.singleWriter() ? "" : " ORDER BY t.ordering_key COLLATE \"C\"" + dialect.forUpdate()))) {
+                ps.setString(1, e.getKey());
+                Sql.bind(c, ps, 2, e.getValue());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(e.getKey() + '\u0000' + rs.getString(1), new Place(rs.getString(2), rs.getInt(3) == 1));
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -34,11 +34,11 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM gone WHERE ordering_key IS NOT NULL AND status IN ('pending', 'retrying', 'delivering', 'paused')) THEN
         RETURN NULL;
     END IF;
-    -- The keys' tails first, in key order as ingests lock them: an ingest appending to one of these
+    -- The keys' tails first, in key order (bytes) as ingests lock them: an ingest appending to one of these
     -- keys has committed when this goes on, and the statement below sees what it appended.
     PERFORM 1 FROM ordering_tails t WHERE (t.subscription_id, t.ordering_key) IN
         (SELECT g.subscription_id, g.ordering_key FROM gone g WHERE g.ordering_key IS NOT NULL AND g.status IN ('pending', 'retrying', 'delivering', 'paused'))
-        ORDER BY t.subscription_id, t.ordering_key FOR UPDATE;
+        ORDER BY t.subscription_id COLLATE "C", t.ordering_key COLLATE "C" FOR UPDATE;
     WITH RECURSIVE back(id, sub, key, prev) AS (
         SELECT g.id, g.subscription_id, g.ordering_key, g.prev_id FROM gone g
             WHERE g.ordering_key IS NOT NULL AND g.status IN ('pending', 'retrying', 'delivering', 'paused')

@@ -105,17 +105,22 @@ public final class Retention implements AutoCloseable {
             }
         }
         if (ids.isEmpty()) return 0;
-        String marks = Sql.marks(ids.size());
-        try (PreparedStatement attempts = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + marks + ")");
-             PreparedStatement deliveries = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + marks + ")")) {
-            for (int i = 0; i < ids.size(); i++) {
-                attempts.setString(i + 1, ids.get(i));
-                deliveries.setString(i + 1, ids.get(i));
+        // Still ended when deleted: on PostgreSQL one replayed since the read above is pending again.
+        List<String> deleted = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + Sql.marks(ids.size())
+                + ") AND status = '" + status + "' AND updated_at < ? RETURNING id")) {
+            Sql.bind(c, ps, 1, ids);
+            ps.setLong(ids.size() + 1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) deleted.add(rs.getString(1));
             }
-            attempts.executeUpdate();
-            deliveries.executeUpdate();
         }
-        return ids.size();
+        if (deleted.isEmpty()) return 0;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + Sql.marks(deleted.size()) + ")")) {
+            Sql.bind(c, ps, 1, deleted);
+            ps.executeUpdate();
+        }
+        return deleted.size();
     }
 
     private static int pruneEvents(Connection c, long cutoff) throws SQLException {

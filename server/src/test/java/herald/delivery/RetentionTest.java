@@ -10,9 +10,14 @@ import herald.testing.Backend;
 import herald.testing.Events;
 import herald.testing.Receiver;
 import herald.testing.TestHerald;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -75,6 +80,43 @@ class RetentionTest {
             assertThat(api.get("/api/v1/events/r-2").status()).isEqualTo(404);
             assertThat(attempts(h)).isZero();
             assertThat(rows(h, "ordering_tails")).isZero();
+        }
+    }
+
+    /**
+     * A delivered one replayed while retention prunes it stays, with its attempts. On PostgreSQL the
+     * replay's transaction holds the row; retention had read it as delivered and waits to delete it.
+     */
+    @Test
+    void aDeliveryReplayedWhileRetentionPrunesItStays() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_RETENTION_DAYS", "2")); Receiver ok = new Receiver()) {
+            Api api = h.api();
+            Hooks.serviceSubscribedToAll(api, "ok", ok.url(), null);
+            api.post("/api/v1/events", Events.courseViewed("rr-1"));
+            awaitDelivery(api, "rr-1", Duration.ofSeconds(10), d -> d.get("status").asText().equals("delivered"));
+            String id = api.get("/api/v1/events/rr-1").json().get("deliveries").get(0).get("id").asText();
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (Connection replay = DriverManager.getConnection(url); Connection watch = DriverManager.getConnection(url)) {
+                replay.setAutoCommit(false);
+                try (PreparedStatement ps = replay.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0 WHERE id = ?")) {
+                    ps.setString(1, id);
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+                CompletableFuture<Retention.Pruned> pruning = CompletableFuture.supplyAsync(
+                        () -> h.herald().retention().prune(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(3)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    try (var rs = watch.createStatement().executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
+                            + " WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM deliveries%'")) {
+                        rs.next();
+                        return rs.getInt(1) == 1;
+                    }
+                });
+                replay.commit();
+                assertThat(pruning.get(10, TimeUnit.SECONDS).deliveries()).isZero();
+            }
+            var kept = api.get("/api/v1/deliveries/" + id);
+            assertThat(kept.status()).isEqualTo(200);
+            assertThat(kept.json().get("attempts").size()).as("its earlier attempt is kept").isPositive();
         }
     }
 }

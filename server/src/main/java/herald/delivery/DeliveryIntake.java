@@ -87,7 +87,7 @@ public final class DeliveryIntake {
 
         /** Writes the batch's deliveries in the commit's transaction. */
         public void store(Connection c) throws SQLException {
-            Map<String, DeliveryStore.Line> lines = new HashMap<>();
+            Map<String, DeliveryStore.Line> lines = ordered.isEmpty() ? Map.of() : new HashMap<>();
             if (!ordered.isEmpty()) {
                 Map<String, OrderingKeys.Place> places = placeInLines(c);
                 for (Ordered o : ordered) {

@@ -264,7 +264,7 @@ public final class DeliveryStore {
             // Locked first (PostgreSQL): one that ended between a read and the update could not be
             // told from one that had ended before, and would be replayed in its old place.
             List<String> ids = new ArrayList<>();
-            List<String[]> ended = new ArrayList<>(); // ordered ones that had ended: subscription, key, id
+            List<OrderingKeys.Member> ended = new ArrayList<>(); // ordered ones that had ended
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, subscription_id, ordering_key FROM deliveries WHERE "
                     + db.dialect().idIn(select) + " ORDER BY id" + db.dialect().forUpdate())) {
                 bind(ps, args);
@@ -272,7 +272,7 @@ public final class DeliveryStore {
                     while (rs.next()) {
                         ids.add(rs.getString(1));
                         boolean done = rs.getString(2).equals("delivered") || rs.getString(2).equals("dead");
-                        if (done && rs.getString(4) != null) ended.add(new String[] {rs.getString(3), rs.getString(4), rs.getString(1)});
+                        if (done && rs.getString(4) != null) ended.add(new OrderingKeys.Member(rs.getString(3), rs.getString(4), rs.getString(1)));
                     }
                 }
             }
@@ -289,8 +289,9 @@ public final class DeliveryStore {
                 }
             }
             // Each to the end of its key's line: a key's in event order, the keys in the order ingests lock them.
-            ended.sort(Comparator.<String[], String>comparing(e -> e[0]).thenComparing(e -> e[1]).thenComparing(e -> e[2]));
-            for (String[] e : ended) OrderingKeys.requeue(c, db.dialect(), e[2]);
+            ended.sort(Comparator.comparing(OrderingKeys.Member::subscriptionId).thenComparing(OrderingKeys.Member::key)
+                    .thenComparing(OrderingKeys.Member::deliveryId));
+            for (OrderingKeys.Member e : ended) OrderingKeys.requeue(c, db.dialect(), e);
             return replayed;
         });
     }
@@ -369,12 +370,12 @@ public final class DeliveryStore {
      */
     public boolean retryNow(String id) {
         return db.inTransaction(c -> {
-            boolean ended;
-            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead') FROM deliveries WHERE id = ?"
-                    + db.dialect().forUpdate())) { // locked (PostgreSQL): its status cannot change before the update
+            OrderingKeys.Member ended = null; // an ordered one that had ended
+            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead'), subscription_id, ordering_key"
+                    + " FROM deliveries WHERE id = ?" + db.dialect().forUpdate())) { // locked (PostgreSQL): its status cannot change before the update
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    ended = rs.next() && rs.getBoolean(1);
+                    if (rs.next() && rs.getBoolean(1) && rs.getString(3) != null) ended = new OrderingKeys.Member(rs.getString(2), rs.getString(3), id);
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -386,7 +387,7 @@ public final class DeliveryStore {
                 ps.setString(3, id);
                 if (ps.executeUpdate() == 0) return false;
             }
-            if (ended) OrderingKeys.requeue(c, db.dialect(), id); // an ordered one: to the end of its key's line
+            if (ended != null) OrderingKeys.requeue(c, db.dialect(), ended); // to the end of its key's line
             return true;
         });
     }

@@ -45,7 +45,7 @@ final class OrderingKeys {
 
     private OrderingKeys() {}
 
-    /** A new ordered delivery of an ingest, in the batch's order. */
+    /** An ordered delivery joining the end of its key's line: a new one of an ingest (in the batch's order), or a replayed one. */
     record Member(String subscriptionId, String key, String deliveryId) {}
 
     /** Where a new delivery goes in its key's line: after {@code prevId} (null: nothing before it), which still holds the key or not. */
@@ -144,20 +144,11 @@ final class OrderingKeys {
      * for what it waited for, and it waits for the key's last one. (Were it put back in its old
      * place, a later one of its key that already went on could be sent beside it.)
      */
-    static void requeue(Connection c, Dialect dialect, String deliveryId) throws SQLException {
-        String subscriptionId, key;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT subscription_id, ordering_key FROM deliveries WHERE id = ? AND ordering_key IS NOT NULL")) {
-            ps.setString(1, deliveryId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return;
-                subscriptionId = rs.getString(1);
-                key = rs.getString(2);
-            }
-        }
+    static void requeue(Connection c, Dialect dialect, Member replayed) throws SQLException {
+        String deliveryId = replayed.deliveryId();
         // The key's tail first: on PostgreSQL it stays locked until this commits, so that no ingest
         // appends behind this delivery before it has left its old place.
-        Place place = append(c, dialect, List.of(new Member(subscriptionId, key, deliveryId))).get(deliveryId);
+        Place place = append(c, dialect, List.of(replayed)).get(deliveryId);
         unlink(c, List.of(deliveryId));
         if (deliveryId.equals(place.prevId())) return; // its key's last already
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET prev_id = ? WHERE id = ?")) { // null: first of its key

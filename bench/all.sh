@@ -112,7 +112,7 @@ else
         --isolation-runs 2 --backlog 1000000
     run delivery-postgres 1080 bench/delivery.sh --backend postgres --cases throughput,latency,isolation --isolation-runs 2
     run moodle-tail 480 bench/moodle-tail.sh
-    run cluster 600 bench/cluster.sh
+    run cluster 900 bench/cluster.sh
     if [ -x bench/e2e.sh ]; then
         run e2e-sqlite 900 bench/e2e.sh --backend sqlite
         run e2e-postgres 900 bench/e2e.sh --backend postgres

@@ -60,28 +60,42 @@ public final class Json {
      * PostgreSQL refuses; a number whose exponent is beyond {@link #MAX_EXPONENT}. Null when all is well.
      */
     public static Unstorable unstorable(JsonNode root) {
-        return unstorable(root, "");
+        StringBuilder at = new StringBuilder();
+        String reason = unstorable(root, at);
+        return reason == null ? null : new Unstorable(at.isEmpty() ? "body" : at.toString(), reason);
     }
 
-    private static Unstorable unstorable(JsonNode n, String at) {
-        String here = at.isEmpty() ? "body" : at;
-        if (n.isTextual()) {
-            return storable(n.textValue()) ? null : new Unstorable(here, "must not hold NUL characters or unpaired UTF-16 surrogates");
-        }
+    /**
+     * Why {@code n} cannot be stored, with {@code at} left at the path of what failed; null when all
+     * is well. The path is written only on the way down into containers and to what failed: every
+     * ingested event is checked, and building each value's path cost more than the check.
+     */
+    private static String unstorable(JsonNode n, StringBuilder at) {
+        if (n.isTextual()) return storable(n.textValue()) ? null : "must not hold NUL characters or unpaired UTF-16 surrogates";
         if (n.isBigDecimal() && Math.abs((long) n.decimalValue().precision() - n.decimalValue().scale()) > MAX_EXPONENT) {
-            return new Unstorable(here, "is a number out of range (exponent beyond " + MAX_EXPONENT + ")");
+            return "is a number out of range (exponent beyond " + MAX_EXPONENT + ")";
         }
         if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
-                Unstorable bad = unstorable(n.get(i), at + "[" + i + "]");
+                JsonNode v = n.get(i);
+                if (!v.isContainerNode() && !v.isTextual() && !v.isBigDecimal()) continue;
+                int len = at.length();
+                at.append('[').append(i).append(']');
+                String bad = unstorable(v, at);
                 if (bad != null) return bad;
+                at.setLength(len);
             }
         } else if (n.isObject()) {
             for (var e : n.properties()) {
-                if (!storable(e.getKey())) return new Unstorable(here, "must not have field names with NUL characters or"
-                        + " unpaired UTF-16 surrogates");
-                Unstorable bad = unstorable(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey());
+                if (!storable(e.getKey())) return "must not have field names with NUL characters or unpaired UTF-16 surrogates";
+                JsonNode v = e.getValue();
+                if (!v.isContainerNode() && !v.isTextual() && !v.isBigDecimal()) continue;
+                int len = at.length();
+                if (len > 0) at.append('.');
+                at.append(e.getKey());
+                String bad = unstorable(v, at);
                 if (bad != null) return bad;
+                at.setLength(len);
             }
         }
         return null;

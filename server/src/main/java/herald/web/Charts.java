@@ -12,9 +12,12 @@ import java.util.List;
  */
 public final class Charts {
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
-    private static final int W = 720, H = 180, LEFT = 44, BOTTOM = 22, TOP = 8;
-    /** How wide an "HH:mm" axis label is drawn, in the chart's units. */
-    private static final int LABEL_W = 36;
+    private static final int W = 720, H = 180, LEFT = 60, BOTTOM = 22, TOP = 14;
+    /**
+     * How wide an "HH:mm" axis label is drawn, in the chart's units, at the phone's larger font (the
+     * chart is drawn at half its size there, so its labels are drawn twice as large; see herald.css).
+     */
+    private static final int LABEL_W = 56;
 
     private Charts() {}
 
@@ -35,7 +38,7 @@ public final class Charts {
             s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(W - 8).append("\" y1=\"").append(f(y)).append("\" y2=\"")
                     .append(f(y)).append("\" class=\"grid\"/>");
             s.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + 4)).append("\" class=\"axis\" text-anchor=\"end\">")
-                    .append(max * i / 4).append("</text>");
+                    .append(compact(max * i / 4.0)).append("</text>");
         }
         for (int i = 0; i < points.size(); i++) {
             var p = points.get(i);
@@ -54,6 +57,21 @@ public final class Charts {
             }
         }
         return s.append("</svg>").toString();
+    }
+
+    /**
+     * A scale's number in at most five characters (7.5, 750, 3.75k, 2.5M): the scale's steps are
+     * quarters of a round number (three significant digits at most), written as they are (a step of
+     * 2.5 is not 2), and must fit left of the plot at any font size.
+     */
+    static String compact(double n) {
+        String[] units = {"", "k", "M", "G", "T", "P", "E"};
+        int u = 0;
+        while (n >= 1_000 && u < units.length - 1) {
+            n /= 1_000;
+            u++;
+        }
+        return new java.math.BigDecimal(n).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString() + units[u];
     }
 
     private static String minutes(List<DeliveryStats.Point> points) {

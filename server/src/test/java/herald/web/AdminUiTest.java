@@ -354,8 +354,14 @@ class AdminUiTest {
 
     @Test
     void thePagesWorkAtPhoneWidth() {
+        assertThat(herald.api().post("/api/v1/services", Json.object().put("name", "phone-crm").put("url", receiver.url())).status())
+                .isEqualTo(201);
         Page page = signIn(ADMIN, PASSWORD, 390);
         PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
+        // The services table is wider than a phone: it scrolls in its box, and a shadow at its right edge says so.
+        Object cue = page.evaluate("(() => { const box = document.querySelector('#h-services ~ .table');"
+                + " return box.scrollWidth > box.clientWidth && getComputedStyle(box).backgroundImage.includes('radial-gradient'); })()");
+        assertThat(cue).isEqualTo(true);
         Browser.screenshot(page, "20-phone-dashboard");
         page.navigate(base + "/admin/services/new");
         page.selectOption("#f-type", "amqp");

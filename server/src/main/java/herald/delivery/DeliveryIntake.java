@@ -99,11 +99,12 @@ public final class DeliveryIntake {
         }
 
         /**
-         * Appends the ordered deliveries to their keys' lines. With one writer, one behind a busy key
-         * (an earlier one waiting or being sent, stored or in this batch) waits held, and the first of
-         * an idle key is handed off like any other, or is due. On PostgreSQL another node could record
-         * the earlier one's outcome between this read and this commit, and nothing would move a held
-         * one on: there they are due at once and claims step over those whose key is busy.
+         * Appends the ordered deliveries to their keys' lines. One behind a busy key (an earlier one
+         * waiting or being sent, stored or in this batch) waits held until its key moves on, and the
+         * first of an idle key is handed off like any other, or is due. With several writers the
+         * keys' tails stay locked until this commits, and an outcome that ends a key's delivery
+         * locks its tail before it looks for the next one (see {@link OrderingKeys#lockLines}), so
+         * an outcome committed meanwhile cannot leave a held one waiting.
          */
         private Map<String, OrderingKeys.Place> placeInLines(Connection c) throws SQLException {
             List<OrderingKeys.Member> members = new ArrayList<>(ordered.size());
@@ -114,9 +115,7 @@ public final class DeliveryIntake {
             Map<String, OrderingKeys.Place> places = OrderingKeys.append(c, store.dialect(), members);
             for (Ordered o : ordered) {
                 Delivery d = deliveries.get(o.index());
-                if (!store.ordersAtIngest()) {
-                    pending++;
-                } else if (places.get(d.id()).behindBusy()) {
+                if (places.get(d.id()).behindBusy()) {
                     deliveries.set(o.index(), d.pendingUntil(now + OrderingKeys.HELD_MS));
                 } else if (handoff != null && handoff.take(d, o.route().service(), o.body())) {
                     deliveries.set(o.index(), d.withStatus("delivering"));

@@ -71,7 +71,10 @@ public final class DeliveryStore {
         if (!db.dialect().write(c, FinishWriter.FINISH, List.of(finish)).changed()[0]) return false;
         if (attempt != null) insertAttempts(c, List.of(attempt));
         if (status.equals("retrying")) OrderingKeys.holdBehindRetry(c, d.id(), nextAttemptAt);
-        else OrderingKeys.releaseNext(c, db.dialect(), List.of(d.id()));
+        else {
+            OrderingKeys.lockLines(c, db.dialect(), List.of(d.id()));
+            OrderingKeys.releaseNext(c, db.dialect(), List.of(d.id()));
+        }
         return true;
     }
 
@@ -170,14 +173,6 @@ public final class DeliveryStore {
 
     Dialect dialect() {
         return db.dialect();
-    }
-
-    /**
-     * Whether an ingest may read which ordering keys are busy and decide, in its transaction, that a
-     * new delivery waits held or is sent at once: with one writer.
-     */
-    boolean ordersAtIngest() {
-        return db.dialect().singleWriter();
     }
 
     /** Stores new deliveries; those already {@code delivering} (handed off) hold {@code handoffLease}. */

@@ -181,6 +181,7 @@ final class FinishWriter implements AutoCloseable {
      */
     private Dispatcher.Handoff moveOn(Connection c, List<Finish> ended, long now) throws SQLException {
         if (ended.isEmpty()) return null;
+        OrderingKeys.lockLines(c, db.dialect(), ended.stream().map(f -> f.delivery().id()).toList());
         Dispatcher.Handoff handoff = nextSender.open(c, now);
         opened = handoff;
         List<String> takeable = new ArrayList<>();

@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * every new and every ended ordered delivery at a random page of a large index (its key's place),
  * and made an ordered run's commits write several times the pages of an unordered one.
  * A delivery that must wait is stored held (not due) until its key moves on, and then it is sent at
- * once by the node that recorded the earlier one's outcome, without a claim.
+ * once by the node that recorded the earlier one's outcome, without a claim. With several writers
+ * an ingest locks its keys' tails and an outcome that ends a key's delivery locks its key's tail
+ * too, so that neither misses the other (see {@link #lockLines}).
  */
 final class OrderingKeys {
     /** The statuses of a delivery that holds its key: waiting or being sent. */
@@ -122,21 +124,61 @@ final class OrderingKeys {
     private static Map<String, Place> read(Connection c, Dialect dialect, List<Tail> tails) throws SQLException {
         Map<String, List<String>> keysBySubscription = new TreeMap<>();
         for (Tail t : tails) keysBySubscription.computeIfAbsent(t.subscriptionId(), s -> new ArrayList<>()).add(t.key());
-        Map<String, Place> out = new HashMap<>();
+        Map<String, String> tailOf = new HashMap<>();
         for (var e : keysBySubscription.entrySet()) {
-            // Locked in the order ingests and deletes lock them (byte order, as Java sorts them too).
-            try (PreparedStatement ps = c.prepareStatement("SELECT t.ordering_key, t.delivery_id, CASE WHEN EXISTS (SELECT 1"
-                    + " FROM deliveries p WHERE p.id = t.delivery_id AND p.status IN " + HOLDING + ") THEN 1 ELSE 0 END"
-                    + " FROM ordering_tails t WHERE t.subscription_id = ? AND t.ordering_key IN (" + Sql.marks(e.getValue().size())
-                    + ")" + (dialect.singleWriter() ? "" : " ORDER BY t.ordering_key COLLATE \"C\"" + dialect.forUpdate()))) {
+            // Locked in the order ingests, outcomes and deletes lock them (byte order, as Java sorts them too).
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.ordering_key, t.delivery_id FROM ordering_tails t"
+                    + " WHERE t.subscription_id = ? AND t.ordering_key IN (" + Sql.marks(e.getValue().size()) + ")"
+                    + (dialect.singleWriter() ? "" : " ORDER BY t.ordering_key COLLATE \"C\"" + dialect.forUpdate()))) {
                 ps.setString(1, e.getKey());
                 Sql.bind(c, ps, 2, e.getValue());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(e.getKey() + '\u0000' + rs.getString(1), new Place(rs.getString(2), rs.getInt(3) == 1));
+                    while (rs.next()) tailOf.put(e.getKey() + '\u0000' + rs.getString(1), rs.getString(2));
                 }
             }
         }
+        // Whether each tail still holds its key, in a statement of its own: on PostgreSQL it sees what
+        // was committed while the read above waited for a lock (an outcome of that tail: see lockLines).
+        java.util.Set<String> holding = new java.util.HashSet<>();
+        if (!tailOf.isEmpty()) {
+            List<String> ids = List.copyOf(new java.util.HashSet<>(tailOf.values()));
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE id IN (" + Sql.marks(ids.size())
+                    + ") AND status IN " + HOLDING)) {
+                Sql.bind(c, ps, 1, ids);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) holding.add(rs.getString(1));
+                }
+            }
+        }
+        Map<String, Place> out = new HashMap<>();
+        tailOf.forEach((key, id) -> out.put(key, new Place(id, holding.contains(id))));
         return out;
+    }
+
+    /**
+     * Locks the tails of the keys whose last delivery is one of {@code ended} (deliveries whose
+     * outcome this transaction records as final), with several writers, before their next
+     * deliveries are looked for, in the order ingests lock them. An ingest that read such a tail
+     * first, and holds a new delivery behind the ended one, commits first: the lock is granted then,
+     * the ended one is no longer the tail, and the held delivery is found and moved on here. An
+     * ingest that reads the tail later sees the outcome and holds nothing behind it. Without the lock,
+     * a delivery held behind one whose outcome was committed between the ingest's read and its commit
+     * would wait out {@link #HELD_MS}. A key whose tail is a later delivery needs no lock: that one
+     * was committed, and is found.
+     */
+    static void lockLines(Connection c, Dialect dialect, List<String> ended) throws SQLException {
+        if (dialect.singleWriter() || ended.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.delivery_id FROM deliveries d JOIN ordering_tails t"
+                + " ON t.subscription_id = d.subscription_id AND t.ordering_key = d.ordering_key AND t.delivery_id = d.id"
+                + " WHERE d.id IN (" + Sql.marks(ended.size()) + ") ORDER BY t.subscription_id COLLATE \"C\","
+                + " t.ordering_key COLLATE \"C\"" + dialect.forUpdate() + " OF t")) {
+            Sql.bind(c, ps, 1, ended);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // each row is locked as it is read
+                }
+            }
+        }
     }
 
     /**

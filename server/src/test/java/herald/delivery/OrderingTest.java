@@ -14,6 +14,8 @@ import herald.testing.Receiver;
 import herald.testing.Receiver.Reply;
 import herald.testing.TestHerald;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -143,9 +147,10 @@ class OrderingTest {
         }
     }
 
-    @Test
-    void aKeysNextDeliveryWaitsOutOfTheClaimsWayAndGoesStraightFromItsHeadsOutcome() throws Exception {
-        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aKeysNextDeliveryWaitsOutOfTheClaimsWayAndGoesStraightFromItsHeadsOutcome(Backend backend) throws Exception {
+        try (TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
             CountDownLatch answer = new CountDownLatch(1);
             receiver.reply(r -> {
                 if (eventId(r).equals("n1")) awaitQuietly(answer);
@@ -187,6 +192,97 @@ class OrderingTest {
             // no longer counts as a slow send once it is over), and n3 from n2's
             assertThat(handedOff(api)).isEqualTo(handedOff + 2);
             await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.freeRoom() == room);
+        }
+    }
+
+    /**
+     * PostgreSQL, several writers: an ingest appending behind a key's last delivery, and that
+     * delivery's outcome, race at the key's tail. The new delivery goes on as soon as both are
+     * committed; it is never left held for {@link OrderingKeys#HELD_MS} behind an outcome that the
+     * ingest did not see. Here the ingest reads the tail first (its head is being sent), and is then
+     * stopped before its commit by a transaction of the test's own (an uncommitted catalog row for
+     * the new event's type) while the outcome is recorded: the outcome must wait for the ingest's
+     * commit and then find the held delivery (without locking the tail, it found nothing and the held
+     * delivery waited out its minute).
+     */
+    @Test
+    void anOutcomeWaitsForAnIngestThatHeldADeliveryBehindIt() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES); Receiver receiver = new Receiver()) {
+            CountDownLatch answer = new CountDownLatch(1);
+            Api api = heldHead(h, receiver, answer);
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (Connection stop = DriverManager.getConnection(url); Connection watch = DriverManager.getConnection(url)) {
+                stop.setAutoCommit(false);
+                stop.createStatement().execute("INSERT INTO event_types_seen (name, first_seen_at) VALUES ('user.renamed', 0)");
+                CompletableFuture<Integer> ingest = CompletableFuture.supplyAsync(() -> api.post("/api/v1/events",
+                        List.of(event("t2", 8).put("type", "user.renamed"))).status());
+                await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits(watch) == 1); // t2 held, the ingest stopped
+                answer.countDown();
+                await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits(watch) == 2
+                        || onlyDelivery(api, "t1").get("status").asText().equals("delivered"));
+                stop.rollback();
+                assertThat(ingest.get(10, TimeUnit.SECONDS)).isEqualTo(202);
+            }
+            assertOnInTurn(api, receiver);
+        }
+    }
+
+    /**
+     * The other way round: the outcome takes the key's tail first and the ingest waits for it (a
+     * transaction of the test's own holds the tail until both queue for it, the outcome first). The
+     * ingest must read the head's state after its lock is granted, and send the new delivery on:
+     * read in the statement that waited for the lock, the head was seen as still being sent, and the
+     * new delivery waited out its minute.
+     */
+    @Test
+    void anIngestThatWaitedForTheTailSeesAnOutcomeCommittedMeanwhile() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES); Receiver receiver = new Receiver()) {
+            CountDownLatch answer = new CountDownLatch(1);
+            Api api = heldHead(h, receiver, answer);
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (Connection tail = DriverManager.getConnection(url); Connection watch = DriverManager.getConnection(url)) {
+                tail.setAutoCommit(false);
+                tail.createStatement().executeQuery("SELECT delivery_id FROM ordering_tails FOR UPDATE").close();
+                answer.countDown();
+                await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits(watch) == 1); // the outcome, at the tail
+                CompletableFuture<Integer> ingest = CompletableFuture.supplyAsync(() -> api.post("/api/v1/events",
+                        List.of(event("t2", 8))).status());
+                await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits(watch) == 2); // and the ingest behind it
+                tail.commit();
+                assertThat(ingest.get(10, TimeUnit.SECONDS)).isEqualTo(202);
+            }
+            assertOnInTurn(api, receiver);
+        }
+    }
+
+    /** An ordered service whose first delivery, t1 (key 8), is being sent until {@code answer} opens. */
+    private static Api heldHead(TestHerald h, Receiver receiver, CountDownLatch answer) {
+        receiver.reply(r -> {
+            if (eventId(r).equals("t1")) awaitQuietly(answer);
+            return Reply.status(200);
+        });
+        Api api = h.api();
+        orderedService(api, receiver, "tail-race");
+        api.post("/api/v1/events", List.of(event("t1", 8)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+        return api;
+    }
+
+    /** t1 then t2, well within {@link OrderingKeys#HELD_MS}. */
+    private static void assertOnInTurn(Api api, Receiver receiver) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> List.of("t1", "t2").stream()
+                .allMatch(e -> onlyDelivery(api, e).get("status").asText().equals("delivered")));
+        assertThat(receiver.received()).extracting(OrderingTest::eventId).containsExactly("t1", "t2");
+    }
+
+    /** How many of the database's sessions wait for a lock. */
+    private static int lockWaits(Connection watch) {
+        try (var rs = watch.createStatement().executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

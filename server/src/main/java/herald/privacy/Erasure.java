@@ -70,15 +70,18 @@ public final class Erasure {
             boolean nothing = events.ids().isEmpty() && calls.ids().isEmpty() && inspected.ids().isEmpty() && requests.isEmpty()
                     && failed.about().isEmpty() && failed.unreadable().isEmpty();
             if (nothing && pass > 0) break;
-            db.dialect().erasing(db, c -> {
-                for (List<String> chunk : chunks(events.ids())) deleteEvents(c, chunk, counts, "events");
-                for (List<String> chunk : chunks(requests)) deleteEvents(c, chunk, counts, "gateway_requests");
-                counts[4] += deleteRows(c, "webfilter_calls", calls.ids());
-                counts[5] += deleteRows(c, "inspector_requests", inspected.ids());
-                counts[7] += deleteRows(c, "openedx_failed_messages", failed.about());
-                counts[8] += emptyPayloads(c, failed.unreadable());
-                return null;
+            // Counted afresh by each run of the transaction (PostgreSQL may run it again after a deadlock).
+            long[] erased = db.dialect().erasing(db, c -> {
+                long[] n = new long[counts.length];
+                for (List<String> chunk : chunks(events.ids())) deleteEvents(c, chunk, n, "events");
+                for (List<String> chunk : chunks(requests)) deleteEvents(c, chunk, n, "gateway_requests");
+                n[4] += deleteRows(c, "webfilter_calls", calls.ids());
+                n[5] += deleteRows(c, "inspector_requests", inspected.ids());
+                n[7] += deleteRows(c, "openedx_failed_messages", failed.about());
+                n[8] += emptyPayloads(c, failed.unreadable());
+                return n;
             });
+            for (int i = 0; i < counts.length; i++) counts[i] += erased[i];
         }
         return new Erased(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7], counts[8]);
     }

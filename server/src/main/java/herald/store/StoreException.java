@@ -9,6 +9,11 @@ public final class StoreException extends RuntimeException {
         super(cause.getMessage(), cause);
     }
 
+    /** True when PostgreSQL ended the transaction to break a deadlock ({@code 40P01}): run again, it may well pass. */
+    public boolean isDeadlock() {
+        return getCause() instanceof SQLException e && "40P01".equals(e.getSQLState());
+    }
+
     /** True when the failure is a unique-constraint violation (both SQLite and PostgreSQL). */
     public boolean isUniqueViolation() {
         SQLException e = (SQLException) getCause();

@@ -45,6 +45,56 @@ class ErasureTest {
         return List.of(enrolled, login, edx, other);
     }
 
+    /**
+     * PostgreSQL: an erasure that deletes a learner's waiting deliveries while another transaction
+     * holds their key's line and then reaches for one of those deliveries is ended by PostgreSQL as
+     * a deadlock's victim; it runs again and erases, rather than answering 503, and counts each row
+     * once. (A transaction of the test's own plays the other side: an outcome, a replay or an
+     * operator's delete of the same key at that moment.)
+     */
+    @Test
+    void anErasureEndedByADeadlockRunsAgain() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES); Receiver receiver = new Receiver()) {
+            Api api = h.api();
+            api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false)); // the deliveries wait in their line
+            String id = api.post("/api/v1/services", Json.object().put("name", "crm").put("url", receiver.url())).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "record.email");
+            sub.putArray("events").add("*");
+            api.post("/api/v1/subscriptions", sub);
+            api.post("/api/v1/events", events());
+            String waiting = api.get("/api/v1/events/er-login").json().get("deliveries").get(0).get("id").asText();
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (var line = DriverManager.getConnection(url); var watch = DriverManager.getConnection(url)) {
+                line.setAutoCommit(false);
+                line.createStatement().executeQuery("SELECT delivery_id FROM ordering_tails FOR UPDATE").close();
+                var erasing = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> api.post("/api/v1/erasure", Json.object().put("user_id", 42)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits(watch) == 1); // its deliveries deleted, at the line
+                // the other side reaches for one of them: a deadlock, which PostgreSQL finds after deadlock_timeout
+                try (var ps = line.prepareStatement("UPDATE deliveries SET updated_at = updated_at WHERE id = ?")) {
+                    ps.setString(1, waiting);
+                    assertThat(ps.executeUpdate()).isEqualTo(1); // granted once the erasure's first run was ended
+                }
+                line.rollback();
+                var erased = erasing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+                assertThat(erased.json().get("events").asLong()).isEqualTo(3);
+                assertThat(erased.json().get("deliveries").asLong()).isEqualTo(3);
+            }
+            assertThat(api.get("/api/v1/events/er-login").status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/events/er-other").status()).isEqualTo(200);
+        }
+    }
+
+    /** How many of the database's sessions wait for a lock. */
+    private static int lockWaits(java.sql.Connection watch) throws java.sql.SQLException {
+        try (var rs = watch.createStatement().executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void aLearnersEventsDeadLettersAttemptsAndWebfilterCallsAreGoneAndOthersStay(Backend backend) throws Exception {

@@ -102,9 +102,9 @@ public final class DeliveryIntake {
          * Appends the ordered deliveries to their keys' lines. One behind a busy key (an earlier one
          * waiting or being sent, stored or in this batch) waits held until its key moves on, and the
          * first of an idle key is handed off like any other, or is due. With several writers the
-         * keys' tails stay locked until this commits, and an outcome that ends a key's delivery
-         * locks its tail before it looks for the next one (see {@link OrderingKeys#lockLines}), so
-         * an outcome committed meanwhile cannot leave a held one waiting.
+         * keys' tails stay locked until this commits, and an outcome that ends a key's last
+         * delivery locks its tail before it looks for the next one (see {@link OrderingKeys#lockLines}),
+         * so an outcome committed meanwhile does not leave a held one waiting.
          */
         private Map<String, OrderingKeys.Place> placeInLines(Connection c) throws SQLException {
             List<OrderingKeys.Member> members = new ArrayList<>(ordered.size());

@@ -255,7 +255,8 @@ public final class DeliveryStore {
         List<Object> args = new ArrayList<>();
         long now = System.currentTimeMillis();
         String select = replayable(filter, max, args);
-        return db.inTransaction(c -> {
+        // Rows, then keys' tails (requeue): a concurrent outcome takes them the other way round.
+        return db.inTransactionRetryingDeadlocks(c -> {
             // Locked first (PostgreSQL): one that ended between a read and the update could not be
             // told from one that had ended before, and would be replayed in its old place.
             List<String> ids = new ArrayList<>();
@@ -364,7 +365,7 @@ public final class DeliveryStore {
      * hence its {@code webhook-id}. False when it is being sent right now.
      */
     public boolean retryNow(String id) {
-        return db.inTransaction(c -> {
+        return db.inTransactionRetryingDeadlocks(c -> { // rows, then the key's tail, as replay
             OrderingKeys.Member ended = null; // an ordered one that had ended
             try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead'), subscription_id, ordering_key"
                     + " FROM deliveries WHERE id = ?" + db.dialect().forUpdate())) { // locked (PostgreSQL): its status cannot change before the update

@@ -181,7 +181,8 @@ final class FinishWriter implements AutoCloseable {
      */
     private Dispatcher.Handoff moveOn(Connection c, List<Finish> ended, long now) throws SQLException {
         if (ended.isEmpty()) return null;
-        OrderingKeys.lockLines(c, db.dialect(), ended.stream().map(f -> f.delivery().id()).toList());
+        List<String> endedIds = ended.stream().map(f -> f.delivery().id()).toList();
+        OrderingKeys.lockLines(c, db.dialect(), endedIds);
         Dispatcher.Handoff handoff = nextSender.open(c, now);
         opened = handoff;
         List<String> takeable = new ArrayList<>();
@@ -209,7 +210,7 @@ final class FinishWriter implements AutoCloseable {
         }
         // Some keys did not go on here (out of turn, their service held back, no room, or nothing next):
         if (handedOn < ended.size()) {
-            leftToClaims |= OrderingKeys.releaseNext(c, db.dialect(), ended.stream().map(f -> f.delivery().id()).toList());
+            leftToClaims |= OrderingKeys.releaseNext(c, db.dialect(), endedIds);
         }
         return handoff;
     }

@@ -9,8 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,8 +26,8 @@ import java.util.TreeMap;
  * and made an ordered run's commits write several times the pages of an unordered one.
  * A delivery that must wait is stored held (not due) until its key moves on, and then it is sent at
  * once by the node that recorded the earlier one's outcome, without a claim. With several writers
- * an ingest locks its keys' tails and an outcome that ends a key's delivery locks its key's tail
- * too, so that neither misses the other (see {@link #lockLines}).
+ * an ingest locks its keys' tails and an outcome that ends a key's last delivery locks that key's
+ * tail too, so that neither misses the other (see {@link #lockLines}).
  */
 final class OrderingKeys {
     /** The statuses of a delivery that holds its key: waiting or being sent. */
@@ -126,7 +128,8 @@ final class OrderingKeys {
         for (Tail t : tails) keysBySubscription.computeIfAbsent(t.subscriptionId(), s -> new ArrayList<>()).add(t.key());
         Map<String, String> tailOf = new HashMap<>();
         for (var e : keysBySubscription.entrySet()) {
-            // Locked in the order ingests, outcomes and deletes lock them (byte order, as Java sorts them too).
+            // Locked in the order ingests, outcomes and deletes lock them: byte order (Java sorts the same but for
+            // characters beyond U+FFFF against U+E000-U+FFFF, which keys hardly mix).
             try (PreparedStatement ps = c.prepareStatement("SELECT t.ordering_key, t.delivery_id FROM ordering_tails t"
                     + " WHERE t.subscription_id = ? AND t.ordering_key IN (" + Sql.marks(e.getValue().size()) + ")"
                     + (dialect.singleWriter() ? "" : " ORDER BY t.ordering_key COLLATE \"C\"" + dialect.forUpdate()))) {
@@ -139,9 +142,9 @@ final class OrderingKeys {
         }
         // Whether each tail still holds its key, in a statement of its own: on PostgreSQL it sees what
         // was committed while the read above waited for a lock (an outcome of that tail: see lockLines).
-        java.util.Set<String> holding = new java.util.HashSet<>();
+        Set<String> holding = new HashSet<>();
         if (!tailOf.isEmpty()) {
-            List<String> ids = List.copyOf(new java.util.HashSet<>(tailOf.values()));
+            List<String> ids = List.copyOf(tailOf.values()); // a delivery is the tail of one key at most
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE id IN (" + Sql.marks(ids.size())
                     + ") AND status IN " + HOLDING)) {
                 Sql.bind(c, ps, 1, ids);
@@ -164,7 +167,10 @@ final class OrderingKeys {
      * ingest that reads the tail later sees the outcome and holds nothing behind it. Without the lock,
      * a delivery held behind one whose outcome was committed between the ingest's read and its commit
      * would wait out {@link #HELD_MS}. A key whose tail is a later delivery needs no lock: that one
-     * was committed, and is found.
+     * was committed, and is found, unless it is being deleted at that moment (an erasure moving the
+     * tail back to the ended one): an ingest that then holds a delivery behind the ended one waits
+     * out the minute, and claims take it then. Locking every ended delivery's key would close that
+     * too, at the price of more outcomes waiting on long replays.
      */
     static void lockLines(Connection c, Dialect dialect, List<String> ended) throws SQLException {
         if (dialect.singleWriter() || ended.isEmpty()) return;

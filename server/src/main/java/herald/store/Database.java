@@ -92,6 +92,22 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Like {@link #inTransaction}, for work that PostgreSQL may end as a deadlock's victim because
+     * it takes delivery rows and their keys' line tails in the other order from a concurrent
+     * outcome or delete (a replay, an erasure): it runs again from the start, up to three times in
+     * all, rather than fail with a 503. The work must be database work only, safe to run again.
+     */
+    public <T> T inTransactionRetryingDeadlocks(SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(work);
+            } catch (StoreException e) {
+                if (!e.isDeadlock() || attempt == 3) throw e;
+            }
+        }
+    }
+
+    /**
      * Like {@link #inTransaction}, for delivery bookkeeping (claims, outcomes, attempts): the commit
      * does not wait for the disk flush. A crash of Herald's process loses none of it; a crash of the
      * machine (or of PostgreSQL) can lose the last moments of it, which at worst sends a delivery

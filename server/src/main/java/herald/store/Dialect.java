@@ -156,21 +156,10 @@ public abstract sealed class Dialect permits Dialect.Sqlite, Dialect.Postgres {
     }
 
     static final class Postgres extends Dialect {
-        /**
-         * An erasure deletes deliveries that other transactions may be moving along their keys'
-         * lines at that moment (an outcome, a replay, an operator's delete), which take the rows and
-         * the keys' tails in another order: PostgreSQL may end one of them as a deadlock's victim.
-         * The erasure is then run again, from the start, a few times: it is worth more than a 503.
-         */
+        /** Its deletes may cross an outcome, a replay or an operator's delete of the same keys' lines. */
         @Override
         public <T> T erasing(Database db, Database.SqlWork<T> work) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return db.inTransaction(work);
-                } catch (StoreException e) {
-                    if (!e.isDeadlock() || attempt == 3) throw e;
-                }
-            }
+            return db.inTransactionRetryingDeadlocks(work);
         }
 
         @Override public String toString() { return "POSTGRES"; }

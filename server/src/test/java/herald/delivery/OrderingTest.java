@@ -255,6 +255,46 @@ class OrderingTest {
         }
     }
 
+    /**
+     * PostgreSQL: a retry of an ordered dead letter locks its row, then its key's tail (to move it to
+     * the end of the line); an outcome of the same key takes them the other way round. When the two
+     * deadlock and the retry is PostgreSQL's victim, it runs again instead of answering 503 (a
+     * transaction of the test's own plays the outcome: the tail, then the dead letter's row).
+     */
+    @Test
+    void aRetryEndedByADeadlockRunsAgain() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES); Receiver receiver = new Receiver()) {
+            AtomicBoolean fails = new AtomicBoolean(true);
+            receiver.reply(r -> Reply.status(fails.get() ? 500 : 200));
+            Api api = h.api();
+            ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
+            once.putObject("retry").putArray("schedule_s");
+            String id = api.post("/api/v1/services", once).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+            sub.putArray("events").add("user.*");
+            api.post("/api/v1/subscriptions", sub);
+            api.post("/api/v1/events", List.of(event("d1", 4)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> onlyDelivery(api, "d1").get("status").asText().equals("dead"));
+            String dead = onlyDelivery(api, "d1").get("id").asText();
+            fails.set(false);
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (Connection outcome = DriverManager.getConnection(url); Connection watch = DriverManager.getConnection(url)) {
+                outcome.setAutoCommit(false);
+                outcome.createStatement().executeQuery("SELECT delivery_id FROM ordering_tails FOR UPDATE").close();
+                CompletableFuture<Integer> retry = CompletableFuture.supplyAsync(
+                        () -> api.post("/api/v1/deliveries/" + dead + "/retry", Json.object()).status());
+                await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits(watch) == 1); // its row locked, at the tail
+                try (var ps = outcome.prepareStatement("UPDATE deliveries SET updated_at = updated_at WHERE id = ?")) {
+                    ps.setString(1, dead);
+                    assertThat(ps.executeUpdate()).isEqualTo(1); // granted once the retry's first run was ended
+                }
+                outcome.rollback();
+                assertThat(retry.get(20, TimeUnit.SECONDS)).isLessThan(300);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> onlyDelivery(api, "d1").get("status").asText().equals("delivered"));
+        }
+    }
+
     /** An ordered service whose first delivery, t1 (key 8), is being sent until {@code answer} opens. */
     private static Api heldHead(TestHerald h, Receiver receiver, CountDownLatch answer) {
         receiver.reply(r -> {

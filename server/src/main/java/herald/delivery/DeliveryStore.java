@@ -246,50 +246,69 @@ public final class DeliveryStore {
         });
     }
 
+    /** How many deliveries a replay changes in one transaction. */
+    private static final int REPLAY_CHUNK = 500;
+
     /**
      * Makes up to {@code max} matching deliveries due now, oldest first, with a fresh retry schedule;
      * each keeps its id, hence its {@code webhook-id}. Deliveries being sent or paused are left alone.
      * An ordered one that had ended goes to the end of its key's line; one still waiting keeps its place.
+     * The matching deliveries are picked first, then replayed {@value #REPLAY_CHUNK} per transaction,
+     * in id order: one transaction over up to 100,000 held the keys' tails it had moved until it
+     * committed, and every outcome ending one of those keys' last deliveries (with every send of its
+     * node behind it) waited that long. A replay that fails part way has replayed the chunks before.
      */
     public int replay(DeliveryFilter filter, int max) {
         List<Object> args = new ArrayList<>();
         long now = System.currentTimeMillis();
         String select = replayable(filter, max, args);
-        // Rows, then keys' tails (requeue): a concurrent outcome takes them the other way round.
-        return db.inTransactionRetryingDeadlocks(c -> {
-            // Locked first (PostgreSQL): one that ended between a read and the update could not be
-            // told from one that had ended before, and would be replayed in its old place.
+        List<String> picked = db.read(c -> {
             List<String> ids = new ArrayList<>();
-            List<OrderingKeys.Member> ended = new ArrayList<>(); // ordered ones that had ended
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, subscription_id, ordering_key FROM deliveries WHERE "
-                    + db.dialect().idIn(select) + " ORDER BY id" + db.dialect().forUpdate())) {
+            try (PreparedStatement ps = c.prepareStatement(select)) {
                 bind(ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                        boolean done = rs.getString(2).equals("delivered") || rs.getString(2).equals("dead");
-                        if (done && rs.getString(4) != null) ended.add(new OrderingKeys.Member(rs.getString(3), rs.getString(4), rs.getString(1)));
-                    }
+                    while (rs.next()) ids.add(rs.getString(1));
                 }
             }
-            int replayed = 0;
-            for (int from = 0; from < ids.size(); from += 500) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-                try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
-                        + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE id IN ("
-                        + Sql.marks(chunk.size()) + ") AND status NOT IN ('delivering', 'paused')")) {
-                    ps.setLong(1, now);
-                    ps.setLong(2, now);
-                    Sql.bind(c, ps, 3, chunk);
-                    replayed += ps.executeUpdate();
-                }
-            }
-            // Each to the end of its key's line: a key's in event order, the keys in the order ingests lock them.
-            ended.sort(Comparator.comparing(OrderingKeys.Member::subscriptionId).thenComparing(OrderingKeys.Member::key)
-                    .thenComparing(OrderingKeys.Member::deliveryId));
-            for (OrderingKeys.Member e : ended) OrderingKeys.requeue(c, db.dialect(), e);
-            return replayed;
+            return ids;
         });
+        int replayed = 0;
+        for (int from = 0; from < picked.size(); from += REPLAY_CHUNK) {
+            List<String> chunk = picked.subList(from, Math.min(picked.size(), from + REPLAY_CHUNK));
+            // Rows, then keys' tails (requeue): a concurrent outcome takes them the other way round.
+            replayed += db.inTransactionRetryingDeadlocks(c -> replayChunk(c, chunk, now));
+        }
+        return replayed;
+    }
+
+    private int replayChunk(Connection c, List<String> chunk, long now) throws SQLException {
+        // Locked first (PostgreSQL): one that ended between a read and the update could not be
+        // told from one that had ended before, and would be replayed in its old place.
+        List<OrderingKeys.Member> ended = new ArrayList<>(); // ordered ones that had ended
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, subscription_id, ordering_key FROM deliveries WHERE id IN ("
+                + Sql.marks(chunk.size()) + ") AND status NOT IN ('delivering', 'paused') ORDER BY id" + db.dialect().forUpdate())) {
+            Sql.bind(c, ps, 1, chunk);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean done = rs.getString(2).equals("delivered") || rs.getString(2).equals("dead");
+                    if (done && rs.getString(4) != null) ended.add(new OrderingKeys.Member(rs.getString(3), rs.getString(4), rs.getString(1)));
+                }
+            }
+        }
+        int replayed;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
+                + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE id IN ("
+                + Sql.marks(chunk.size()) + ") AND status NOT IN ('delivering', 'paused')")) {
+            ps.setLong(1, now);
+            ps.setLong(2, now);
+            Sql.bind(c, ps, 3, chunk);
+            replayed = ps.executeUpdate();
+        }
+        // Each to the end of its key's line: a key's in event order, the keys in the order ingests lock them.
+        ended.sort(Comparator.comparing(OrderingKeys.Member::subscriptionId).thenComparing(OrderingKeys.Member::key)
+                .thenComparing(OrderingKeys.Member::deliveryId));
+        for (OrderingKeys.Member e : ended) OrderingKeys.requeue(c, db.dialect(), e);
+        return replayed;
     }
 
     /** How many deliveries {@link #replay} would make due now (at most {@code max}): asked before a replay is confirmed. */

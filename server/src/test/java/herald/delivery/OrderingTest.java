@@ -376,6 +376,45 @@ class OrderingTest {
         }
     }
 
+    /**
+     * A replay is committed a chunk at a time (500); the dead letters of one key replayed together,
+     * more than a chunk of them, still go out one at a time in their events' order.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aReplayOfMoreThanOneChunkKeepsEachKeysOrder(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend); Receiver receiver = new Receiver()) {
+            AtomicBoolean fails = new AtomicBoolean(true);
+            receiver.reply(r -> Reply.status(fails.get() ? 500 : 200));
+            Api api = h.api();
+            ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
+            once.putObject("retry").putArray("schedule_s");
+            once.putObject("circuit_breaker").put("threshold", 10_000);
+            String id = api.post("/api/v1/services", once).json().get("id").asText();
+            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+            sub.putArray("events").add("user.*");
+            api.post("/api/v1/subscriptions", sub);
+            int n = 620;
+            for (int from = 0; from < n; from += 310) {
+                List<ObjectNode> batch = new ArrayList<>();
+                for (int i = from; i < from + 310; i++) batch.add(event("c" + i, 11));
+                assertThat(api.post("/api/v1/events", batch).status()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() == n);
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.post("/api/v1/deliveries/replay?dry_run=true",
+                    Json.object().put("service_id", id)).json().get("would_replay").asInt() == n); // all dead
+            fails.set(false);
+            var replay = api.post("/api/v1/deliveries/replay", Json.object().put("service_id", id));
+            assertThat(replay.json().get("replayed").asInt()).as(replay.text()).isEqualTo(n);
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() == 2 * n);
+            List<String> resent = receiver.received().subList(n, 2 * n).stream().map(OrderingTest::eventId).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < n; i++) expected.add("c" + i);
+            assertThat(resent).isEqualTo(expected);
+            assertThat(receiver.maxConcurrent()).as("one request of the key at a time").isEqualTo(1);
+        }
+    }
+
     private static int tails(TestHerald h, String subscriptionId) {
         return h.herald().database().read(c -> {
             try (var ps = c.prepareStatement("SELECT COUNT(*) FROM ordering_tails WHERE subscription_id = ?")) {

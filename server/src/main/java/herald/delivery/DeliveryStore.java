@@ -256,9 +256,10 @@ public final class DeliveryStore {
      * The matching deliveries are picked first, then replayed {@value #REPLAY_CHUNK} per transaction,
      * in id order: one transaction over up to 100,000 held the keys' tails it had moved until it
      * committed, and every outcome ending one of those keys' last deliveries (with every send of its
-     * node behind it) waited that long. A replay that fails part way has replayed the chunks before.
+     * node behind it) waited that long. A replay that fails part way has replayed the chunks before:
+     * {@code replayed} hears of each chunk once it is committed.
      */
-    public int replay(DeliveryFilter filter, int max) {
+    public int replay(DeliveryFilter filter, int max, java.util.function.IntConsumer replayed) {
         List<Object> args = new ArrayList<>();
         long now = System.currentTimeMillis();
         String select = replayable(filter, max, args);
@@ -272,13 +273,15 @@ public final class DeliveryStore {
             }
             return ids;
         });
-        int replayed = 0;
+        int total = 0;
         for (int from = 0; from < picked.size(); from += REPLAY_CHUNK) {
             List<String> chunk = picked.subList(from, Math.min(picked.size(), from + REPLAY_CHUNK));
             // Rows, then keys' tails (requeue): a concurrent outcome takes them the other way round.
-            replayed += db.inTransactionRetryingDeadlocks(c -> replayChunk(c, chunk, now));
+            int n = db.inTransactionRetryingDeadlocks(c -> replayChunk(c, chunk, now));
+            replayed.accept(n);
+            total += n;
         }
-        return replayed;
+        return total;
     }
 
     private int replayChunk(Connection c, List<String> chunk, long now) throws SQLException {

@@ -77,11 +77,22 @@ public final class DeliveryUseCases {
      */
     public int replay(Actor actor, JsonNode body) {
         Replay r = replayRequest(body);
-        int n = store.replay(r.filter(), r.max());
+        int[] done = {0};
+        try {
+            store.replay(r.filter(), r.max(), n -> done[0] += n);
+        } catch (RuntimeException e) {
+            // Stopped part way (the database gone): what was replayed stays replayed, and is recorded.
+            if (done[0] > 0) replayed(actor, body, done[0]);
+            throw e;
+        }
+        replayed(actor, body, done[0]);
+        return done[0];
+    }
+
+    private void replayed(Actor actor, JsonNode body, int n) {
         audit.record(actor, "deliveries.replayed", new AuditLog.Target("deliveries", null, n + " deliveries"), null,
                 replayJson(body, n));
         if (n > 0) wake.run();
-        return n;
     }
 
     /** How many deliveries the same {@code body} would replay now, changing nothing. */

@@ -91,4 +91,43 @@ class DeadLettersTest {
             assertThat(count(api, "status=dead")).isZero();
         }
     }
+
+    /**
+     * A replay is committed 500 at a time. One that fails part way (here PostgreSQL refuses an update
+     * in the second batch) answers 503, keeps the first batch replayed, and records it in the audit
+     * log: nothing replayed goes unrecorded, and the failed batch's dead letters stay dead.
+     */
+    @org.junit.jupiter.api.Test
+    void aReplayThatFailsPartWayRecordsWhatItReplayed() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES); Receiver receiver = new Receiver()) {
+            Api api = h.api();
+            receiver.answer(() -> 500);
+            var once = Json.object();
+            once.putObject("retry").putArray("schedule_s");
+            String svc = serviceSubscribedToAll(api, "crm", receiver.url(), once);
+            api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
+            for (int from = 0; from < 510; from += 255) {
+                var batch = new java.util.ArrayList<com.fasterxml.jackson.databind.node.ObjectNode>();
+                for (int i = from; i < from + 255; i++) batch.add(Events.courseViewed("pw-" + i));
+                assertThat(api.post("/api/v1/events", batch).status()).isEqualTo(202);
+            }
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (var c = java.sql.DriverManager.getConnection(url); var st = c.createStatement()) {
+                st.executeUpdate("UPDATE deliveries SET status = 'dead', attempts = 1"); // 510 dead letters, none sent
+                var rs = st.executeQuery("SELECT id FROM deliveries ORDER BY id OFFSET 505 LIMIT 1");
+                rs.next();
+                String inSecondBatch = rs.getString(1);
+                st.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$");
+                st.execute("CREATE TRIGGER refuse BEFORE UPDATE ON deliveries FOR EACH ROW WHEN (OLD.id = '" + inSecondBatch
+                        + "') EXECUTE FUNCTION refuse()");
+            }
+            var replay = api.post("/api/v1/deliveries/replay", Json.object().put("service_id", svc));
+            assertThat(replay.status()).as(replay.text()).isEqualTo(503);
+            var audit = api.get("/api/v1/audit?action=deliveries.replayed").json().get("items");
+            assertThat(audit).hasSize(1);
+            assertThat(audit.get(0).at("/after/replayed").asInt()).isEqualTo(500);
+            assertThat(api.post("/api/v1/deliveries/replay?dry_run=true", Json.object().put("service_id", svc))
+                    .json().get("would_replay").asInt()).as("the second batch's dead letters").isEqualTo(10);
+        }
+    }
 }

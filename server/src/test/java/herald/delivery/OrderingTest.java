@@ -60,6 +60,19 @@ class OrderingTest {
         return id;
     }
 
+    private record Ordered(String serviceId, String subscriptionId) {}
+
+    /** A service whose deliveries are dead at their first failure (no retries; its breaker does not open), ordered by learner. */
+    private static Ordered orderedWithoutRetries(Api api, Receiver receiver) {
+        ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
+        once.putObject("retry").putArray("schedule_s");
+        once.putObject("circuit_breaker").put("threshold", 10_000);
+        String id = api.post("/api/v1/services", once).json().get("id").asText();
+        ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
+        sub.putArray("events").add("user.*");
+        return new Ordered(id, api.post("/api/v1/subscriptions", sub).json().get("id").asText());
+    }
+
     private static double handedOff(Api api) {
         Matcher m = Pattern.compile("(?m)^herald_deliveries_handed_off_total (\\S+)$").matcher(api.get("/metrics").text());
         assertThat(m.find()).isTrue();
@@ -267,12 +280,7 @@ class OrderingTest {
             AtomicBoolean fails = new AtomicBoolean(true);
             receiver.reply(r -> Reply.status(fails.get() ? 500 : 200));
             Api api = h.api();
-            ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
-            once.putObject("retry").putArray("schedule_s");
-            String id = api.post("/api/v1/services", once).json().get("id").asText();
-            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
-            sub.putArray("events").add("user.*");
-            api.post("/api/v1/subscriptions", sub);
+            orderedWithoutRetries(api, receiver);
             api.post("/api/v1/events", List.of(event("d1", 4)));
             await().atMost(Duration.ofSeconds(10)).until(() -> onlyDelivery(api, "d1").get("status").asText().equals("dead"));
             String dead = onlyDelivery(api, "d1").get("id").asText();
@@ -343,12 +351,7 @@ class OrderingTest {
                 return Reply.status(200);
             });
             Api api = h.api();
-            ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
-            once.putObject("retry").putArray("schedule_s");
-            String id = api.post("/api/v1/services", once).json().get("id").asText();
-            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
-            sub.putArray("events").add("user.*");
-            String subscription = api.post("/api/v1/subscriptions", sub).json().get("id").asText();
+            String subscription = orderedWithoutRetries(api, receiver).subscriptionId();
             api.post("/api/v1/events", List.of(event("x1", 3), event("x2", 3), event("x3", 3), event("x4", 3)));
             // x1 is dead at its first attempt, x2 goes on and its request stays open
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 2);
@@ -387,13 +390,7 @@ class OrderingTest {
             AtomicBoolean fails = new AtomicBoolean(true);
             receiver.reply(r -> Reply.status(fails.get() ? 500 : 200));
             Api api = h.api();
-            ObjectNode once = Json.object().put("name", "lms-crm").put("url", receiver.url());
-            once.putObject("retry").putArray("schedule_s");
-            once.putObject("circuit_breaker").put("threshold", 10_000);
-            String id = api.post("/api/v1/services", once).json().get("id").asText();
-            ObjectNode sub = Json.object().put("service_id", id).put("format", "event").put("ordering_key", "data.user.id");
-            sub.putArray("events").add("user.*");
-            api.post("/api/v1/subscriptions", sub);
+            String id = orderedWithoutRetries(api, receiver).serviceId();
             int n = 620;
             for (int from = 0; from < n; from += 310) {
                 List<ObjectNode> batch = new ArrayList<>();

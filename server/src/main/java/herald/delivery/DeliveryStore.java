@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntConsumer;
 
 /** Delivery rows: recording outcomes and attempts, holding and releasing, listing and replaying (claims: {@link DeliveryClaims}). */
 public final class DeliveryStore {
@@ -240,7 +241,7 @@ public final class DeliveryStore {
         args.add(limit);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                bind(ps, args);
+                Sql.bind(c, ps, 1, args);
                 return rows(ps);
             }
         });
@@ -259,59 +260,57 @@ public final class DeliveryStore {
      * node behind it) waited that long. A replay that fails part way has replayed the chunks before:
      * {@code replayed} hears of each chunk once it is committed.
      */
-    public int replay(DeliveryFilter filter, int max, java.util.function.IntConsumer replayed) {
+    public void replay(DeliveryFilter filter, int max, IntConsumer replayed) {
         List<Object> args = new ArrayList<>();
         long now = System.currentTimeMillis();
         String select = replayable(filter, max, args);
         List<String> picked = db.read(c -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(select)) {
-                bind(ps, args);
+                Sql.bind(c, ps, 1, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) ids.add(rs.getString(1));
                 }
             }
             return ids;
         });
-        int total = 0;
         for (int from = 0; from < picked.size(); from += REPLAY_CHUNK) {
             List<String> chunk = picked.subList(from, Math.min(picked.size(), from + REPLAY_CHUNK));
             // Rows, then keys' tails (requeue): a concurrent outcome takes them the other way round.
-            int n = db.inTransactionRetryingDeadlocks(c -> replayChunk(c, chunk, now));
-            replayed.accept(n);
-            total += n;
+            replayed.accept(db.inTransactionRetryingDeadlocks(c -> replayChunk(c, chunk, now)));
         }
-        return total;
     }
 
     private int replayChunk(Connection c, List<String> chunk, long now) throws SQLException {
         // Locked first (PostgreSQL): one that ended between a read and the update could not be
         // told from one that had ended before, and would be replayed in its old place.
+        List<String> locked = new ArrayList<>(); // neither being sent nor paused
         List<OrderingKeys.Member> ended = new ArrayList<>(); // ordered ones that had ended
         try (PreparedStatement ps = c.prepareStatement("SELECT id, status, subscription_id, ordering_key FROM deliveries WHERE id IN ("
                 + Sql.marks(chunk.size()) + ") AND status NOT IN ('delivering', 'paused') ORDER BY id" + db.dialect().forUpdate())) {
             Sql.bind(c, ps, 1, chunk);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    locked.add(rs.getString(1));
                     boolean done = rs.getString(2).equals("delivered") || rs.getString(2).equals("dead");
                     if (done && rs.getString(4) != null) ended.add(new OrderingKeys.Member(rs.getString(3), rs.getString(4), rs.getString(1)));
                 }
             }
         }
-        int replayed;
+        if (locked.isEmpty()) return 0;
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'pending', attempts = 0,"
                 + " next_attempt_at = ?, last_error = NULL, lease_until = NULL, updated_at = ? WHERE id IN ("
-                + Sql.marks(chunk.size()) + ") AND status NOT IN ('delivering', 'paused')")) {
+                + Sql.marks(locked.size()) + ")")) {
             ps.setLong(1, now);
             ps.setLong(2, now);
-            Sql.bind(c, ps, 3, chunk);
-            replayed = ps.executeUpdate();
+            Sql.bind(c, ps, 3, locked);
+            ps.executeUpdate();
         }
         // Each to the end of its key's line: a key's in event order, the keys in the order ingests lock them.
         ended.sort(Comparator.comparing(OrderingKeys.Member::subscriptionId).thenComparing(OrderingKeys.Member::key)
                 .thenComparing(OrderingKeys.Member::deliveryId));
         for (OrderingKeys.Member e : ended) OrderingKeys.requeue(c, db.dialect(), e);
-        return replayed;
+        return locked.size();
     }
 
     /** How many deliveries {@link #replay} would make due now (at most {@code max}): asked before a replay is confirmed. */
@@ -320,7 +319,7 @@ public final class DeliveryStore {
         String select = replayable(filter, max, args);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (" + select + ") picked")) {
-                bind(ps, args);
+                Sql.bind(c, ps, 1, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);
@@ -337,15 +336,6 @@ public final class DeliveryStore {
         select.append(" ORDER BY d.id LIMIT ?");
         args.add(max);
         return select.toString();
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        int i = 1;
-        for (Object a : args) {
-            if (a instanceof String str) ps.setString(i++, str);
-            else if (a instanceof Integer n) ps.setInt(i++, n);
-            else ps.setLong(i++, (Long) a);
-        }
     }
 
     static String prefixed(String alias) {
@@ -387,27 +377,8 @@ public final class DeliveryStore {
      * hence its {@code webhook-id}. False when it is being sent right now.
      */
     public boolean retryNow(String id) {
-        return db.inTransactionRetryingDeadlocks(c -> { // rows, then the key's tail, as replay
-            OrderingKeys.Member ended = null; // an ordered one that had ended
-            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('delivered', 'dead'), subscription_id, ordering_key"
-                    + " FROM deliveries WHERE id = ?" + db.dialect().forUpdate())) { // locked (PostgreSQL): its status cannot change before the update
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(1) && rs.getString(3) != null) ended = new OrderingKeys.Member(rs.getString(2), rs.getString(3), id);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL,"
-                            + " updated_at = ? WHERE id = ? AND status NOT IN ('delivering', 'paused')")) {
-                long now = System.currentTimeMillis();
-                ps.setLong(1, now);
-                ps.setLong(2, now);
-                ps.setString(3, id);
-                if (ps.executeUpdate() == 0) return false;
-            }
-            if (ended != null) OrderingKeys.requeue(c, db.dialect(), ended); // to the end of its key's line
-            return true;
-        });
+        // Rows, then the key's tail, as a replay.
+        return db.inTransactionRetryingDeadlocks(c -> replayChunk(c, List.of(id), System.currentTimeMillis()) > 0);
     }
 
     public boolean delete(String id) {

@@ -58,18 +58,19 @@ public final class Retention implements AutoCloseable {
     public Pruned prune(long now) {
         long cutoff = now - retentionMs;
         long deliveries = 0;
-        int n;
+        Pass pass;
         do {
-            n = db.inTransaction(c -> pruneFinished(c, "delivered", cutoff));
-            deliveries += n;
-        } while (n == BATCH);
+            pass = db.inTransaction(c -> pruneFinished(c, "delivered", cutoff));
+            deliveries += pass.deleted();
+        } while (pass.read() == BATCH);
         if (deadLetterRetentionMs > 0) {
             long deadCutoff = now - deadLetterRetentionMs;
             do {
-                n = db.inTransaction(c -> pruneFinished(c, "dead", deadCutoff));
-                deliveries += n;
-            } while (n == BATCH);
+                pass = db.inTransaction(c -> pruneFinished(c, "dead", deadCutoff));
+                deliveries += pass.deleted();
+            } while (pass.read() == BATCH);
         }
+        int n;
         long events = 0;
         do {
             n = db.inTransaction(c -> pruneEvents(c, cutoff));
@@ -94,8 +95,14 @@ public final class Retention implements AutoCloseable {
         return new Pruned(deliveries, events);
     }
 
+    /**
+     * One batch: how many were read as prunable, and how many of them were deleted (fewer when some
+     * were replayed meanwhile). The caller goes on while a full batch was read.
+     */
+    private record Pass(int read, int deleted) {}
+
     /** {@code status} is a literal in the statement, so the status's partial index applies. */
-    private static int pruneFinished(Connection c, String status, long cutoff) throws SQLException {
+    private static Pass pruneFinished(Connection c, String status, long cutoff) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM deliveries WHERE status = '" + status + "' AND updated_at < ? ORDER BY id LIMIT " + BATCH)) {
@@ -104,23 +111,22 @@ public final class Retention implements AutoCloseable {
                 while (rs.next()) ids.add(rs.getString(1));
             }
         }
-        if (ids.isEmpty()) return 0;
+        if (ids.isEmpty()) return new Pass(0, 0);
         // Still ended when deleted: on PostgreSQL one replayed since the read above is pending again.
         List<String> deleted = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE id IN (" + Sql.marks(ids.size())
                 + ") AND status = '" + status + "' AND updated_at < ? RETURNING id")) {
-            Sql.bind(c, ps, 1, ids);
-            ps.setLong(ids.size() + 1, cutoff);
+            ps.setLong(Sql.bind(c, ps, 1, ids), cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) deleted.add(rs.getString(1));
             }
         }
-        if (deleted.isEmpty()) return 0;
+        if (deleted.isEmpty()) return new Pass(ids.size(), 0);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempts WHERE delivery_id IN (" + Sql.marks(deleted.size()) + ")")) {
             Sql.bind(c, ps, 1, deleted);
             ps.executeUpdate();
         }
-        return deleted.size();
+        return new Pass(ids.size(), deleted.size());
     }
 
     private static int pruneEvents(Connection c, long cutoff) throws SQLException {

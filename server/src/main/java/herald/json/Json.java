@@ -78,7 +78,7 @@ public final class Json {
         if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
                 JsonNode v = n.get(i);
-                if (!v.isContainerNode() && !v.isTextual() && !v.isBigDecimal()) continue;
+                if (!mayFail(v)) continue;
                 int len = at.length();
                 at.append('[').append(i).append(']');
                 String bad = unstorable(v, at);
@@ -89,7 +89,7 @@ public final class Json {
             for (var e : n.properties()) {
                 if (!storable(e.getKey())) return "must not have field names with NUL characters or unpaired UTF-16 surrogates";
                 JsonNode v = e.getValue();
-                if (!v.isContainerNode() && !v.isTextual() && !v.isBigDecimal()) continue;
+                if (!mayFail(v)) continue;
                 int len = at.length();
                 if (len > 0) at.append('.');
                 at.append(e.getKey());
@@ -99,6 +99,11 @@ public final class Json {
             }
         }
         return null;
+    }
+
+    /** Whether {@link #unstorable} can find anything in {@code n}: text, big numbers and containers. */
+    private static boolean mayFail(JsonNode n) {
+        return n.isContainerNode() || n.isTextual() || n.isBigDecimal();
     }
 
     /** Whether {@code s} is well-formed UTF-16 without NUL. */

@@ -90,7 +90,7 @@ public final class DeliveryUseCases {
     }
 
     private void replayed(Actor actor, JsonNode body, int n) {
-        audit.record(actor, "deliveries.replayed", new AuditLog.Target("deliveries", null, n + " deliveries"), null,
+        audit.record(actor, "deliveries.replayed", new AuditLog.Target("deliveries", null, n == 1 ? "1 delivery" : n + " deliveries"), null,
                 replayJson(body, n));
         if (n > 0) wake.run();
     }

@@ -119,4 +119,41 @@ class RetentionTest {
             assertThat(kept.json().get("attempts").size()).as("its earlier attempt is kept").isPositive();
         }
     }
+
+    /**
+     * A batch in which one delivery was replayed meanwhile deletes one fewer than it read; retention
+     * still goes on to the next batch (it stopped there, as if it had run out, and left the rest for
+     * its next run).
+     */
+    @Test
+    void aReplayDuringABatchDoesNotStopRetentionShort() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_RETENTION_DAYS", "2")); Receiver ok = new Receiver()) {
+            Api api = h.api();
+            Hooks.serviceSubscribedToAll(api, "ok", ok.url(), null);
+            api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
+            for (int from = 0; from < 1_010; from += 202) {
+                var batch = new java.util.ArrayList<com.fasterxml.jackson.databind.node.ObjectNode>();
+                for (int i = from; i < from + 202; i++) batch.add(Events.courseViewed("rb-" + i));
+                assertThat(api.post("/api/v1/events", batch).status()).isEqualTo(202);
+            }
+            String url = h.environment().get("HERALD_DATABASE_URL");
+            try (Connection replay = DriverManager.getConnection(url); Connection watch = DriverManager.getConnection(url)) {
+                watch.createStatement().executeUpdate("UPDATE deliveries SET status = 'delivered', attempts = 1");
+                replay.setAutoCommit(false);
+                assertThat(replay.createStatement().executeUpdate("UPDATE deliveries SET status = 'pending', attempts = 0"
+                        + " WHERE id = (SELECT MIN(id) FROM deliveries)")).isEqualTo(1); // in the first batch, replayed
+                CompletableFuture<Retention.Pruned> pruning = CompletableFuture.supplyAsync(
+                        () -> h.herald().retention().prune(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(3)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    try (var rs = watch.createStatement().executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
+                            + " WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM deliveries%'")) {
+                        rs.next();
+                        return rs.getInt(1) == 1;
+                    }
+                });
+                replay.commit();
+                assertThat(pruning.get(20, TimeUnit.SECONDS).deliveries()).isEqualTo(1_009);
+            }
+        }
+    }
 }

@@ -165,7 +165,7 @@ final class DeliverySender {
         // What is kept of the exchange never holds the service's secrets (a moodle payload carries its token).
         SecretMask secrets = mask(svc);
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), r.startedAt(), r.durationMs(), r.status(), r.errorKind(),
-                secrets.mask(r.error()), secrets.mask(Json.write(r.sentHeaders())), secrets.mask(r.responseHeaders()),
+                secrets.mask(r.error()), secrets.mask(Json.writeStrings(r.sentHeaders())), secrets.mask(r.responseHeaders()),
                 secrets.mask(r.excerpt()), request.method(), secrets.mask(request.url()),
                 secrets.mask(Attempt.kept(request.body())));
         meters.attempt(svc.name(), r.durationMs());

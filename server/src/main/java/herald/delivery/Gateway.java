@@ -227,7 +227,7 @@ public final class Gateway {
 
     private static Attempt attempt(String id, OutboundCall.Response r, OutboundCall.Request req, SecretMask mask) {
         return new Attempt(Ids.newId("att"), id, r.startedAt(), r.durationMs(), r.status(), r.errorKind(), mask.mask(r.error()),
-                mask.mask(Json.write(r.sentHeaders())), mask.mask(r.responseHeaders()),
+                mask.mask(Json.writeStrings(r.sentHeaders())), mask.mask(r.responseHeaders()),
                 mask.mask(r.excerpt() == null || r.excerpt().length() <= 16_384 ? r.excerpt() : r.excerpt().substring(0, 16_384)),
                 req.method(), mask.mask(req.url()), mask.mask(Attempt.kept(req.body())));
     }

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.Map;
 
 /** The one configured Jackson mapper: strict on input (no duplicate keys, no trailing tokens). */
 public final class Json {
@@ -45,6 +48,23 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + value.getClass(), e);
         }
+    }
+
+    /**
+     * {@code fields} as a JSON object, as {@link #write} writes a map, written by the streaming writer:
+     * the mapper's map serializer (key serializers looked up per entry) was most of an attempt's
+     * header log.
+     */
+    public static String writeStrings(Map<String, String> fields) {
+        var out = new StringWriter(32 * fields.size() + 2);
+        try (var g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            for (var f : fields.entrySet()) g.writeStringField(f.getKey(), f.getValue());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write to a string", e);
+        }
+        return out.toString();
     }
 
     /** A value of a parsed document that Herald will not store, and why. */

@@ -2,9 +2,11 @@ package herald.rendering;
 
 /** {@code event}: the stored event document as it is. */
 final class EventFormat implements Format {
+    static final String NAME = "event";
+
     @Override
     public String name() {
-        return "event";
+        return NAME;
     }
 
     @Override

@@ -77,12 +77,14 @@ interface Format {
             this(tree, text, php, jsonMediaType, List.of());
         }
 
+        static final String JSON_MEDIA_TYPE = "application/json";
+
         static Payload json(JsonNode tree) {
-            return new Payload(tree, null, false, "application/json");
+            return new Payload(tree, null, false, JSON_MEDIA_TYPE);
         }
 
         static Payload phpJson(JsonNode tree) {
-            return new Payload(tree, null, true, "application/json");
+            return new Payload(tree, null, true, JSON_MEDIA_TYPE);
         }
 
         String jsonText() {

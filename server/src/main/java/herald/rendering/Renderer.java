@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import herald.json.Json;
+import herald.rendering.Format.Payload;
 import herald.net.Urls;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
@@ -49,6 +50,13 @@ public final class Renderer {
 
     /** @param eventBody the stored event document (JSON) */
     public Rendered render(String eventBody, Service svc, Subscription sub) throws RenderException {
+        if (sendsStoredText(svc, sub) && eventBody.startsWith("{")) {
+            // The event format, as is: the stored text is what parsing it and writing it again gives
+            // (it was written by the same writer), so it is sent without either (a tenth of a send's CPU).
+            byte[] body = eventBody.getBytes(StandardCharsets.UTF_8);
+            checkSize(body.length, "payload");
+            return new Rendered(sub.method() != null ? sub.method() : svc.method(), url(svc, sub), Payload.JSON_MEDIA_TYPE, body);
+        }
         JsonNode doc;
         try {
             doc = Json.read(eventBody);
@@ -57,6 +65,25 @@ public final class Renderer {
         }
         if (!doc.isObject()) throw new RenderException("the stored event is not a JSON object");
         return preview((ObjectNode) doc, svc, sub).rendered();
+    }
+
+    /**
+     * Whether the delivery's body is the stored event's text: the event format, nothing withheld from
+     * the receiver, sent as JSON in the body of an HTTP request.
+     */
+    private static boolean sendsStoredText(Service svc, Subscription sub) {
+        String method = sub.method() != null ? sub.method() : svc.method();
+        String encoding = sub.contentType() != null ? sub.contentType() : svc.contentType();
+        return sub.format().equals(EventFormat.NAME) && (sub.privacy() == null || sub.privacy().isEmpty())
+                && !svc.isSoap() && !svc.isAmqp() && !method.equals("GET") && !encoding.equals("form");
+    }
+
+    private static String url(Service svc, Subscription sub) throws RenderException {
+        try {
+            return Urls.join(svc.url(), sub.path());
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(e.getMessage());
+        }
     }
 
     public Preview preview(ObjectNode event, Service svc, Subscription sub) throws RenderException {
@@ -69,12 +96,7 @@ public final class Renderer {
         if (svc.isSoap()) return soap(view, payload, svc, sub);
 
         String method = sub.method() != null ? sub.method() : svc.method();
-        String url;
-        try {
-            url = Urls.join(svc.url(), sub.path());
-        } catch (IllegalArgumentException e) {
-            throw new RenderException(e.getMessage());
-        }
+        String url = url(svc, sub);
         String encoding = sub.contentType() != null ? sub.contentType() : svc.contentType();
         String style = sub.formStyle() != null ? sub.formStyle() : svc.formStyle();
         List<String> warnings = new ArrayList<>(payload.warnings());
@@ -124,12 +146,7 @@ public final class Renderer {
 
     /** A SOAP delivery: the envelope (the service's template, or the payload as XML) posted to the service's URL. */
     private Preview soap(EventView view, Format.Payload payload, Service svc, Subscription sub) throws RenderException {
-        String url;
-        try {
-            url = Urls.join(svc.url(), sub.path());
-        } catch (IllegalArgumentException e) {
-            throw new RenderException(e.getMessage());
-        }
+        String url = url(svc, sub);
         // A text template's output has no tree: it is the body's text.
         JsonNode tree = payload.tree() != null ? payload.tree() : TextNode.valueOf(payload.jsonText());
         ObjectNode context = templateContext(view);

@@ -10,6 +10,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /** Any JSON value survives the json encoding, PHP's json_encode writer, and {@code {{path}}} in a template. */
 class JsonRoundTripPropertiesTest {
@@ -31,6 +32,33 @@ class JsonRoundTripPropertiesTest {
     void theEventFormatSendsTheDocumentUnchanged(@ForAll("values") JsonNode value) throws RenderException {
         JsonNode out = Json.read(render(value, "{\"format\": \"event\"}")).get("data");
         assertThat(JsonValues.sameValue(out, value)).as("%s", out).isTrue();
+    }
+
+    /** The event format sends a stored event's text without parsing it: the bytes must be what parsing and writing give. */
+    @Property(tries = 500)
+    void theEventFormatSendsTheStoredTextAsWritingTheParsedDocumentWould(@ForAll("values") JsonNode value) throws RenderException {
+        ObjectNode event = Json.object().put("id", "e-1").put("type", "t").put("time", "2026-01-31T12:00:00Z");
+        event.set("data", value);
+        String stored = Json.write(event); // as the event writer stores it
+        var sub = Specs.subscription("{\"format\": \"event\"}");
+        byte[] sent = renderer.render(stored, Specs.service("{}"), sub).body();
+        byte[] parsedAndWritten = renderer.preview((ObjectNode) Json.read(stored), Specs.service("{}"), sub).rendered().body();
+        assertThat(new String(sent, StandardCharsets.UTF_8)).isEqualTo(new String(parsedAndWritten, StandardCharsets.UTF_8));
+    }
+
+    /** Withheld fields, a form or a GET need the document: the stored text is not sent as it is. */
+    @Test
+    void theStoredTextIsNotSentWhenTheReceiverMayNotSeeAllOfIt() throws RenderException {
+        String stored = "{\"id\":\"e-1\",\"type\":\"t\",\"userid\":42,\"email\":\"a@example.org\"}";
+        var svc = Specs.service("{}");
+        String dropped = new String(renderer.render(stored, svc,
+                Specs.subscription("{\"format\": \"event\", \"privacy\": {\"drop\": [\"email\"]}}")).body(), StandardCharsets.UTF_8);
+        assertThat(Json.read(dropped).has("email")).isFalse();
+        var form = renderer.render(stored, svc, Specs.subscription("{\"format\": \"event\", \"content_type\": \"form\"}"));
+        assertThat(new String(form.body(), StandardCharsets.UTF_8)).contains("userid=42").doesNotContain("{");
+        var get = renderer.render(stored, svc, Specs.subscription("{\"format\": \"event\", \"method\": \"GET\"}"));
+        assertThat(get.body()).isEmpty();
+        assertThat(get.url()).contains("userid=42");
     }
 
     @Property(tries = 300)

@@ -107,7 +107,7 @@ public final class Rows<T> {
             for (int i = 0; i < columns.size(); i++) order.add(i);
         } else {
             String text = "UPDATE " + table + " SET " + set + " WHERE " + where;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile(":([a-z_]+)").matcher(text);
+            java.util.regex.Matcher m = NAME.matcher(text);
             while (m.find()) order.add(indexOf(m.group(1)));
             sql = named(text, i -> "?");
         }
@@ -117,7 +117,7 @@ public final class Rows<T> {
                 for (int i : order) {
                     Column<T> col = columns.get(i);
                     Object v = col.value().apply(item);
-                    if (v == null) ps.setNull(p++, col.type().jdbc); else ps.setObject(p++, v, col.type().jdbc);
+                    bind(ps, p++, col.type(), v);
                 }
                 ps.addBatch();
             }
@@ -125,6 +125,22 @@ public final class Rows<T> {
             for (int i = 0; i < counts.length; i++) changed[i] = counts[i] != 0;
         }
         return new Result(changed);
+    }
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(":([a-z_]+)");
+
+    /** By the column's type: the driver's {@code setObject} inspects each value's class to find the setter. */
+    private static void bind(PreparedStatement ps, int p, Type type, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(p, type.jdbc);
+            return;
+        }
+        switch (v) {
+            case String text when type == Type.TEXT -> ps.setString(p, text);
+            case Long n when type == Type.BIGINT -> ps.setLong(p, n);
+            case Integer n when type == Type.INT -> ps.setInt(p, n);
+            default -> ps.setObject(p, v, type.jdbc);
+        }
     }
 
     private int indexOf(String name) {

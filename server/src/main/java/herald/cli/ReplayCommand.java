@@ -60,7 +60,8 @@ final class ReplayCommand implements Callable<Integer> {
             if (until != null) body.put("until", until);
             if (error != null) body.put("error", error);
             if (limit != null) body.put("limit", limit);
-            System.out.println("replayed " + herald.deliveries().replay(Actor.cli(), body) + " deliveries");
+            int n = herald.deliveries().replay(Actor.cli(), body);
+            System.out.println("replayed " + (n == 1 ? "1 delivery" : n + " deliveries"));
             return 0;
         } catch (Problem e) {
             return HeraldCli.report(e);

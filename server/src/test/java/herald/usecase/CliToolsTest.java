@@ -41,7 +41,7 @@ class CliToolsTest {
                     h.api().get("/api/v1/deliveries/" + one).json().get("status").asText().equals("delivered"));
             var all = Cli.run(h.environment(), "replay", "--all");
             assertThat(all.exitCode()).as(all.err()).isZero();
-            assertThat(all.out()).contains("replayed 1 deliveries");
+            assertThat(all.out()).contains("replayed 1 delivery").doesNotContain("deliveries");
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     h.api().get("/api/v1/deliveries?status=dead").json().get("items").isEmpty());
             assertThat(Cli.run(h.environment(), "replay").exitCode()).isEqualTo(2); // says what to give

@@ -135,12 +135,10 @@ public final class Rows<T> {
             ps.setNull(p, type.jdbc);
             return;
         }
-        switch (v) {
-            case String text when type == Type.TEXT -> ps.setString(p, text);
-            case Long n when type == Type.BIGINT -> ps.setLong(p, n);
-            case Integer n when type == Type.INT -> ps.setInt(p, n);
-            default -> ps.setObject(p, v, type.jdbc);
-        }
+        if (v instanceof String text && type == Type.TEXT) ps.setString(p, text);
+        else if (v instanceof Long n && type == Type.BIGINT) ps.setLong(p, n);
+        else if (v instanceof Integer n && type == Type.INT) ps.setInt(p, n);
+        else ps.setObject(p, v, type.jdbc);
     }
 
     private int indexOf(String name) {

@@ -74,7 +74,7 @@ public final class Renderer {
     private static boolean sendsStoredText(Service svc, Subscription sub) {
         String method = sub.method() != null ? sub.method() : svc.method();
         String encoding = sub.contentType() != null ? sub.contentType() : svc.contentType();
-        return sub.format().equals(EventFormat.NAME) && (sub.privacy() == null || sub.privacy().isEmpty())
+        return EventFormat.NAME.equals(sub.format()) && (sub.privacy() == null || sub.privacy().isEmpty())
                 && !svc.isSoap() && !svc.isAmqp() && !method.equals("GET") && !encoding.equals("form");
     }
 

@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,9 +117,9 @@ public final class OutboundCall {
                 String responseHeaders = null;
                 String retryAfter = r == null || r.getHeaders() == null ? null : r.getHeaders().get("Retry-After");
                 if (r != null && r.getHeaders() != null) {
-                    var h = Json.object();
+                    Map<String, String> h = new LinkedHashMap<>();
                     for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
-                    responseHeaders = Json.write(h);
+                    responseHeaders = Json.writeStrings(h);
                 }
                 String text = excerpt.toString(StandardCharsets.UTF_8);
                 long duration = System.currentTimeMillis() - start;

@@ -106,11 +106,7 @@ class DeadLettersTest {
             once.putObject("retry").putArray("schedule_s");
             String svc = serviceSubscribedToAll(api, "crm", receiver.url(), once);
             api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
-            for (int from = 0; from < 510; from += 255) {
-                var batch = new java.util.ArrayList<com.fasterxml.jackson.databind.node.ObjectNode>();
-                for (int i = from; i < from + 255; i++) batch.add(Events.courseViewed("pw-" + i));
-                assertThat(api.post("/api/v1/events", batch).status()).isEqualTo(202);
-            }
+            api.ingest(Events.courseViewed("pw-", 510));
             String url = h.environment().get("HERALD_DATABASE_URL");
             try (var c = java.sql.DriverManager.getConnection(url); var st = c.createStatement()) {
                 st.executeUpdate("UPDATE deliveries SET status = 'dead', attempts = 1"); // 510 dead letters, none sent

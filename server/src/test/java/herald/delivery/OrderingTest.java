@@ -392,11 +392,9 @@ class OrderingTest {
             Api api = h.api();
             String id = orderedWithoutRetries(api, receiver).serviceId();
             int n = 620;
-            for (int from = 0; from < n; from += 310) {
-                List<ObjectNode> batch = new ArrayList<>();
-                for (int i = from; i < from + 310; i++) batch.add(event("c" + i, 11));
-                assertThat(api.post("/api/v1/events", batch).status()).isEqualTo(202);
-            }
+            List<ObjectNode> events = new ArrayList<>();
+            for (int i = 0; i < n; i++) events.add(event("c" + i, 11));
+            api.ingest(events);
             await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() == n);
             await().atMost(Duration.ofSeconds(10)).until(() -> api.post("/api/v1/deliveries/replay?dry_run=true",
                     Json.object().put("service_id", id)).json().get("would_replay").asInt() == n); // all dead

@@ -59,6 +59,17 @@ public final class Api {
         return send("POST", path, body);
     }
 
+    /** The most events {@link #ingest} posts in one request (the ingest's limit is higher). */
+    private static final int INGEST_BATCH = 250;
+
+    /** Posts {@code events} to the ingest API in batches; each must be acknowledged (202). */
+    public void ingest(java.util.List<? extends JsonNode> events) {
+        for (int from = 0; from < events.size(); from += INGEST_BATCH) {
+            Response r = post("/api/v1/events", events.subList(from, Math.min(events.size(), from + INGEST_BATCH)));
+            if (r.status() != 202) throw new AssertionError("ingest answered " + r.status() + ": " + r.text());
+        }
+    }
+
     public Response put(String path, Object body) {
         return send("PUT", path, body);
     }

@@ -2,6 +2,8 @@ package herald.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Sample events for tests. */
 public final class Events {
@@ -16,6 +18,13 @@ public final class Events {
                  "timecreated":1512961456}""");
         if (id != null) e.put("id", id);
         return e;
+    }
+
+    /** {@code n} of {@link #courseViewed(String)}, with the ids {@code prefix}0, {@code prefix}1, … */
+    public static List<ObjectNode> courseViewed(String prefix, int n) {
+        List<ObjectNode> events = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) events.add(courseViewed(prefix + i));
+        return events;
     }
 
     public static ObjectNode generic(String id, String type) {

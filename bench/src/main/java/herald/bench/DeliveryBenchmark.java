@@ -150,6 +150,7 @@ public final class DeliveryBenchmark {
                 bare[round] = bareLoop(bareBodies);
                 DeliveryCpu mid = DeliveryCpu.now(h.pid());
                 List<String> bodies = bodies("tp" + round + "-", opt.events);
+                double handedOffBefore = h.metric("herald_deliveries_handed_off_total");
                 long start = System.nanoTime();
                 ingestAll(h, bodies, 4);
                 double ingested = (System.nanoTime() - start) / 1e9;
@@ -160,8 +161,9 @@ public final class DeliveryBenchmark {
                 DeliveryCpu after = DeliveryCpu.now(h.pid());
                 out.printf(Locale.ROOT, "   round %d: bare Jetty client, %d in flight: %,.0f requests/s (other CPU %.0f%%)%n", round + 1,
                         opt.concurrency, bare[round], mid.otherBusy(before) * 100);
-                out.printf(Locale.ROOT, "   round %d: ingest of the %,d events took %.2f s; %,d were delivered by then%n", round + 1,
-                        opt.events, ingested, deliveredThen);
+                out.printf(Locale.ROOT, "   round %d: ingest of the %,d events took %.2f s; %,d were delivered by then; %,.0f went"
+                        + " from ingest straight to sending (hand-off), the rest through claims%n", round + 1, opt.events, ingested,
+                        deliveredThen, h.metric("herald_deliveries_handed_off_total") - handedOffBefore);
                 out.printf(Locale.ROOT, "   round %d: Herald end to end: %,.0f deliveries/s (%.2f; other CPU %.0f%%, %s, peak RSS %,d MiB)%n",
                         round + 1, herald[round], herald[round] / bare[round], after.otherBusy(mid) * 100, after.herald(mid),
                         h.peakRssMiB());

@@ -86,6 +86,15 @@ final class HeraldChild implements AutoCloseable {
         return r.body();
     }
 
+    /** A counter's value from Herald's {@code /metrics} (Prometheus text), summed over its series; 0 when absent. */
+    double metric(String name) throws Exception {
+        double sum = 0;
+        for (String line : send("GET", "/metrics", "").split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return sum;
+    }
+
     /** The first row of {@code sql} on Herald's database, each column as a number (0 for NULL). */
     double[] row(String sql) throws Exception {
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {

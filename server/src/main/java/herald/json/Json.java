@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.util.Map;
 
 /** The one configured Jackson mapper: strict on input (no duplicate keys, no trailing tokens). */
@@ -51,20 +50,26 @@ public final class Json {
     }
 
     /**
-     * {@code fields} as a JSON object, as {@link #write} writes a map, written by the streaming writer:
-     * the mapper's map serializer (key serializers looked up per entry) was most of an attempt's
-     * header log.
+     * {@code fields} as a JSON object, as {@link #write} writes a map, written by hand with Jackson's
+     * string encoder: the mapper's map serializer (key serializers looked up per entry), and after it
+     * a streaming writer created per call, were most of an attempt's header log.
      */
     public static String writeStrings(Map<String, String> fields) {
-        var out = new StringWriter(32 * fields.size() + 2);
-        try (var g = MAPPER.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            for (var f : fields.entrySet()) g.writeStringField(f.getKey(), f.getValue());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write to a string", e);
+        var out = new StringBuilder(32 * fields.size() + 2).append('{');
+        for (var f : fields.entrySet()) {
+            if (out.length() > 1) out.append(',');
+            quoted(out, f.getKey()).append(':');
+            if (f.getValue() == null) out.append("null");
+            else quoted(out, f.getValue());
         }
-        return out.toString();
+        return out.append('}').toString();
+    }
+
+    /** {@code text} as a JSON string, escaped as the mapper escapes it (the same encoder's table). */
+    private static StringBuilder quoted(StringBuilder out, String text) {
+        out.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, out);
+        return out.append('"');
     }
 
     /** A value of a parsed document that Herald will not store, and why. */

@@ -47,6 +47,7 @@ public final class Urls {
      * {@link IllegalArgumentException} with the reason when either cannot be used.
      */
     public static String join(String base, String path) {
+        if (path.isEmpty()) return base; // the service's own URL, checked when it was saved
         String problem = pathProblem(path);
         if (problem != null) throw new IllegalArgumentException("path " + problem);
         URI b;
@@ -55,7 +56,6 @@ public final class Urls {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("the service URL is not valid: " + e.getReason());
         }
-        if (path.isEmpty()) return base;
         int q = path.indexOf('?');
         String addPath = q < 0 ? path : path.substring(0, q);
         String addQuery = q < 0 ? null : path.substring(q + 1);

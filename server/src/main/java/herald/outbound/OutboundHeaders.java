@@ -8,9 +8,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The headers of one outbound request: Herald's own, the service's custom ones, the signature and
@@ -42,13 +43,11 @@ public final class OutboundHeaders {
             List<String> secrets = svc.signing().secretsAt(nowMs);
             if (svc.signing().mode().equals("github")) {
                 // Comma-separated, as adnanh's webhook reads several; a single one outside an overlap.
-                headers.put("X-Hub-Signature-256", secrets.stream().map(k -> Signer.github(k, body))
-                        .collect(Collectors.joining(",")));
+                headers.put("X-Hub-Signature-256", eachSigned(secrets, k -> Signer.github(k, body), ","));
             } else {
                 headers.put("webhook-id", deliveryId);
                 headers.put("webhook-timestamp", Long.toString(ts));
-                headers.put("webhook-signature", secrets.stream().map(k -> Signer.standard(k, deliveryId, ts, body))
-                        .collect(Collectors.joining(" ")));
+                headers.put("webhook-signature", eachSigned(secrets, k -> Signer.standard(k, deliveryId, ts, body), " "));
             }
         }
         if (svc.isSoap() && !"1.2".equals(svc.soap().version())) headers.put("SOAPAction", "\"" + svc.soap().action() + "\"");
@@ -61,6 +60,14 @@ public final class OutboundHeaders {
             default -> { }
         }
         return headers;
+    }
+
+    /** One signature per secret, joined by {@code separator}; without a stream for the usual single secret (it is every send). */
+    private static String eachSigned(List<String> secrets, Function<String, String> sign, String separator) {
+        if (secrets.size() == 1) return sign.apply(secrets.get(0));
+        var out = new StringJoiner(separator);
+        for (String secret : secrets) out.add(sign.apply(secret));
+        return out.toString();
     }
 
     /**

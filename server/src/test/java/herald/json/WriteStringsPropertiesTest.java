@@ -11,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The attempt log's headers are written by the streaming writer: exactly what the mapper writes for the same map. */
+/** The attempt log's headers are written by hand over Jackson's string encoder: exactly what the mapper writes for the same map. */
 class WriteStringsPropertiesTest {
     @Provide
     Arbitrary<List<String>> texts() {

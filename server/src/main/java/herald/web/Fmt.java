@@ -49,6 +49,15 @@ public final class Fmt {
         return String.format("%,d", n);
     }
 
+    /** {@code n} with its noun, singular for one: "1 attempt", "2 attempts" (plural: the noun + s unless given). */
+    public static String count(long n, String one) {
+        return count(n, one, one + "s");
+    }
+
+    public static String count(long n, String one, String many) {
+        return number(n) + " " + (n == 1 ? one : many);
+    }
+
     /** Pretty JSON of a document or of JSON text; other text as it is. */
     public static String pretty(String text) {
         if (text == null) return "";

@@ -137,6 +137,7 @@ class AdminUiTest {
         Browser.screenshot(page, "06-events");
         page.click("a:has-text('course_viewed')");
         PlaywrightAssertions.assertThat(page.locator(".delivery .badge").first()).hasText("delivered");
+        PlaywrightAssertions.assertThat(page.locator(".delivery h3 .hint").first()).hasText("1 attempt");
         page.click(".attempt summary");
         PlaywrightAssertions.assertThat(page.locator(".attempt pre").first()).containsText("webhook-signature");
         Browser.screenshot(page, "07-event-with-attempt");
@@ -156,7 +157,7 @@ class AdminUiTest {
         receiver.answer(() -> 200);
         page.navigate(base + "/admin/dead");
         page.click("#replay-filtered");
-        PlaywrightAssertions.assertThat(page.locator("#replay-count")).containsText("1 dead letter(s) match");
+        PlaywrightAssertions.assertThat(page.locator("#replay-count")).containsText("1 dead letter matches");
         Browser.screenshot(page, "10-replay-confirm");
         page.click("button:has-text('Replay 1')");
         PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Replayed 1");

@@ -4,7 +4,6 @@ import static herald.delivery.Hooks.serviceSubscribedToAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Backend;
@@ -20,12 +19,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class LimitsTest {
 
-    private static ArrayNode events(String prefix, int n) {
-        ArrayNode batch = Json.MAPPER.createArrayNode();
-        for (int i = 0; i < n; i++) batch.add(Events.courseViewed(prefix + i));
-        return batch;
-    }
-
     private static long count(Api api, String status, String svc) {
         return api.get("/api/v1/deliveries?limit=500&status=" + status + "&service_id=" + svc).json().get("items").size();
     }
@@ -39,7 +32,7 @@ class LimitsTest {
             serviceSubscribedToAll(h.api(), "hanging", hanging.url(), Json.object().put("timeout_ms", 60_000));
             serviceSubscribedToAll(h.api(), "healthy", healthy.url(), null);
             long start = System.currentTimeMillis();
-            assertThat(h.api().post("/api/v1/events", events("iso-", 200)).status()).isEqualTo(202);
+            h.api().ingest(Events.courseViewed("iso-", 200));
             await().atMost(Duration.ofSeconds(20)).until(() -> healthy.received().size() == 200);
             long took = healthy.received().getLast().atMillis() - start;
             assertThat(took).as("healthy deliveries took %d ms", took).isLessThan(10_000);
@@ -54,7 +47,7 @@ class LimitsTest {
             narrow.reply(r -> Reply.status(200).after(30));
             String narrowId = serviceSubscribedToAll(h.api(), "narrow", narrow.url(), Json.object().put("max_concurrency", 2));
             String ratedId = serviceSubscribedToAll(h.api(), "rated", slowRate.url(), Json.object().put("rate_limit_per_s", 5));
-            h.api().post("/api/v1/events", events("lim-", 20));
+            h.api().ingest(Events.courseViewed("lim-", 20));
             await().atMost(Duration.ofSeconds(30)).until(() -> narrow.received().size() == 20 && slowRate.received().size() == 20);
             assertThat(narrow.maxConcurrent()).isBetween(1, 2);
             // 5 per second with a burst of 5: the last 15 need at least 3 seconds.
@@ -75,7 +68,7 @@ class LimitsTest {
             assertThat(paused.status()).isEqualTo(200);
             assertThat(paused.json().get("paused").asBoolean()).isTrue();
             assertThat(api.get("/api/v1/services/" + svc).json().get("paused").asBoolean()).isTrue();
-            api.post("/api/v1/events", events("pause-", 5));
+            api.ingest(Events.courseViewed("pause-", 5));
             await().atMost(Duration.ofSeconds(10)).until(() -> count(api, "paused", svc) == 5);
             assertThat(receiver.received()).isEmpty();
 

@@ -11,7 +11,6 @@ import herald.testing.Receiver;
 import herald.testing.TestHerald;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,9 +41,7 @@ class MetricsTest {
         try (TestHerald h = TestHerald.start(backend)) {
             h.api().put("/api/v1/settings", Json.object().put("deliveries_enabled", false));
             Hooks.serviceSubscribedToAll(h.api(), "crm", "http://127.0.0.1:9/", null);
-            List<Object> batch = new ArrayList<>();
-            for (int i = 0; i < 12; i++) batch.add(Events.courseViewed("count-" + i));
-            h.api().post("/api/v1/events", batch);
+            h.api().ingest(Events.courseViewed("count-", 12));
             // 12 pending; give 2 of them each other status.
             h.herald().database().inTransaction(c -> {
                 var ids = new ArrayList<String>();

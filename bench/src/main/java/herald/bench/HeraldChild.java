@@ -142,20 +142,35 @@ final class HeraldChild implements AutoCloseable {
     }
 
     /**
+     * Whether any delivery (matching {@code extra}) is not finished yet: the same two partial
+     * indexes, but each stops at its first live row. Counting them (above) read every waiting row
+     * and its table row, which on PostgreSQL took 17 ms a poll and a tenth of a core from the
+     * Herald being measured (pg_stat_statements, 2026-12-07).
+     */
+    boolean anyUnfinished(String extra) throws Exception {
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE status IN ('pending', 'retrying')"
+                     + extra + ") OR EXISTS (SELECT 1 FROM deliveries WHERE status = 'delivering'" + extra + ") THEN 1 ELSE 0 END")) {
+            rs.next();
+            return rs.getInt(1) == 1;
+        }
+    }
+
+    /**
      * Waits until no delivery (matching {@code extra}) is left unfinished, then checks that at least
-     * {@code n} were delivered. It counts what is left rather than what is done, and waits ten times
-     * as long as a count took: counting every delivered row every 100 ms took up to a sixth of the
-     * machine from Herald once the warm-up had left a few hundred thousand rows.
+     * {@code n} were delivered. It asks whether any is left rather than counting what is done, every
+     * 50 ms or ten times as long as the question took, whichever is longer: counting every delivered
+     * row every 100 ms once took up to a sixth of the machine from Herald.
      */
     private void awaitCount(long n, String extra, Duration atMost) throws Exception {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (true) {
             long t = System.nanoTime();
-            long left = unfinished(extra);
+            boolean left = anyUnfinished(extra);
             long tookMs = (System.nanoTime() - t) / 1_000_000;
-            if (left == 0) break;
+            if (!left) break;
             if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in " + atMost);
-            Thread.sleep(Math.max(20, 10 * tookMs));
+            Thread.sleep(Math.max(50, 10 * tookMs));
         }
         long delivered = delivered(extra);
         if (delivered < n) throw new IllegalStateException(delivered + " of " + n + " delivered; the rest failed");

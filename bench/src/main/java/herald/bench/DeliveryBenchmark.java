@@ -154,16 +154,17 @@ public final class DeliveryBenchmark {
                 long start = System.nanoTime();
                 ingestAll(h, bodies, 4);
                 double ingested = (System.nanoTime() - start) / 1e9;
-                long deliveredThen = h.delivered("") - delivered;
+                long ingestedAt = System.currentTimeMillis();
+                long deliveredBefore = delivered;
                 delivered += opt.events;
-                h.awaitDelivered(delivered, Duration.ofMinutes(10));
-                herald[round] = opt.events / ((System.nanoTime() - start) / 1e9);
+                long end = h.awaitDelivered(delivered, Duration.ofMinutes(10));
+                herald[round] = opt.events / ((end - start) / 1e9);
                 DeliveryCpu after = DeliveryCpu.now(h.pid());
                 out.printf(Locale.ROOT, "   round %d: bare Jetty client, %d in flight: %,.0f requests/s (other CPU %.0f%%)%n", round + 1,
                         opt.concurrency, bare[round], mid.otherBusy(before) * 100);
                 out.printf(Locale.ROOT, "   round %d: ingest of the %,d events took %.2f s; %,d were delivered by then; %,.0f went"
                         + " from ingest straight to sending (hand-off), the rest through claims%n", round + 1, opt.events, ingested,
-                        deliveredThen, h.metric("herald_deliveries_handed_off_total") - handedOffBefore);
+                        h.deliveredBy(ingestedAt) - deliveredBefore, h.metric("herald_deliveries_handed_off_total") - handedOffBefore);
                 out.printf(Locale.ROOT, "   round %d: Herald end to end: %,.0f deliveries/s (%.2f; other CPU %.0f%%, %s, peak RSS %,d MiB)%n",
                         round + 1, herald[round], herald[round] / bare[round], after.otherBusy(mid) * 100, after.herald(mid),
                         h.peakRssMiB());
@@ -199,8 +200,8 @@ public final class DeliveryBenchmark {
                     long start = System.nanoTime();
                     ingestAll(sides[side], bodies, 4);
                     delivered[side] += opt.events;
-                    sides[side].awaitDelivered(delivered[side], Duration.ofMinutes(10));
-                    rates[side][round] = opt.events / ((System.nanoTime() - start) / 1e9);
+                    long end = sides[side].awaitDelivered(delivered[side], Duration.ofMinutes(10));
+                    rates[side][round] = opt.events / ((end - start) / 1e9);
                 }
                 out.printf(Locale.ROOT, "   round %d: ordered by userid %,.0f deliveries/s, unordered %,.0f/s (%.2f)%n", round + 1,
                         rates[1][round], rates[0][round], rates[1][round] / rates[0][round]);
@@ -324,8 +325,8 @@ public final class DeliveryBenchmark {
             DeliveryCpu before = DeliveryCpu.now(h.pid());
             long start = System.nanoTime();
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
-            h.awaitDeliveredToHealthy((long) healthy * (warm + opt.isolationEvents), hanging, Duration.ofMinutes(10));
-            double rate = healthy * opt.isolationEvents / ((System.nanoTime() - start) / 1e9);
+            long end = h.awaitDeliveredToHealthy((long) healthy * (warm + opt.isolationEvents), hanging, Duration.ofMinutes(10));
+            double rate = healthy * opt.isolationEvents / ((end - start) / 1e9);
             DeliveryCpu after = DeliveryCpu.now(h.pid());
             out.printf(Locale.ROOT, "   %d healthy + %d hanging: %,.0f healthy deliveries/s (other CPU %.0f%%, %s)%n", healthy,
                     hanging, rate, after.otherBusy(before) * 100, after.herald(before));
@@ -357,8 +358,8 @@ public final class DeliveryBenchmark {
             DeliveryCpu before = DeliveryCpu.now(h.pid());
             long start = System.nanoTime();
             h.put("/api/v1/settings", "{\"deliveries_enabled\":true}");
-            h.awaitDelivered(n, Duration.ofHours(1));
-            double rate = n / ((System.nanoTime() - start) / 1e9);
+            long end = h.awaitDelivered(n, Duration.ofHours(1));
+            double rate = n / ((end - start) / 1e9);
             backlogRssMiB = h.peakRssMiB();
             out.printf(Locale.ROOT, "   RESULT drain of %,d: %,.0f deliveries/s, peak RSS during the drain %,d MiB"
                             + " (target <= 512), other CPU %.0f%%%n", n, rate, h.peakRssMiB(), DeliveryCpu.now(h.pid()).otherBusy(before) * 100);

@@ -108,14 +108,23 @@ final class HeraldChild implements AutoCloseable {
         return count("status = 'delivered'" + extra);
     }
 
-    void awaitDelivered(long n, Duration atMost) throws Exception {
-        awaitCount(n, "", atMost);
+    /**
+     * Deliveries delivered by {@code epochMillis} (their outcome recorded then), counted afterwards:
+     * counting during a measured phase reads the whole table on the Herald being measured.
+     */
+    long deliveredBy(long epochMillis) throws Exception {
+        return count("status = 'delivered' AND updated_at <= " + epochMillis);
+    }
+
+    /** Waits for every delivery to finish and checks {@code n} were delivered; returns when none was left ({@link System#nanoTime}). */
+    long awaitDelivered(long n, Duration atMost) throws Exception {
+        return awaitCount(n, "", atMost);
     }
 
     /** Waits for the deliveries to the healthy services (the ones created after the {@code hanging} first). */
-    void awaitDeliveredToHealthy(long n, int hanging, Duration atMost) throws Exception {
+    long awaitDeliveredToHealthy(long n, int hanging, Duration atMost) throws Exception {
         String ids = String.join(",", serviceIds.subList(hanging, serviceIds.size()).stream().map(s -> "'" + s + "'").toList());
-        awaitCount(n, " AND service_id IN (" + ids + ")", atMost);
+        return awaitCount(n, " AND service_id IN (" + ids + ")", atMost);
     }
 
     private long count(String where) throws Exception {
@@ -160,9 +169,11 @@ final class HeraldChild implements AutoCloseable {
      * Waits until no delivery (matching {@code extra}) is left unfinished, then checks that at least
      * {@code n} were delivered. It asks whether any is left rather than counting what is done, every
      * 50 ms or ten times as long as the question took, whichever is longer: counting every delivered
-     * row every 100 ms once took up to a sixth of the machine from Herald.
+     * row every 100 ms once took up to a sixth of the machine from Herald. Returns the
+     * {@link System#nanoTime} at which none was left: the count of what was delivered after it is
+     * a check, not part of the time measured (it reads the whole table).
      */
-    private void awaitCount(long n, String extra, Duration atMost) throws Exception {
+    private long awaitCount(long n, String extra, Duration atMost) throws Exception {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (true) {
             long t = System.nanoTime();
@@ -172,8 +183,10 @@ final class HeraldChild implements AutoCloseable {
             if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in " + atMost);
             Thread.sleep(Math.max(50, 10 * tookMs));
         }
+        long noneLeft = System.nanoTime();
         long delivered = delivered(extra);
         if (delivered < n) throw new IllegalStateException(delivered + " of " + n + " delivered; the rest failed");
+        return noneLeft;
     }
 
     long rssKiB() {

@@ -2,6 +2,7 @@ package herald.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.access.PasswordHasher;
 import herald.app.Herald;
 import herald.config.HeraldConfig;
 import herald.testing.Backend;
@@ -46,6 +47,11 @@ class SignInTest {
             assertThat(changed.status()).isEqualTo(303);
             assertThat(ui.get("/admin/services").status()).isEqualTo(200);
             assertThat(new UiClient(herald.herald().port()).signIn("admin", oneTime).status()).as("the one-time password is spent").isEqualTo(401);
+
+            long hashes = PasswordHasher.hashesMade();
+            herald.restart();
+            assertThat(herald.herald().generatedAdminPassword()).as("an admin exists: none is made").isNull();
+            assertThat(PasswordHasher.hashesMade()).as("nor is a one-time password hashed in vain at every start").isEqualTo(hashes);
         }
         try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
             assertThat(herald.herald().generatedAdminPassword()).as("no one-time password beside HERALD_ADMIN_USER").isNull();

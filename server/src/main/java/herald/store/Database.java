@@ -96,6 +96,9 @@ public final class Database implements AutoCloseable {
      * it takes delivery rows and their keys' line tails in the other order from a concurrent
      * outcome or delete (a replay, an erasure): it runs again from the start, up to three times in
      * all, rather than fail with a 503. The work must be database work only, safe to run again.
+     * Each new run waits a moment first (a random 25–100 ms, more for the third): run at once, it
+     * could take the rows back before the other transaction, which was waiting for them, got them,
+     * and meet it again in the same cycle (ErasureTest saw three deadlocks in a row).
      */
     public <T> T inTransactionRetryingDeadlocks(SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
@@ -103,6 +106,12 @@ public final class Database implements AutoCloseable {
                 return inTransaction(work);
             } catch (StoreException e) {
                 if (!e.isDeadlock() || attempt == 3) throw e;
+                try {
+                    Thread.sleep(attempt * java.util.concurrent.ThreadLocalRandom.current().nextLong(25, 101));
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package herald.cli;
 import herald.audit.Actor;
 import herald.json.Json;
 import herald.problem.Problem;
+import herald.text.Words;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (error != null) body.put("error", error);
             if (limit != null) body.put("limit", limit);
             int n = herald.deliveries().replay(Actor.cli(), body);
-            System.out.println("replayed " + (n == 1 ? "1 delivery" : n + " deliveries"));
+            System.out.println("replayed " + Words.count(n, "delivery", "deliveries"));
             return 0;
         } catch (Problem e) {
             return HeraldCli.report(e);

@@ -8,6 +8,7 @@ import herald.rendering.Format.Payload;
 import herald.net.Urls;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
+import herald.text.Words;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class Renderer {
             var fields = FormEncoding.fields(payload.tree(), brackets ? FormEncoding.Style.BRACKETS : FormEncoding.Style.UNDERSCORE);
             int lost = brackets ? 0 : FormEncoding.underscoreLeaves(payload.tree()) - fields.size();
             if (lost > 0) {
-                warnings.add(lost + " field(s) share a name once nested keys are joined with '_'; the later value is sent"
+                warnings.add(Words.count(lost, "field shares", "fields share") + " a name once nested keys are joined with '_'; the later value is sent"
                         + " (the brackets form style keeps them apart)");
             }
             if (fields.size() > PHP_MAX_INPUT_VARS) {

@@ -12,6 +12,7 @@ import herald.json.JsonFields;
 import herald.json.Times;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
+import herald.text.Words;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
@@ -90,7 +91,7 @@ public final class DeliveryUseCases {
     }
 
     private void replayed(Actor actor, JsonNode body, int n) {
-        audit.record(actor, "deliveries.replayed", new AuditLog.Target("deliveries", null, n == 1 ? "1 delivery" : n + " deliveries"), null,
+        audit.record(actor, "deliveries.replayed", new AuditLog.Target("deliveries", null, Words.count(n, "delivery", "deliveries")), null,
                 replayJson(body, n));
         if (n > 0) wake.run();
     }

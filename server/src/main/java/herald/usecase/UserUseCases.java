@@ -14,6 +14,7 @@ import herald.json.JsonFields;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
 import herald.store.Database;
+import herald.text.Words;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -183,7 +184,7 @@ public final class UserUseCases {
             case Users.SignIn.Ok ok -> new SignInResult.Ok(ok.user(), sessions.create(ok.user().id(), now).token());
             case Users.SignIn.Wrong w -> new SignInResult.Refused("Wrong user name or password.");
             case Users.SignIn.Locked l -> new SignInResult.Refused("Too many failed sign-ins: this user is locked for "
-                    + Math.max(1, (l.until() - now + 59_999) / 60_000) + " more minute(s). Try again later or ask an admin"
+                    + Words.count(Math.max(1, (l.until() - now + 59_999) / 60_000), "more minute", "more minutes") + ". Try again later or ask an admin"
                     + " to reset the password.");
         };
     }

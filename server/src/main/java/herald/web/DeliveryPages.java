@@ -37,7 +37,7 @@ final class DeliveryPages {
                 return;
             }
             int n = uc.deliveries().replay(WebUi.actor(ctx), body);
-            WebUi.redirect(ctx, "/admin/dead", "Replayed " + n + " dead letter(s): they are due now, each with its own webhook-id.", false);
+            WebUi.redirect(ctx, "/admin/dead", "Replayed " + Fmt.count(n, "dead letter") + ": they are due now, each with its own webhook-id.", false);
         });
         p.get("/admin/deliveries/{id}", Need.VIEWER, ctx -> {
             var d = uc.deliveries().get(ctx.pathParam("id"));

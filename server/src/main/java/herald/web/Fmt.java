@@ -2,6 +2,7 @@ package herald.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.json.Json;
+import herald.text.Words;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,13 +50,13 @@ public final class Fmt {
         return String.format("%,d", n);
     }
 
-    /** {@code n} with its noun, singular for one: "1 attempt", "2 attempts" (plural: the noun + s unless given). */
+    /** {@code n} with its noun, singular for one: "1 attempt", "2 attempts" (see {@link Words}). */
     public static String count(long n, String one) {
-        return count(n, one, one + "s");
+        return Words.count(n, one);
     }
 
     public static String count(long n, String one, String many) {
-        return number(n) + " " + (n == 1 ? one : many);
+        return Words.count(n, one, many);
     }
 
     /** Pretty JSON of a document or of JSON text; other text as it is. */

@@ -107,7 +107,7 @@ final class SettingsPages {
         String passphrase = ctx.formParam("passphrase");
         var summary = uc.backup().restore(WebUi.actor(ctx), doc, mode, passphrase, !confirmed);
         if (confirmed) {
-            WebUi.redirect(ctx, "/admin/settings", "Restored: " + summary.changes().size() + " change(s) applied.", false);
+            WebUi.redirect(ctx, "/admin/settings", "Restored: " + Fmt.count(summary.changes().size(), "change") + " applied.", false);
             return;
         }
         var params = new HashMap<String, Object>();

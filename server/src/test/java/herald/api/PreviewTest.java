@@ -101,7 +101,7 @@ class PreviewTest {
                 .set("subscription", spec("event").put("content_type", "form")));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.json().get("body").asText()).contains("data_user_name=second").doesNotContain("first");
-        assertThat(r.json().get("warnings").get(0).asText()).startsWith("1 field(s) share a name");
+        assertThat(r.json().get("warnings").get(0).asText()).startsWith("1 field shares a name");
     }
 
     @Test

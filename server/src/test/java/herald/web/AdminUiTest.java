@@ -160,7 +160,7 @@ class AdminUiTest {
         PlaywrightAssertions.assertThat(page.locator("#replay-count")).containsText("1 dead letter matches");
         Browser.screenshot(page, "10-replay-confirm");
         page.click("button:has-text('Replay 1')");
-        PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Replayed 1");
+        PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Replayed 1 dead letter: they are due now");
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream().filter(r -> r.body().contains("\"1\"")).count() >= 4);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/deliveries?status=dead").json().get("items").isEmpty());
 

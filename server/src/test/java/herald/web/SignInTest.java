@@ -25,7 +25,7 @@ class SignInTest {
             }
             var locked = ui.signIn("ada", "correct-horse-battery");
             assertThat(locked.status()).isEqualTo(401);
-            assertThat(locked.body()).contains("locked for 15 more minute(s)");
+            assertThat(locked.body()).contains("locked for 15 more minutes.");
             assertThat(ui.signIn("nobody", "whatever-it-is").body()).contains("Wrong user name or password");
         }
     }

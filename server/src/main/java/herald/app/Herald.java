@@ -83,6 +83,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,106 +116,138 @@ public final class Herald implements HeraldCli.Running {
     private String generatedAdminPassword;
 
     private Herald(HeraldConfig config) {
-        this.db = Database.open(config.database().url(), config.database().user(), config.database().password());
-        SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
-        ApiKeys apiKeys = new ApiKeys(db);
-        apiKeys.setEnvironmentAdminKey(config.access().adminKey());
-        if (!apiKeys.hasEnvironmentKey() && apiKeys.count() == 0) {
-            generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
-        }
-        Formats formats = new Formats();
-        ConfigStore configStore = new ConfigStore(secrets, formats);
-        checkMasterKey(db, configStore);
-        SourceStore sourceStore = new SourceStore(secrets);
-        if (!config.sources().file().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
+        OutboundGuard outboundGuard = new OutboundGuard(config.outbound().allow());
+        // Built beside the database's opening and migration: the HTTP client (Jetty's classes and
+        // threads) was a seventh of a start's main thread (14 of 91 samples), and needs nothing else.
+        FutureTask<OutboundClients> clientsStarting = new FutureTask<>(
+                () -> new OutboundClients(outboundGuard, config.delivery().concurrency()));
+        Thread.ofPlatform().daemon().name("outbound-start").start(clientsStarting);
+        try {
+            this.db = Database.open(config.database().url(), config.database().user(), config.database().password());
+            SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
+            ApiKeys apiKeys = new ApiKeys(db);
+            apiKeys.setEnvironmentAdminKey(config.access().adminKey());
+            if (!apiKeys.hasEnvironmentKey() && apiKeys.count() == 0) {
+                generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
+            }
+            Formats formats = new Formats();
+            ConfigStore configStore = new ConfigStore(secrets, formats);
+            checkMasterKey(db, configStore);
+            SourceStore sourceStore = new SourceStore(secrets);
+            if (!config.sources().file().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
+                try {
+                    Sources.loadFile(db, sourceStore, Path.of(config.sources().file()));
+                } catch (RuntimeException e) {
+                    db.close();
+                    throw e;
+                }
+            }
+            Router router = new Router(configStore, formats);
+            DeliverySwitch deliverySwitch = new DeliverySwitch(db);
+            DeliveryStore deliveries = new DeliveryStore(db);
+            ServiceStates serviceStates = new ServiceStates(db);
+            // Payloads: formats and encodings. An event's site is its Moodle source's site_url, else its
+            // source when that is a URL (sources is assigned below, before any delivery can run).
+            SiteLocator moodleSites = this::moodleSiteUrl;
+            Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL),
+                    new Pseudonyms(secrets.derive("pseudonyms")));
+            this.clients = built(clientsStarting);
+            OutboundHeaders outboundHeaders = new OutboundHeaders("Herald/" + VERSION);
+            AmqpConnections amqpConnections = new AmqpConnections(outboundGuard);
+            this.amqp = new AmqpPublisher(amqpConnections, outboundHeaders);
+            OutboundCall outbound = new OutboundCall(clients, outboundHeaders, amqp);
+            this.dispatcher = new Dispatcher(db, deliveries, router, deliverySwitch, serviceStates, configStore, renderer, outbound,
+                    metrics, config.delivery(), Ids.newId("node"));
+            this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers());
+            // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
+            this.sources = new Sources(db, sourceStore, writer, router, formats, outboundGuard);
+            sources.registerMetrics(metrics);
+            registerGauges(deliveries);
+            // Open edX event buses: every node is a consumer in each source's group; events go through the ingest writer.
+            OpenEdxSchemas schemas = new OpenEdxSchemas();
+            this.openedx = new OpenEdxSources(db, new EventBusStore(secrets), writer, schemas, outboundGuard, "herald-" + Ids.newId("node"));
+            // Herald's own events (herald.*): told by the delivery engine and a watch of sources and dead letters.
+            var ops = config.operational();
+            this.operational = new OperationalEvents(db, writer, () -> sourceHealth(sourceStore), new OperationalEvents.Thresholds(
+                    ops.failures(), ops.lagRows(), ops.lagS(), ops.deadLettersPerHour(), OperationalEvents.Thresholds.DEFAULT.watchMs()));
+            dispatcher.signalTo(operational);
+            // AMQP services' reply queues: each message becomes an event through the ingest writer.
+            this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);
+            FilterTypes filterTypes = new FilterTypes();
+            WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
+            HookStore hookStore = new HookStore(secrets);
+            this.webfilterRunner = new WebfilterRunner(db, webfilterStore, filterTypes, configStore, serviceStates, outbound, metrics);
+            this.retention = new Retention(db, config.delivery().retentionDays(), config.delivery().deadLetterRetentionDays());
+            retention.start();
+
+            EventCatalog catalog = new EventCatalog(db, new SampleEvents());
+            EventQueries eventQueries = new EventQueries(db);
+            AuditLog audit = new AuditLog(db);
+            DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,
+                    new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders), audit);
+            UserUseCases users = new UserUseCases(db, new Users(db), new UiSessions(db), audit);
             try {
-                Sources.loadFile(db, sourceStore, Path.of(config.sources().file()));
+                generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
+                        .orElse(null);
             } catch (RuntimeException e) {
                 db.close();
                 throw e;
             }
-        }
-        Router router = new Router(configStore, formats);
-        DeliverySwitch deliverySwitch = new DeliverySwitch(db);
-        DeliveryStore deliveries = new DeliveryStore(db);
-        ServiceStates serviceStates = new ServiceStates(db);
-        // Payloads: formats and encodings. An event's site is its Moodle source's site_url, else its
-        // source when that is a URL (sources is assigned below, before any delivery can run).
-        SiteLocator moodleSites = this::moodleSiteUrl;
-        Renderer renderer = new Renderer(formats, config.delivery().maxPayloadBytes(), moodleSites.orElse(SiteLocator.SOURCE_URL),
-                new Pseudonyms(secrets.derive("pseudonyms")));
-        OutboundGuard outboundGuard = new OutboundGuard(config.outbound().allow());
-        this.clients = new OutboundClients(outboundGuard, config.delivery().concurrency());
-        OutboundHeaders outboundHeaders = new OutboundHeaders("Herald/" + VERSION);
-        AmqpConnections amqpConnections = new AmqpConnections(outboundGuard);
-        this.amqp = new AmqpPublisher(amqpConnections, outboundHeaders);
-        OutboundCall outbound = new OutboundCall(clients, outboundHeaders, amqp);
-        this.dispatcher = new Dispatcher(db, deliveries, router, deliverySwitch, serviceStates, configStore, renderer, outbound,
-                metrics, config.delivery(), Ids.newId("node"));
-        this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers());
-        // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
-        this.sources = new Sources(db, sourceStore, writer, router, formats, outboundGuard);
-        sources.registerMetrics(metrics);
-        registerGauges(deliveries);
-        // Open edX event buses: every node is a consumer in each source's group; events go through the ingest writer.
-        OpenEdxSchemas schemas = new OpenEdxSchemas();
-        this.openedx = new OpenEdxSources(db, new EventBusStore(secrets), writer, schemas, outboundGuard, "herald-" + Ids.newId("node"));
-        // Herald's own events (herald.*): told by the delivery engine and a watch of sources and dead letters.
-        var ops = config.operational();
-        this.operational = new OperationalEvents(db, writer, () -> sourceHealth(sourceStore), new OperationalEvents.Thresholds(
-                ops.failures(), ops.lagRows(), ops.lagS(), ops.deadLettersPerHour(), OperationalEvents.Thresholds.DEFAULT.watchMs()));
-        dispatcher.signalTo(operational);
-        // AMQP services' reply queues: each message becomes an event through the ingest writer.
-        this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);
-        FilterTypes filterTypes = new FilterTypes();
-        WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
-        HookStore hookStore = new HookStore(secrets);
-        this.webfilterRunner = new WebfilterRunner(db, webfilterStore, filterTypes, configStore, serviceStates, outbound, metrics);
-        this.retention = new Retention(db, config.delivery().retentionDays(), config.delivery().deadLetterRetentionDays());
-        retention.start();
-
-        EventCatalog catalog = new EventCatalog(db, new SampleEvents());
-        EventQueries eventQueries = new EventQueries(db);
-        AuditLog audit = new AuditLog(db);
-        DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,
-                new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders), audit);
-        UserUseCases users = new UserUseCases(db, new Users(db), new UiSessions(db), audit);
-        try {
-            generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
-                    .orElse(null);
-        } catch (RuntimeException e) {
-            db.close();
+            IngestUseCases ingestUseCases = new IngestUseCases(writer, config.ingest().maxBatch(), metrics);
+            UseCases useCases = new UseCases(
+                    ingestUseCases,
+                    new EventUseCases(eventQueries),
+                    new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard, audit, replyQueues),
+                    new SubscriptionUseCases(db, configStore, formats, renderer, catalog, audit, outboundHeaders, eventQueries),
+                    deliveryUseCases,
+                    new SourceUseCases(db, sources, audit),
+                    new SettingsUseCases(db, deliverySwitch, dispatcher, audit),
+                    new KeyUseCases(db, apiKeys, audit),
+                    new BackupUseCases(db, configStore, sourceStore, openedx.store(), webfilterStore, filterTypes, hookStore, formats, () -> {
+                        sources.reconcile();
+                        openedx.reconcile();
+                    }, audit),
+                    new ImportUseCases(db, configStore, formats, audit),
+                    new CatalogUseCases(catalog),
+                    users,
+                    new AuditUseCases(audit),
+                    new InspectorUseCases(new Inspector(db), audit),
+                    new DashboardUseCases(db, dispatcher.stats(), deliveries, configStore, serviceStates, sources),
+                    new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog),
+                    new OpenEdxSourceUseCases(db, openedx, sourceStore, audit),
+                    new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
+                    new HookUseCases(db, hookStore, ingestUseCases, schemas, audit),
+                    new GatewayUseCases(db, configStore, dispatcher.gateway()),
+                    new ErasureUseCases(new Erasure(db, schemas), audit));
+            this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
+                    new WebUi(useCases, config.http().maxBodyBytes()));
+        } catch (RuntimeException | Error e) {
+            closeWhenBuilt(clientsStarting);
             throw e;
         }
-        IngestUseCases ingestUseCases = new IngestUseCases(writer, config.ingest().maxBatch(), metrics);
-        UseCases useCases = new UseCases(
-                ingestUseCases,
-                new EventUseCases(eventQueries),
-                new ServiceUseCases(db, configStore, serviceStates, deliveries, dispatcher, outboundGuard, audit, replyQueues),
-                new SubscriptionUseCases(db, configStore, formats, renderer, catalog, audit, outboundHeaders, eventQueries),
-                deliveryUseCases,
-                new SourceUseCases(db, sources, audit),
-                new SettingsUseCases(db, deliverySwitch, dispatcher, audit),
-                new KeyUseCases(db, apiKeys, audit),
-                new BackupUseCases(db, configStore, sourceStore, openedx.store(), webfilterStore, filterTypes, hookStore, formats, () -> {
-                    sources.reconcile();
-                    openedx.reconcile();
-                }, audit),
-                new ImportUseCases(db, configStore, formats, audit),
-                new CatalogUseCases(catalog),
-                users,
-                new AuditUseCases(audit),
-                new InspectorUseCases(new Inspector(db), audit),
-                new DashboardUseCases(db, dispatcher.stats(), deliveries, configStore, serviceStates, sources),
-                new TestSendUseCases(db, configStore, formats, renderer, outbound, catalog),
-                new OpenEdxSourceUseCases(db, openedx, sourceStore, audit),
-                new WebfilterUseCases(db, webfilterStore, filterTypes, webfilterRunner, configStore, audit),
-                new HookUseCases(db, hookStore, ingestUseCases, schemas, audit),
-                new GatewayUseCases(db, configStore, dispatcher.gateway()),
-                new ErasureUseCases(new Erasure(db, schemas), audit));
-        this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
-                new WebUi(useCases, config.http().maxBodyBytes()));
     }
+
+    private static OutboundClients built(FutureTask<OutboundClients> clients) {
+        try {
+            return clients.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the HTTP client started", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("cannot start the HTTP client: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** A start that failed stops the HTTP client it began (its threads would outlive it). */
+    private static void closeWhenBuilt(FutureTask<OutboundClients> clients) {
+        try {
+            built(clients).close();
+        } catch (Exception e) {
+            log.debug("outbound.stop error={}", e.toString());
+        }
+    }
+
 
     /** The sources this node reads, for the operational events' watch: Moodle log tables and Open edX buses. */
     private List<OperationalEvents.SourceHealth> sourceHealth(SourceStore sourceStore) {

@@ -11,10 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.NameValidator;
 import org.apache.avro.Schema;
@@ -42,31 +45,49 @@ public final class OpenEdxSchemas {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private final Map<String, Type> types = new LinkedHashMap<>();
+    /**
+     * Parsed when first needed (an Open edX message, hook or erasure), once: parsing the 72 schemas
+     * was a seventh of a start's main thread (13 of 91 samples) on every start, Open edX or not.
+     */
+    private final FutureTask<Map<String, Type>> types = new FutureTask<>(OpenEdxSchemas::parseAll);
 
-    public OpenEdxSchemas() {
+    private static Map<String, Type> parseAll() {
+        Map<String, Type> out = new LinkedHashMap<>();
         for (String file : read("index.txt").split("\n")) {
             if (file.isBlank()) continue;
             // one namespace has a '-' (…redemption-reversed.v1), which Avro's default name check refuses
             Schema schema = new Schema.Parser(NameValidator.NO_VALIDATION).parse(read(file.strip()));
             Schema.Field top = schema.getFields().get(0);
             Schema record = nonNull(top.schema());
-            types.put(schema.getNamespace(), new Type(schema.getNamespace(), schema, top.name(),
+            out.put(schema.getNamespace(), new Type(schema.getNamespace(), schema, top.name(),
                     record.getType() == Schema.Type.RECORD ? record.getName() : null));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private Map<String, Type> types() {
+        types.run(); // parses on the first call; later calls (and one racing it) wait for that parse
+        try {
+            return types.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the Open edX schemas were parsed", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot parse the Open edX schemas: " + e.getCause(), e.getCause());
         }
     }
 
     public Optional<Type> type(String name) {
-        return Optional.ofNullable(types.get(name));
+        return Optional.ofNullable(types().get(name));
     }
 
     public Collection<Type> all() {
-        return types.values();
+        return types().values();
     }
 
     /** The event's {@code data}: the decoded record as JSON, fields in schema order. */
     public ObjectNode decode(String typeName, byte[] eventData) throws Undecodable {
-        Type t = types.get(typeName);
+        Type t = types().get(typeName);
         if (t == null) throw new Undecodable("unknown event type '" + typeName + "' (this Herald knows the 72 types of openedx-events 11.2)");
         try {
             BinaryDecoder in = DecoderFactory.get().binaryDecoder(eventData, null);

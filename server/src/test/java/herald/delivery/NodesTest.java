@@ -71,12 +71,20 @@ class NodesTest {
         other[0] = 1;
         try (TestHerald a = TestHerald.start(Backend.POSTGRES, Map.of("HERALD_MASTER_KEY", Base64.getEncoder().encodeToString(new byte[32])))) {
             Hooks.serviceSubscribedToAll(a.api(), "signed", "http://127.0.0.1:9/hook", null); // its signing secret is encrypted
+            long clientsBefore = outboundClientThreads();
             assertThatThrownBy(() -> TestHerald.start(Backend.SQLITE, Map.of(
                     "HERALD_DATABASE_URL", a.environment().get("HERALD_DATABASE_URL"),
                     "HERALD_MASTER_KEY", Base64.getEncoder().encodeToString(other))))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("HERALD_MASTER_KEY cannot read the secrets stored in this database");
             assertThat(a.api().get("/api/v1/services").status()).as("the running node is untouched").isEqualTo(200);
+            // The refused start built its HTTP client beside the database's opening: it is stopped, not left running.
+            await().atMost(Duration.ofSeconds(10)).until(() -> outboundClientThreads() <= clientsBefore);
         }
+    }
+
+    /** Threads of running outbound clients: each client has one DNS timeout thread. */
+    private static long outboundClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dns-timeouts")).count();
     }
 }

@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.NameValidator;
 import org.apache.avro.Schema;
@@ -45,11 +43,15 @@ public final class OpenEdxSchemas {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     /**
-     * Parsed when first needed (an Open edX message, hook or erasure), once: parsing the 72 schemas
-     * was a seventh of a start's main thread (13 of 91 samples) on every start, Open edX or not.
+     * The schemas, parsed when first needed (an Open edX message, hook or erasure) and once per
+     * process, by the JVM's initialisation of this holder: parsing the 72 schemas was a seventh of
+     * a start's main thread (13 of 91 samples) on every start, Open edX or not.
      */
-    private final FutureTask<Map<String, Type>> types = new FutureTask<>(OpenEdxSchemas::parseAll);
+    private static final class Parsed {
+        static final Map<String, Type> TYPES = parseAll();
+    }
 
     private static Map<String, Type> parseAll() {
         Map<String, Type> out = new LinkedHashMap<>();
@@ -65,29 +67,17 @@ public final class OpenEdxSchemas {
         return Collections.unmodifiableMap(out);
     }
 
-    private Map<String, Type> types() {
-        types.run(); // parses on the first call; later calls (and one racing it) wait for that parse
-        try {
-            return types.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the Open edX schemas were parsed", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot parse the Open edX schemas: " + e.getCause(), e.getCause());
-        }
-    }
-
     public Optional<Type> type(String name) {
-        return Optional.ofNullable(types().get(name));
+        return Optional.ofNullable(Parsed.TYPES.get(name));
     }
 
     public Collection<Type> all() {
-        return types().values();
+        return Parsed.TYPES.values();
     }
 
     /** The event's {@code data}: the decoded record as JSON, fields in schema order. */
     public ObjectNode decode(String typeName, byte[] eventData) throws Undecodable {
-        Type t = types().get(typeName);
+        Type t = Parsed.TYPES.get(typeName);
         if (t == null) throw new Undecodable("unknown event type '" + typeName + "' (this Herald knows the 72 types of openedx-events 11.2)");
         try {
             BinaryDecoder in = DecoderFactory.get().binaryDecoder(eventData, null);

@@ -96,7 +96,7 @@ public final class HeraldCli implements Runnable {
 
     static HeraldConfig config() {
         HeraldConfig cfg = HeraldConfig.load(System.getenv());
-        // Read by logback.xml; must be set before the first logger is made.
+        // Read by herald.app.LogSetup; must be set before the first logger is made.
         System.setProperty("herald.log.format", cfg.logFormat());
         return cfg;
     }

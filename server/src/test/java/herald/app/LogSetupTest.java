@@ -1,0 +1,68 @@
+package herald.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The logging Herald's processes get: the format HERALD_LOG_FORMAT picks, and libraries kept quiet. */
+class LogSetupTest {
+    @Test
+    void plainLinesCarryTimeLevelThreadLoggerAndMessage() {
+        String out = logged(null);
+        assertThat(out).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main\\] herald\\.test delivery\\.sent id=1\\n");
+    }
+
+    @Test
+    void jsonLinesCarryTheFormattedMessage() {
+        String out = logged("json");
+        assertThat(out).startsWith("{").contains("\"level\":\"INFO\"", "\"loggerName\":\"herald.test\"",
+                "\"formattedMessage\":\"delivery.sent id=1\"").doesNotContain("\"arguments\"");
+    }
+
+    @Test
+    void librariesLogOnlyWarningsAndHeraldInfo() {
+        LoggerContext context = configured();
+        try {
+            assertThat(context.getLogger("org.eclipse.jetty.client").getEffectiveLevel()).isEqualTo(Level.WARN);
+            assertThat(context.getLogger("com.zaxxer.hikari.pool").getEffectiveLevel()).isEqualTo(Level.WARN);
+            assertThat(context.getLogger("herald.delivery").getEffectiveLevel()).isEqualTo(Level.INFO);
+        } finally {
+            context.stop();
+        }
+    }
+
+    /** What one INFO line becomes on standard output, with {@code herald.log.format} set to {@code format}. */
+    private static String logged(String format) {
+        String before = System.getProperty("herald.log.format");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            if (format == null) System.clearProperty("herald.log.format");
+            else System.setProperty("herald.log.format", format);
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            LoggerContext context = configured();
+            context.getLogger("herald.test").info("delivery.sent id={}", 1);
+            context.stop(); // flushes the background writer
+        } finally {
+            System.setOut(stdout);
+            if (before == null) System.clearProperty("herald.log.format");
+            else System.setProperty("herald.log.format", before);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    private static LoggerContext configured() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter()); // what logback's service provider gives the process's context
+        LogSetup setup = new LogSetup();
+        setup.setContext(context);
+        setup.configure(context);
+        return context;
+    }
+}

@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,10 @@ final class DeliveryMetrics {
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final MultiGauge breakers;
+    /** Each service's breaker as its gauge reads it, by service name (0 closed, 1 half-open, 2 open). */
+    private volatile Map<String, Integer> breakerValues = Map.of();
+    /** The service names the breaker gauges have rows for; the dispatcher's thread only. */
+    private Set<String> breakerRows = Set.of();
     private final Counter handedOff;
     private volatile DeliveryStore.Due due = new DeliveryStore.Due(0, 0);
     private volatile long dueReadAt;
@@ -79,14 +85,25 @@ final class DeliveryMetrics {
                 .record(durationMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The breakers' gauges follow {@code states}. Rows are registered again only when the services'
+     * names change: registering them on every refresh (every 200 ms) removed each row and added it
+     * back, and a scrape in between found it missing, or twice, which failed the whole scrape.
+     */
     void breakerStates(Map<String, ServiceStates.State> states, Map<String, Service> services) {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Map<String, Integer> values = new HashMap<>();
         for (Service s : services.values()) {
             ServiceStates.State st = states.get(s.id());
             String state = st == null ? ServiceStates.CLOSED : st.breaker();
-            int value = state.equals(ServiceStates.OPEN) ? 2 : state.equals(ServiceStates.HALF_OPEN) ? 1 : 0;
-            rows.add(MultiGauge.Row.of(Tags.of("service", s.name()), value));
+            values.put(s.name(), state.equals(ServiceStates.OPEN) ? 2 : state.equals(ServiceStates.HALF_OPEN) ? 1 : 0);
         }
-        breakers.register(rows, true);
+        breakerValues = values;
+        if (values.keySet().equals(breakerRows)) return;
+        breakerRows = Set.copyOf(values.keySet());
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (String name : breakerRows) {
+            rows.add(MultiGauge.Row.of(Tags.of("service", name), this, m -> m.breakerValues.getOrDefault(name, 0)));
+        }
+        breakers.register(rows, false); // rows already there stay; those of services gone are removed
     }
 }

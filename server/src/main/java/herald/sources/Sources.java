@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,10 @@ public final class Sources implements AutoCloseable {
     private MultiGauge lagRowsGauge;
     private MultiGauge lastLogIdGauge;
     private MultiGauge failingGauge;
+    /** The running tailers by source name, as the gauges read them. */
+    private volatile Map<String, SourceTailer> gaugedTailers = Map.of();
+    /** The source names the gauges have rows for; under the reconcile's lock. */
+    private Set<String> gaugeRows = Set.of();
 
     public Sources(Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats, OutboundGuard guard) {
         this.db = db;
@@ -81,18 +86,33 @@ public final class Sources implements AutoCloseable {
         failingGauge = MultiGauge.builder("herald_source_failing").description("1 while the Moodle database fails").register(registry);
     }
 
+    /**
+     * Rows are registered again only when the sources' names change, and read the running tailer by
+     * name: registering them on each reconcile (every 2 s) removed each row and added it back, and a
+     * scrape in between found it missing or twice, which failed the whole scrape.
+     */
     private void publishMetrics() {
         if (lagRowsGauge == null) return;
+        Map<String, SourceTailer> byName = new HashMap<>();
+        for (SourceTailer t : running.values()) byName.put(t.source().name(), t);
+        gaugedTailers = byName;
+        if (byName.keySet().equals(gaugeRows)) return;
+        gaugeRows = Set.copyOf(byName.keySet());
         List<MultiGauge.Row<?>> lag = new ArrayList<>(), last = new ArrayList<>(), failing = new ArrayList<>();
-        for (SourceTailer t : running.values()) {
-            Tags tags = Tags.of("source", t.source().name());
-            lag.add(MultiGauge.Row.of(tags, t, x -> orNaN(x.status().lagRows())));
-            last.add(MultiGauge.Row.of(tags, t, x -> orNaN(x.status().lastLogId())));
-            failing.add(MultiGauge.Row.of(tags, t, x -> x.status().lastError() == null ? 0 : 1));
+        for (String name : gaugeRows) {
+            Tags tags = Tags.of("source", name);
+            lag.add(MultiGauge.Row.of(tags, this, x -> x.gauge(name, st -> orNaN(st.lagRows()))));
+            last.add(MultiGauge.Row.of(tags, this, x -> x.gauge(name, st -> orNaN(st.lastLogId()))));
+            failing.add(MultiGauge.Row.of(tags, this, x -> x.gauge(name, st -> st.lastError() == null ? 0 : 1)));
         }
-        lagRowsGauge.register(lag, true);
-        lastLogIdGauge.register(last, true);
-        failingGauge.register(failing, true);
+        lagRowsGauge.register(lag, false); // rows already there stay; those of sources gone are removed
+        lastLogIdGauge.register(last, false);
+        failingGauge.register(failing, false);
+    }
+
+    private double gauge(String sourceName, java.util.function.ToDoubleFunction<SourceTailer.Status> value) {
+        SourceTailer t = gaugedTailers.get(sourceName);
+        return t == null ? Double.NaN : value.applyAsDouble(t.status());
     }
 
     private static double orNaN(Long v) {

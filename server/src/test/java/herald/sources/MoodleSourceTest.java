@@ -142,6 +142,21 @@ class MoodleSourceTest {
             await().atMost(WAIT).until(() -> api.get("/metrics").text().matches("(?s).*herald_source_last_log_id\\{source=\"moodle\"} 282(\\.0)?\n.*"));
             assertThat(api.get("/metrics").text()).containsPattern("herald_source_lag_rows\\{source=\"moodle\"} 0(\\.0)?\n")
                     .containsPattern("herald_source_failing\\{source=\"moodle\"} 0(\\.0)?\n");
+
+            // Scrapes while the sources are reconciled (every 2 s; here without pause) see the source's
+            // row every time: re-registering the rows on each reconcile made a scrape miss it or fail.
+            java.util.concurrent.atomic.AtomicBoolean scraping = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread reconciling = Thread.ofPlatform().start(() -> {
+                while (scraping.get()) h.herald().sources().reconcile();
+            });
+            try {
+                for (int i = 0; i < 300; i++) {
+                    assertThat(api.get("/metrics").text()).as("scrape %d", i).containsPattern("herald_source_last_log_id\\{source=\"moodle\"} 282(\\.0)?\n");
+                }
+            } finally {
+                scraping.set(false);
+                reconciling.join();
+            }
         }
     }
 

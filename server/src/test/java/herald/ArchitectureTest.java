@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     static final String[] GROUND = {"herald.json..", "herald.problem..", "herald.ids..", "herald.net..", "herald.crypto..",
-            "herald.config..", "herald.store..", "herald.run..", "herald.text.."};
+            "herald.config..", "herald.store..", "herald.run..", "herald.text..", "herald.metrics.."};
     static final String[] DOMAIN = {"herald.event..", "herald.subscription..", "herald.rendering..", "herald.routing..",
             "herald.outbound..", "herald.delivery..", "herald.ingest..", "herald.sources..", "herald.catalog..",
             "herald.access..", "herald.migration..", "herald.audit..", "herald.inspector..", "herald.openedx..", "herald.webfilter..", "herald.hooks..",

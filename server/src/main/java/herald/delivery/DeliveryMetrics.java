@@ -1,19 +1,15 @@
 package herald.delivery;
 
+import herald.metrics.LabelledGauge;
 import herald.outbound.ServiceStates;
 import herald.subscription.Service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -26,11 +22,7 @@ final class DeliveryMetrics {
     private final DeliveryStore store;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
-    private final MultiGauge breakers;
-    /** Each service's breaker as its gauge reads it, by service name (0 closed, 1 half-open, 2 open). */
-    private volatile Map<String, Integer> breakerValues = Map.of();
-    /** The service names the breaker gauges have rows for; the dispatcher's thread only. */
-    private Set<String> breakerRows = Set.of();
+    private final LabelledGauge<Integer> breakers;
     private final Counter handedOff;
     private volatile DeliveryStore.Due due = new DeliveryStore.Due(0, 0);
     private volatile long dueReadAt;
@@ -44,8 +36,8 @@ final class DeliveryMetrics {
             DeliveryStore.Due d = m.due();
             return d.count() == 0 ? 0 : Math.max(0, System.currentTimeMillis() - d.oldestDueAt()) / 1000.0;
         }).description("how long the oldest due delivery has waited").register(registry);
-        breakers = MultiGauge.builder("herald_circuit_breaker_state")
-                .description("per service: 0 closed, 1 half-open, 2 open").register(registry);
+        breakers = new LabelledGauge<>(registry, "herald_circuit_breaker_state", "per service: 0 closed, 1 half-open, 2 open",
+                "service", Integer::doubleValue);
         handedOff = Counter.builder("herald_deliveries_handed_off_total")
                 .description("deliveries sent straight from their ingest commit, without a claim").register(registry);
     }
@@ -85,11 +77,6 @@ final class DeliveryMetrics {
                 .record(durationMs, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * The breakers' gauges follow {@code states}. Rows are registered again only when the services'
-     * names change: registering them on every refresh (every 200 ms) removed each row and added it
-     * back, and a scrape in between found it missing, or twice, which failed the whole scrape.
-     */
     void breakerStates(Map<String, ServiceStates.State> states, Map<String, Service> services) {
         Map<String, Integer> values = new HashMap<>();
         for (Service s : services.values()) {
@@ -97,13 +84,6 @@ final class DeliveryMetrics {
             String state = st == null ? ServiceStates.CLOSED : st.breaker();
             values.put(s.name(), state.equals(ServiceStates.OPEN) ? 2 : state.equals(ServiceStates.HALF_OPEN) ? 1 : 0);
         }
-        breakerValues = values;
-        if (values.keySet().equals(breakerRows)) return;
-        breakerRows = Set.copyOf(values.keySet());
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (String name : breakerRows) {
-            rows.add(MultiGauge.Row.of(Tags.of("service", name), this, m -> m.breakerValues.getOrDefault(name, 0)));
-        }
-        breakers.register(rows, false); // rows already there stay; those of services gone are removed
+        breakers.set(values);
     }
 }

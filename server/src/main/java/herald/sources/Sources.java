@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import herald.ids.Ids;
 import herald.ingest.EventWriter;
 import herald.json.Json;
+import herald.metrics.LabelledGauge;
 import herald.outbound.OutboundGuard;
 import herald.problem.FieldError;
 import herald.problem.Problem;
@@ -12,8 +13,6 @@ import herald.run.Periodic;
 import herald.store.Database;
 import herald.subscription.FormatRules;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,13 +47,7 @@ public final class Sources implements AutoCloseable {
     private volatile Map<String, Source> known = Map.of();
     private volatile boolean closing;
     private Periodic supervisor;
-    private MultiGauge lagRowsGauge;
-    private MultiGauge lastLogIdGauge;
-    private MultiGauge failingGauge;
-    /** The running tailers by source name, as the gauges read them. */
-    private volatile Map<String, SourceTailer> gaugedTailers = Map.of();
-    /** The source names the gauges have rows for; under the reconcile's lock. */
-    private Set<String> gaugeRows = Set.of();
+    private volatile List<LabelledGauge<SourceTailer>> gauges = List.of();
 
     public Sources(Database db, SourceStore store, EventWriter writer, Router router, FormatRules formats, OutboundGuard guard) {
         this.db = db;
@@ -81,38 +73,19 @@ public final class Sources implements AutoCloseable {
 
     /** Per-source gauges, refreshed with the set of running sources. */
     public void registerMetrics(MeterRegistry registry) {
-        lagRowsGauge = MultiGauge.builder("herald_source_lag_rows").description("log rows above the checkpoint").register(registry);
-        lastLogIdGauge = MultiGauge.builder("herald_source_last_log_id").description("the checkpoint").register(registry);
-        failingGauge = MultiGauge.builder("herald_source_failing").description("1 while the Moodle database fails").register(registry);
+        gauges = List.of(
+                new LabelledGauge<>(registry, "herald_source_lag_rows", "log rows above the checkpoint", "source",
+                        t -> orNaN(t.status().lagRows())),
+                new LabelledGauge<>(registry, "herald_source_last_log_id", "the checkpoint", "source",
+                        t -> orNaN(t.status().lastLogId())),
+                new LabelledGauge<>(registry, "herald_source_failing", "1 while the Moodle database fails", "source",
+                        t -> t.status().lastError() == null ? 0 : 1));
     }
 
-    /**
-     * Rows are registered again only when the sources' names change, and read the running tailer by
-     * name: registering them on each reconcile (every 2 s) removed each row and added it back, and a
-     * scrape in between found it missing or twice, which failed the whole scrape.
-     */
     private void publishMetrics() {
-        if (lagRowsGauge == null) return;
         Map<String, SourceTailer> byName = new HashMap<>();
         for (SourceTailer t : running.values()) byName.put(t.source().name(), t);
-        gaugedTailers = byName;
-        if (byName.keySet().equals(gaugeRows)) return;
-        gaugeRows = Set.copyOf(byName.keySet());
-        List<MultiGauge.Row<?>> lag = new ArrayList<>(), last = new ArrayList<>(), failing = new ArrayList<>();
-        for (String name : gaugeRows) {
-            Tags tags = Tags.of("source", name);
-            lag.add(MultiGauge.Row.of(tags, this, x -> x.gauge(name, st -> orNaN(st.lagRows()))));
-            last.add(MultiGauge.Row.of(tags, this, x -> x.gauge(name, st -> orNaN(st.lastLogId()))));
-            failing.add(MultiGauge.Row.of(tags, this, x -> x.gauge(name, st -> st.lastError() == null ? 0 : 1)));
-        }
-        lagRowsGauge.register(lag, false); // rows already there stay; those of sources gone are removed
-        lastLogIdGauge.register(last, false);
-        failingGauge.register(failing, false);
-    }
-
-    private double gauge(String sourceName, java.util.function.ToDoubleFunction<SourceTailer.Status> value) {
-        SourceTailer t = gaugedTailers.get(sourceName);
-        return t == null ? Double.NaN : value.applyAsDouble(t.status());
+        gauges.forEach(g -> g.set(byName));
     }
 
     private static double orNaN(Long v) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.json.Json;
 import herald.testing.Api;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -16,15 +15,7 @@ final class Hooks {
 
     /** Creates a service (name, url, then any more fields) and a subscription to every event; returns the service id. */
     static String serviceSubscribedToAll(Api api, String name, String url, ObjectNode more) {
-        ObjectNode svc = Json.object().put("name", name).put("url", url);
-        if (more != null) svc.setAll(more);
-        var created = api.post("/api/v1/services", svc);
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String id = created.json().get("id").asText();
-        var sub = Json.object().put("service_id", id);
-        sub.putArray("events").add("*");
-        assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
-        return id;
+        return api.serviceSubscribedToAll(name, url, more);
     }
 
     static JsonNode onlyDelivery(Api api, String eventId) {

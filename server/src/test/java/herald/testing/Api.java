@@ -70,6 +70,20 @@ public final class Api {
         }
     }
 
+    /** Creates a service (name, url, then any more fields) and a subscription to every event; returns the service id. */
+    public String serviceSubscribedToAll(String name, String url, com.fasterxml.jackson.databind.node.ObjectNode more) {
+        var svc = Json.object().put("name", name).put("url", url);
+        if (more != null) svc.setAll(more);
+        Response created = post("/api/v1/services", svc);
+        if (created.status() != 201) throw new AssertionError("service answered " + created.status() + ": " + created.text());
+        String id = created.json().get("id").asText();
+        var sub = Json.object().put("service_id", id);
+        sub.putArray("events").add("*");
+        Response subscribed = post("/api/v1/subscriptions", sub);
+        if (subscribed.status() != 201) throw new AssertionError("subscription answered " + subscribed.status() + ": " + subscribed.text());
+        return id;
+    }
+
     public Response put(String path, Object body) {
         return send("PUT", path, body);
     }

@@ -28,8 +28,8 @@ class DashboardTest {
             down.answer(() -> 503);
             ObjectNode breaker = Json.object();
             breaker.putObject("circuit_breaker").put("threshold", 2).put("window_s", 60).put("cooldown_s", 600);
-            String flaky = service(api, "flaky", down.url(), breaker);
-            String steady = service(api, "steady", up.url(), Json.object());
+            String flaky = api.serviceSubscribedToAll("flaky", down.url(), breaker);
+            String steady = api.serviceSubscribedToAll("steady", up.url(), null);
             api.post("/api/v1/events", List.of(Events.courseViewed("d-1"), Events.courseViewed("d-2")));
             await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/services/" + flaky).json()
                     .get("circuit_breaker").get("state").asText().equals("open"));
@@ -41,18 +41,6 @@ class DashboardTest {
             assertThat(stateCell(panel, steady)).contains(">running<").doesNotContain("breaker");
             assertThat(panel).containsPattern("Open breakers</span><span class=\"value bad\">1<");
         }
-    }
-
-    private static String service(Api api, String name, String url, ObjectNode more) {
-        ObjectNode svc = Json.object().put("name", name).put("url", url);
-        svc.setAll(more);
-        var created = api.post("/api/v1/services", svc);
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String id = created.json().get("id").asText();
-        var sub = Json.object().put("service_id", id);
-        sub.putArray("events").add("*");
-        assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
-        return id;
     }
 
     /** The state cell of the service's row in the dashboard's services table. */

@@ -18,14 +18,18 @@ import java.util.List;
  * Logging for every Herald process, found by logback through {@code META-INF/services}. In code
  * rather than a logback.xml: reading the XML (its parser and model classes) took about a tenth of
  * a start. {@code herald.log.format} (plain or json, set from HERALD_LOG_FORMAT before the first
- * logger is made) picks the format.
+ * logger is made) picks the format. An operator's own logback file, named with
+ * {@code -Dlogback.configurationFile}, replaces all of it.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
     private static final String FORMAT_PROPERTY = "herald.log.format";
+    private static final String OPERATORS_FILE = "logback.configurationFile";
     private static final List<String> QUIET = List.of("org.eclipse.jetty", "org.flywaydb", "com.zaxxer.hikari", "io.javalin");
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        // An operator's own file (-Dlogback.configurationFile in HERALD_JAVA_OPTS) wins: logback reads it next.
+        if (System.getProperty(OPERATORS_FILE) != null) return ExecutionStatus.NEUTRAL;
         context.getStatusManager().add(new NopStatusListener());
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);

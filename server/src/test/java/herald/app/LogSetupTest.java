@@ -37,6 +37,31 @@ class LogSetupTest {
         }
     }
 
+    @Test
+    void anOperatorsOwnLogbackFileReplacesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("logback.xml");
+        java.nio.file.Files.writeString(file, """
+                <configuration>
+                  <appender name="file" class="ch.qos.logback.core.FileAppender">
+                    <file>%s</file>
+                    <encoder><pattern>%%level %%msg%%n</pattern></encoder>
+                  </appender>
+                  <root level="DEBUG"><appender-ref ref="file"/></root>
+                </configuration>
+                """.formatted(dir.resolve("herald.log")));
+        System.setProperty("logback.configurationFile", file.toString());
+        try {
+            LoggerContext context = new LoggerContext();
+            context.setMDCAdapter(new LogbackMDCAdapter());
+            new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig(); // as logback starts a process
+            context.getLogger("herald.test").debug("delivery.claimed id={}", 1);
+            context.stop();
+        } finally {
+            System.clearProperty("logback.configurationFile");
+        }
+        assertThat(java.nio.file.Files.readString(dir.resolve("herald.log"))).isEqualTo("DEBUG delivery.claimed id=1\n");
+    }
+
     /** What one INFO line becomes on standard output, with {@code herald.log.format} set to {@code format}. */
     private static String logged(String format) {
         String before = System.getProperty("herald.log.format");

@@ -77,6 +77,7 @@ final class DeliveryMetrics {
                 .record(durationMs, TimeUnit.MILLISECONDS);
     }
 
+    /** The services' breakers as {@code states} has them; also forgets the latency of services gone. */
     void breakerStates(Map<String, ServiceStates.State> states, Map<String, Service> services) {
         Map<String, Integer> values = new HashMap<>();
         for (Service s : services.values()) {
@@ -85,5 +86,9 @@ final class DeliveryMetrics {
             values.put(s.name(), state.equals(ServiceStates.OPEN) ? 2 : state.equals(ServiceStates.HALF_OPEN) ? 1 : 0);
         }
         breakers.set(values);
+        // A deleted or renamed service's latency series goes with it, rather than stay until a restart.
+        for (var e : latency.entrySet()) {
+            if (!values.containsKey(e.getKey()) && latency.remove(e.getKey(), e.getValue())) registry.remove(e.getValue());
+        }
     }
 }

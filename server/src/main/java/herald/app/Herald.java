@@ -122,8 +122,9 @@ public final class Herald implements HeraldCli.Running {
         FutureTask<OutboundClients> clientsStarting = new FutureTask<>(
                 () -> new OutboundClients(outboundGuard, config.delivery().concurrency()));
         Thread.ofPlatform().daemon().name("outbound-start").start(clientsStarting);
+        Database opened = null;
         try {
-            this.db = Database.open(config.database().url(), config.database().user(), config.database().password());
+            this.db = opened = Database.open(config.database().url(), config.database().user(), config.database().password());
             SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
             ApiKeys apiKeys = new ApiKeys(db);
             apiKeys.setEnvironmentAdminKey(config.access().adminKey());
@@ -135,12 +136,7 @@ public final class Herald implements HeraldCli.Running {
             checkMasterKey(db, configStore);
             SourceStore sourceStore = new SourceStore(secrets);
             if (!config.sources().file().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
-                try {
-                    Sources.loadFile(db, sourceStore, Path.of(config.sources().file()));
-                } catch (RuntimeException e) {
-                    db.close();
-                    throw e;
-                }
+                Sources.loadFile(db, sourceStore, Path.of(config.sources().file()));
             }
             Router router = new Router(configStore, formats);
             DeliverySwitch deliverySwitch = new DeliverySwitch(db);
@@ -186,13 +182,8 @@ public final class Herald implements HeraldCli.Running {
             DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,
                     new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders), audit);
             UserUseCases users = new UserUseCases(db, new Users(db), new UiSessions(db), audit);
-            try {
-                generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
-                        .orElse(null);
-            } catch (RuntimeException e) {
-                db.close();
-                throw e;
-            }
+            generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
+                    .orElse(null);
             IngestUseCases ingestUseCases = new IngestUseCases(writer, config.ingest().maxBatch(), metrics);
             UseCases useCases = new UseCases(
                     ingestUseCases,
@@ -222,6 +213,9 @@ public final class Herald implements HeraldCli.Running {
             this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
                     new WebUi(useCases, config.http().maxBodyBytes()));
         } catch (RuntimeException | Error e) {
+            // A start that failed lets go of what it opened (a master key that cannot read the secrets,
+            // a bad sources file, a refused admin password).
+            if (opened != null) opened.close();
             closeWhenBuilt(clientsStarting);
             throw e;
         }
@@ -379,7 +373,6 @@ public final class Herald implements HeraldCli.Running {
         try {
             db.read(configStore::allServices);
         } catch (IllegalArgumentException cannotDecrypt) {
-            db.close();
             throw new ConfigException(java.util.List.of("HERALD_MASTER_KEY cannot read the secrets stored in this database ("
                     + cannotDecrypt.getMessage() + "); start with the key they were written with (every node of one"
                     + " database needs the same key)"));

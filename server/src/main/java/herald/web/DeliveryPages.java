@@ -2,6 +2,7 @@ package herald.web;
 
 import herald.delivery.DeliveryFilter;
 import herald.json.Json;
+import herald.text.Words;
 import herald.usecase.UseCases;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ final class DeliveryPages {
                 return;
             }
             int n = uc.deliveries().replay(WebUi.actor(ctx), body);
-            WebUi.redirect(ctx, "/admin/dead", "Replayed " + Fmt.count(n, "dead letter") + ": they are due now, each with its own webhook-id.", false);
+            WebUi.redirect(ctx, "/admin/dead", "Replayed " + Words.count(n, "dead letter") + ": they are due now, each with its own webhook-id.", false);
         });
         p.get("/admin/deliveries/{id}", Need.VIEWER, ctx -> {
             var d = uc.deliveries().get(ctx.pathParam("id"));

@@ -2,7 +2,6 @@ package herald.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.json.Json;
-import herald.text.Words;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -48,15 +47,6 @@ public final class Fmt {
 
     public static String number(long n) {
         return String.format("%,d", n);
-    }
-
-    /** {@code n} with its noun, singular for one: "1 attempt", "2 attempts" (see {@link Words}). */
-    public static String count(long n, String one) {
-        return Words.count(n, one);
-    }
-
-    public static String count(long n, String one, String many) {
-        return Words.count(n, one, many);
     }
 
     /** Pretty JSON of a document or of JSON text; other text as it is. */

@@ -3,6 +3,7 @@ package herald.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.json.Json;
 import herald.problem.Problem;
+import herald.text.Words;
 import herald.usecase.BackupUseCases;
 import herald.usecase.UseCases;
 import io.javalin.http.Context;
@@ -107,7 +108,7 @@ final class SettingsPages {
         String passphrase = ctx.formParam("passphrase");
         var summary = uc.backup().restore(WebUi.actor(ctx), doc, mode, passphrase, !confirmed);
         if (confirmed) {
-            WebUi.redirect(ctx, "/admin/settings", "Restored: " + Fmt.count(summary.changes().size(), "change") + " applied.", false);
+            WebUi.redirect(ctx, "/admin/settings", "Restored: " + Words.count(summary.changes().size(), "change") + " applied.", false);
             return;
         }
         var params = new HashMap<String, Object>();

@@ -248,6 +248,21 @@ class FuzzTest {
             return options[random.nextInt(options.length)];
         }
 
+        /**
+         * The client may put a request on the connection of an answer that closed it (an early 400 to a
+         * request whose body it was still sending) and read that body back as a status line (seen once
+         * in four full runs): the same request once more, on a new connection, tells that from a server
+         * that does not answer, which fails twice.
+         */
+        private HttpResponse<String> sendOnce(HttpRequest request) throws IOException, InterruptedException {
+            try {
+                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ProtocolException reusedClosedConnection) {
+                if (!previous.endsWith(" close")) throw reusedClosedConnection;
+                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            }
+        }
+
         /** Sends the call within 2 s and returns the status; records what ingest acknowledged. */
         int send(Call c) throws IOException, InterruptedException {
             URI uri;
@@ -262,7 +277,7 @@ class FuzzTest {
             HttpResponse<String> r;
             long started = System.nanoTime();
             try {
-                r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                r = sendOnce(b.build());
             } catch (HttpTimeoutException e) {
                 throw new AssertionError("no answer within 2 s: " + c.method() + " " + c.path() + " " + c.description(), e);
             } catch (IOException e) {

@@ -13,6 +13,12 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): about 40 ms here, which bounds
  * guessing while keeping sign-in quick. Stored parameters are read back, so they can be raised
  * later without breaking existing hashes.
+ *
+ * <p>A password Herald generated (a one-time password, 115 random bits) cannot be guessed, so
+ * slowing guesses buys nothing: {@link #hashGenerated} stores its SHA-256 ({@code $sha256$hex}), as
+ * sessions and API keys are stored. Making one costs microseconds where a cold Argon2 hash was a
+ * sixth of a first start. Checking one still runs an Argon2 derivation, so a sign-in's time does not
+ * tell whether its user still has a one-time password.
  */
 public final class PasswordHasher {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,12 +42,24 @@ public final class PasswordHasher {
                 + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
+    /** For a password Herald generated with at least 112 random bits; never for one a person chose. */
+    public static String hashGenerated(String password) {
+        HASHES_MADE.incrementAndGet();
+        return "$sha256$" + ApiKeys.hash(password);
+    }
+
     public static long hashesMade() {
         return HASHES_MADE.get();
     }
 
     public static boolean verify(String password, String encoded) {
         String[] parts = encoded == null ? new String[0] : encoded.split("\\$");
+        if (parts.length == 3 && parts[1].equals("sha256")) {
+            boolean same = MessageDigest.isEqual(parts[2].getBytes(StandardCharsets.US_ASCII),
+                    ApiKeys.hash(password).getBytes(StandardCharsets.US_ASCII));
+            derive(password, new byte[16], MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES); // as long as an Argon2 check
+            return same;
+        }
         if (parts.length != 6 || !parts[1].equals("argon2id")) return false;
         int m = 0, t = 0, p = 0;
         for (String kv : parts[3].split(",")) {

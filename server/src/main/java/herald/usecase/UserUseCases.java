@@ -85,11 +85,10 @@ public final class UserUseCases {
             });
             return Optional.empty();
         }
-        // Every start but the first finds users: it makes no one-time password (an Argon2 hash is a
-        // tenth of a start's CPU). Checked again in the transaction, where another node may have been first.
+        // Every start but the first finds users: it makes no one-time password. Checked again in the transaction, where another node may have been first.
         if (db.read(users::count) > 0) return Optional.empty();
         String oneTime = oneTimePassword();
-        String hash = PasswordHasher.hash(oneTime);
+        String hash = PasswordHasher.hashGenerated(oneTime);
         try {
             boolean made = db.inTransaction(c -> {
                 if (users.count(c) > 0) return false;
@@ -119,7 +118,7 @@ public final class UserUseCases {
         Users.User u = new Users.User(Ids.newId("usr"), username, role, true, 0, 0, null, now, now);
         Problems.uniqueName("user", () -> db.inTransaction(c -> {
             if (users.byUsername(c, username).isPresent()) throw Problem.conflict("username", "a user '" + username + "' exists");
-            users.insert(c, u, PasswordHasher.hash(oneTime));
+            users.insert(c, u, PasswordHasher.hashGenerated(oneTime));
             audit.record(c, actor, "user.created", target(u), null, view(u));
             return null;
         }));
@@ -151,7 +150,7 @@ public final class UserUseCases {
         Users.User u = get(id);
         String oneTime = oneTimePassword();
         db.inTransaction(c -> {
-            users.setPassword(c, id, PasswordHasher.hash(oneTime), true, System.currentTimeMillis());
+            users.setPassword(c, id, PasswordHasher.hashGenerated(oneTime), true, System.currentTimeMillis());
             audit.record(c, actor, "user.password_reset", target(u), null, null);
             return null;
         });

@@ -17,6 +17,16 @@ class PasswordHasherTest {
     }
 
     @Test
+    void aGeneratedPasswordIsStoredAsItsSha256AndVerifiesItselfAndNoOther() {
+        String oneTime = "abcde-fghij-kmnpq-rstuv";
+        String hash = PasswordHasher.hashGenerated(oneTime);
+        assertThat(hash).isEqualTo("$sha256$" + ApiKeys.hash(oneTime)).doesNotContain(oneTime);
+        assertThat(PasswordHasher.verify(oneTime, hash)).isTrue();
+        assertThat(PasswordHasher.verify("abcde-fghij-kmnpq-rstuw", hash)).isFalse();
+        assertThat(PasswordHasher.verify(oneTime, "$sha256$")).as("no digest").isFalse();
+    }
+
+    @Test
     void storedParametersAreReadBackSoTheyCanBeRaisedLater() {
         // a hash made with other parameters (as a later Herald might): 8 MiB, 3 passes, 2 lanes
         byte[] salt = "sixteen-byte-slt".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

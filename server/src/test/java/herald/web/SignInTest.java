@@ -47,6 +47,13 @@ class SignInTest {
             assertThat(changed.status()).isEqualTo(303);
             assertThat(ui.get("/admin/services").status()).isEqualTo(200);
             assertThat(new UiClient(herald.herald().port()).signIn("admin", oneTime).status()).as("the one-time password is spent").isEqualTo(401);
+            String stored = herald.herald().database().read(c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT password_hash FROM users WHERE username = 'admin'")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            assertThat(stored).as("a password a person chose is slow to guess").startsWith("$argon2id$");
 
             long hashes = PasswordHasher.hashesMade();
             herald.restart();

@@ -105,7 +105,10 @@ final class DeliverySender {
     void send(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {
         try {
             if (!slot.acquire()) {
-                store.release(d); // its service has all the slow sends it may have: wait, attempt not spent
+                // Its service has all the slow sends it may have: it waits, attempt not spent. Given back
+                // with the others in the dispatcher's next turn, one transaction for all: a claim made
+                // before the service's sends turned slow can hold hundreds of them.
+                store.releaseLater(d);
                 return;
             }
         } catch (InterruptedException e) {

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * One claimed delivery's share of the dispatcher: room from its claim until its outcome is
  * recorded, and a send permit for its HTTP exchange. A send still running after {@link #SLOW_MS},
  * or any send to a service that has slow sends running, holds neither and counts as slow for
- * its service instead (at most the dispatcher's concurrency per service: see the claim) until its
+ * its service instead (at most twice the dispatcher's concurrency per service: see acquire) until its
  * exchange is over: while its outcome is recorded it no longer holds the service up, so the hand-on
  * of an ordered key (see {@link FinishWriter}) does not take the ended send for a running one.
  */
 final class SendSlot implements DeliverySender.Slot {
     /**
      * A send still running after this long gives its slot back: the global concurrency bounds
-     * sends that make progress, while slow sends are bounded per service (at most the global
+     * sends that make progress, while slow sends are bounded per service (at most twice the global
      * concurrency each), so a hanging service cannot take the slots the others need.
      */
     static final long SLOW_MS = 100;
@@ -43,14 +43,13 @@ final class SendSlot implements DeliverySender.Slot {
 
     /**
      * False when the service already has as many slow sends as the dispatcher's concurrency: the
-     * delivery goes back to wait, unsent. A service with some slow sends sends outside the slots
+     * delivery goes back to wait, unsent. (Sends in slots that turn slow are not refused, so a
+     * service can have up to twice that many.) A service with some slow sends sends outside the slots
      * at once: waiting SLOW_MS in a slot first would hold up the other services' sends.
      */
     @Override
     public boolean acquire() throws InterruptedException {
-        int slow = slowOfService.get();
-        if (slow >= shared.concurrency()) return false;
-        if (slow == 0) {
+        if (slowOfService.get() == 0) {
             shared.permits().acquire();
             holdsPermit.set(true);
             if (slowOfService.get() == 0) {
@@ -58,7 +57,19 @@ final class SendSlot implements DeliverySender.Slot {
                 return true;
             }
         }
-        becomeSlow();
+        // The service has slow sends, perhaps turned slow while this one waited for its permit (a
+        // claim can hold many of its deliveries before any send turns slow): join them within the cap.
+        int slow;
+        do {
+            slow = slowOfService.get();
+            if (slow >= shared.concurrency()) {
+                if (holdsPermit.compareAndSet(true, false)) shared.permits().release();
+                return false;
+            }
+        } while (!slowOfService.compareAndSet(slow, slow + 1));
+        held.set(Held.SLOW); // no timer was armed: nothing else moves it yet
+        if (holdsPermit.compareAndSet(true, false)) shared.permits().release();
+        shared.room().release();
         return true;
     }
 

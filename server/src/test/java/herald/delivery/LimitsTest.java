@@ -37,6 +37,27 @@ class LimitsTest {
             long took = healthy.received().getLast().atMillis() - start;
             assertThat(took).as("healthy deliveries took %d ms", took).isLessThan(10_000);
             assertThat(hanging.received()).isNotEmpty();
+            // A hanging service holds at most twice the dispatcher's concurrency in open requests (as
+            // many started slow, plus the slots' sends that turned slow), even when a claim took many
+            // more of its deliveries before any of its sends had turned slow (64 here, before).
+            assertThat(hanging.maxConcurrent()).isBetween(1, 16);
+        }
+    }
+
+    @Test
+    void aSlowServiceAtItsCapGetsEveryDeliveryOnceItsSendsFinish() {
+        // Slower than SLOW_MS: the first claim takes far more of its deliveries than its cap of slow
+        // sends; those beyond it go back unsent (no attempt spent) and are claimed again later.
+        try (TestHerald h = TestHerald.start(Backend.SQLITE, Map.of("HERALD_DISPATCHER_CONCURRENCY", "8"));
+             Receiver slow = new Receiver()) {
+            slow.reply(r -> Reply.status(200).after(300));
+            String slowId = serviceSubscribedToAll(h.api(), "slow", slow.url(), null);
+            h.api().ingest(Events.courseViewed("cap-", 100));
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(h.api(), "delivered", slowId) == 100);
+            assertThat(slow.received()).hasSize(100);
+            assertThat(slow.received().stream().map(r -> r.header("webhook-id")).distinct()).as("each sent once").hasSize(100);
+            assertThat(slow.maxConcurrent()).isBetween(2, 16);
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.herald().dispatcher().freeRoom() == 16 * 8); // none leaked
         }
     }
 

@@ -176,6 +176,11 @@ public final class Dispatcher implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** The store this dispatcher claims from and gives back to; tests give deliveries back through it. */
+    DeliveryStore store() {
+        return store;
+    }
+
     /** Room not held by any claimed or handed-off delivery; tests check none leaks. */
     int freeRoom() {
         return room.availablePermits();
@@ -471,6 +476,14 @@ public final class Dispatcher implements AutoCloseable {
                 while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) idle.wait(100);
             }
             slowTimer.shutdownNow();
+            // Deliveries given back while the last sends ended (their service at its bound of slow
+            // sends, a failed hand-off) wait for the loop's next turn, which will not come: released
+            // here, or they would wait out their lease after the next start (as they do if this fails).
+            try {
+                store.releaseLeftOver();
+            } catch (RuntimeException e) {
+                log.warn("dispatcher.stop_release_failed error={}", e.toString());
+            }
             finishes.close();
             stats.close();
         } catch (Exception e) {

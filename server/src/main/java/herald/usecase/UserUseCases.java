@@ -85,7 +85,8 @@ public final class UserUseCases {
             });
             return Optional.empty();
         }
-        // Every start but the first finds users: it makes no one-time password. Checked again in the transaction, where another node may have been first.
+        // Every start but the first finds users: it makes no one-time password. Checked again in the
+        // transaction, where another node may have been first.
         if (db.read(users::count) > 0) return Optional.empty();
         String oneTime = oneTimePassword();
         String hash = PasswordHasher.hashGenerated(oneTime);

@@ -61,6 +61,24 @@ class LimitsTest {
         }
     }
 
+    @Test
+    void aDeliveryGivenBackAsTheDispatcherStopsIsReleasedNotLeftLeased() {
+        // Given back for its next turn (its service at its bound of slow sends) just as it stops:
+        // released at the stop, or it would wait out its lease (5 minutes) after the next start.
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            String svc = serviceSubscribedToAll(h.api(), "sink", receiver.url(), null);
+            assertThat(h.api().put("/api/v1/settings", Json.object().put("deliveries_enabled", false)).status()).isEqualTo(200);
+            h.api().ingest(Events.courseViewed("given-back-", 1));
+            String id = h.api().get("/api/v1/deliveries?status=pending&service_id=" + svc).json().get("items").get(0).get("id").asText();
+            h.herald().database().inTransaction(c -> c.createStatement().executeUpdate(
+                    "UPDATE deliveries SET status = 'delivering', lease_until = " + (System.currentTimeMillis() + 300_000) + " WHERE id = '" + id + "'"));
+            DeliveryStore store = h.herald().dispatcher().store();
+            store.releaseLater(store.get(id).orElseThrow());
+            h.restart();
+            assertThat(h.api().get("/api/v1/deliveries/" + id).json().get("status").asText()).isEqualTo("pending");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void maxConcurrencyAndRateLimitHold(Backend backend) {

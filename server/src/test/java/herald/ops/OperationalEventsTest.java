@@ -50,8 +50,9 @@ class OperationalEventsTest {
             List<ObjectNode> burst = new ArrayList<>();
             for (int i = 0; i < 30; i++) burst.add(Events.generic("outage-" + i, "course.viewed"));
             api.post("/api/v1/events", burst);
-            await().atMost(Duration.ofSeconds(30)).until(() -> typesReceived(ops).contains("herald.service.failing"));
-            assertThat(typesReceived(ops)).contains("herald.breaker.opened");
+            // two events, delivered each on its own: either may arrive first
+            await().atMost(Duration.ofSeconds(30)).until(() -> typesReceived(ops).containsAll(
+                    List.of("herald.breaker.opened", "herald.service.failing")));
 
             answer.set(200); // the receiver comes back: the next probe closes the breaker, the queue drains
             await().atMost(Duration.ofSeconds(30)).until(() -> typesReceived(ops).containsAll(

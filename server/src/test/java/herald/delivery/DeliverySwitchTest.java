@@ -70,10 +70,11 @@ class DeliverySwitchTest {
                     h.api().get("/api/v1/deliveries/" + id).json().get("status").asText().equals("delivered"));
             var delivery = h.api().get("/api/v1/deliveries/" + id).json();
             assertThat(delivery.get("attempts").get(0).get("status_code").asInt()).isEqualTo(200);
-            // each outcome is counted, beside (not clashing with) the per-status gauge
-            assertThat(h.api().get("/metrics").text())
+            // each outcome is counted, beside (not clashing with) the per-status gauge; counted once
+            // the outcome is recorded, so a moment after the status shows
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.api().get("/metrics").text())
                     .contains("herald_delivery_outcomes_total{outcome=\"delivered\"} 1.0")
-                    .contains("herald_deliveries{status=\"delivered\"}");
+                    .contains("herald_deliveries{status=\"delivered\"}"));
         }
     }
 

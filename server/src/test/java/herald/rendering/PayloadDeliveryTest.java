@@ -61,7 +61,9 @@ class PayloadDeliveryTest {
 
     @Test
     void aPhpReceiverParsesABracketsFormBackIntoTheNestedPayload() throws Exception {
-        String router = "<?php file_put_contents(__DIR__ . '/post-' . uniqid() . '.json', json_encode($_POST)); echo 'ok';";
+        // written aside, then renamed: the test never reads a file half-written
+        String router = "<?php $f = __DIR__ . '/' . uniqid(); file_put_contents($f, json_encode($_POST));"
+                + " rename($f, __DIR__ . '/post-' . basename($f) . '.json'); echo 'ok';";
         try (TestHerald h = TestHerald.start(Backend.SQLITE); Php php = Php.serve(router)) {
             subscribe(h.api(), Json.object().put("url", php.url()).put("content_type", "form").put("form_style", "brackets"),
                     Json.object().put("format", "nosey"));

@@ -133,6 +133,10 @@ class AdminUiTest {
         assertThat(api.post("/api/v1/events", Events.courseViewed("ui-1")).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
         assertThat(Json.read(receiver.received().get(0).body()).get("course").asText()).isEqualTo("1");
+        // the receiver has the request before Herald records the answer; the page is read once
+        String deliveryId = receiver.received().get(0).header("webhook-id");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                api.get("/api/v1/deliveries/" + deliveryId).json().path("status").asText().equals("delivered"));
         page.navigate(base + "/admin/events");
         Browser.screenshot(page, "06-events");
         page.click("a:has-text('course_viewed')");

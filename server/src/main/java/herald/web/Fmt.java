@@ -45,6 +45,11 @@ public final class Fmt {
         return rate == null ? "—" : String.format("%.1f %%", rate * 100);
     }
 
+    /** A value that may be missing (an event posted without a source, say): a dash rather than nothing. */
+    public static String text(String value) {
+        return value == null || value.isBlank() ? "—" : value;
+    }
+
     public static String number(long n) {
         return String.format("%,d", n);
     }

@@ -141,6 +141,8 @@ class AdminUiTest {
         Browser.screenshot(page, "06-events");
         page.click("a:has-text('course_viewed')");
         PlaywrightAssertions.assertThat(page.locator(".delivery .badge").first()).hasText("delivered");
+        // posted without a source: a dash, not an empty row
+        PlaywrightAssertions.assertThat(page.locator(".facts dt:has-text('Source') + dd")).hasText("—");
         PlaywrightAssertions.assertThat(page.locator(".delivery h3 .hint").first()).hasText("1 attempt");
         page.click(".attempt summary");
         PlaywrightAssertions.assertThat(page.locator(".attempt pre").first()).containsText("webhook-signature");

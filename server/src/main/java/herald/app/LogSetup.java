@@ -12,6 +12,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import herald.config.HeraldConfig;
 import java.util.List;
 
 /**
@@ -22,7 +23,6 @@ import java.util.List;
  * {@code -Dlogback.configurationFile}, replaces all of it.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    private static final String FORMAT_PROPERTY = "herald.log.format";
     private static final String OPERATORS_FILE = "logback.configurationFile";
     private static final List<String> QUIET = List.of("org.eclipse.jetty", "org.flywaydb", "com.zaxxer.hikari", "io.javalin");
 
@@ -34,7 +34,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("console");
-        console.setEncoder("json".equals(System.getProperty(FORMAT_PROPERTY)) ? json(context) : plain(context));
+        console.setEncoder("json".equals(System.getProperty(HeraldConfig.LOG_FORMAT_PROPERTY)) ? json(context) : plain(context));
         console.start();
         // Lines are written by one background thread, so a delivery's sender never waits for
         // standard output (a synchronous write per attempt was a tenth of the send path's CPU).

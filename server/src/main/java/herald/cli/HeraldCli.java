@@ -97,7 +97,7 @@ public final class HeraldCli implements Runnable {
     static HeraldConfig config() {
         HeraldConfig cfg = HeraldConfig.load(System.getenv());
         // Read by herald.app.LogSetup; must be set before the first logger is made.
-        System.setProperty("herald.log.format", cfg.logFormat());
+        System.setProperty(HeraldConfig.LOG_FORMAT_PROPERTY, cfg.logFormat());
         return cfg;
     }
 

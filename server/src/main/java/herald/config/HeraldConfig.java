@@ -29,6 +29,12 @@ public record HeraldConfig(
         OutboundSettings outbound,
         OperationalSettings operational) {
 
+    /**
+     * The system property that carries {@link #logFormat} to the logging set-up, which runs before
+     * anything else is read: the CLI sets it before the first logger is made.
+     */
+    public static final String LOG_FORMAT_PROPERTY = "herald.log.format";
+
     /** Where the API listens, how large a request may be, and whether {@code /metrics} needs a key. */
     public record HttpSettings(String host, int port, long maxBodyBytes, boolean metricsPublic) {}
 

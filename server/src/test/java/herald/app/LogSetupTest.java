@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import herald.config.HeraldConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,20 +65,20 @@ class LogSetupTest {
 
     /** What one INFO line becomes on standard output, with {@code herald.log.format} set to {@code format}. */
     private static String logged(String format) {
-        String before = System.getProperty("herald.log.format");
+        String before = System.getProperty(HeraldConfig.LOG_FORMAT_PROPERTY);
         PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
-            if (format == null) System.clearProperty("herald.log.format");
-            else System.setProperty("herald.log.format", format);
+            if (format == null) System.clearProperty(HeraldConfig.LOG_FORMAT_PROPERTY);
+            else System.setProperty(HeraldConfig.LOG_FORMAT_PROPERTY, format);
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             LoggerContext context = configured();
             context.getLogger("herald.test").info("delivery.sent id={}", 1);
             context.stop(); // flushes the background writer
         } finally {
             System.setOut(stdout);
-            if (before == null) System.clearProperty("herald.log.format");
-            else System.setProperty("herald.log.format", before);
+            if (before == null) System.clearProperty(HeraldConfig.LOG_FORMAT_PROPERTY);
+            else System.setProperty(HeraldConfig.LOG_FORMAT_PROPERTY, before);
         }
         return captured.toString(StandardCharsets.UTF_8);
     }

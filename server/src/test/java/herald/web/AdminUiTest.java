@@ -138,6 +138,8 @@ class AdminUiTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 api.get("/api/v1/deliveries/" + deliveryId).json().path("status").asText().equals("delivered"));
         page.navigate(base + "/admin/events");
+        // the list, as the event's page: a dash where the event has no source
+        PlaywrightAssertions.assertThat(page.locator("tr:has(a:has-text('course_viewed')) td").nth(4)).hasText("—");
         Browser.screenshot(page, "06-events");
         page.click("a:has-text('course_viewed')");
         PlaywrightAssertions.assertThat(page.locator(".delivery .badge").first()).hasText("delivered");

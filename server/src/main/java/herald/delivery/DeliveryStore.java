@@ -103,9 +103,9 @@ public final class DeliveryStore {
     /**
      * A delivery leased to this node that it will not send (its send stopped on a database failure,
      * the commit that handed it off failed, perhaps after storing it, or its service had all the
-     * slow sends it may have): rather than wait out the
-     * lease, it is released by {@link #releaseLeftOver} once the database writes again, and claimed
-     * afresh (with the same {@code webhook-id} if it was sent). Releasing one never stored does nothing.
+     * slow sends it may have): rather than wait out the lease, it is released by
+     * {@link #releaseLeftOver} once the database writes again, and claimed afresh (with the same
+     * {@code webhook-id} if it was sent). Releasing one never stored does nothing.
      */
     void releaseLater(Delivery d) {
         leftOver.add(d);

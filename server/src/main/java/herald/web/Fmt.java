@@ -10,6 +10,8 @@ import java.util.Map;
 /** Formatting for the templates: times, durations, JSON, and reading values out of API documents. */
 public final class Fmt {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private Fmt() {}
 
@@ -19,6 +21,16 @@ public final class Fmt {
 
     public static String time(Long millis) {
         return millis == null ? "—" : time(millis.longValue());
+    }
+
+    /** The day of {@link #time}, for a table cell that shows it on a line of its own on a phone (tag/when.jte). */
+    public static String day(long millis) {
+        return DAY.format(Instant.ofEpochMilli(millis));
+    }
+
+    /** The rest of {@link #time}: the clock and its zone. */
+    public static String clock(long millis) {
+        return CLOCK.format(Instant.ofEpochMilli(millis));
     }
 
     /** "3 min ago", "in 2 h": how far from now. */

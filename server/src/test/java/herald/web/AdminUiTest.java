@@ -141,6 +141,9 @@ class AdminUiTest {
         // the list, as the event's page: a dash where the event has no source
         PlaywrightAssertions.assertThat(page.locator("tr:has(a:has-text('course_viewed')) td").nth(4)).hasText("—");
         Browser.screenshot(page, "06-events");
+        page.setViewportSize(390, 900); // a phone does without the source (the event's page has it)
+        PlaywrightAssertions.assertThat(page.locator("tr:has(a:has-text('course_viewed')) td").nth(4)).isHidden();
+        onAPhoneToo(page, "37-phone-events");
         page.click("a:has-text('course_viewed')");
         PlaywrightAssertions.assertThat(page.locator(".delivery .badge").first()).hasText("delivered");
         // posted without a source: a dash, not an empty row
@@ -149,6 +152,7 @@ class AdminUiTest {
         page.click(".attempt summary");
         PlaywrightAssertions.assertThat(page.locator(".attempt pre").first()).containsText("webhook-signature");
         Browser.screenshot(page, "07-event-with-attempt");
+        onAPhoneToo(page, "38-phone-event-with-attempt");
 
         // the receiver fails: retried, then a dead letter; replayed by filter once it is back, and delivered
         receiver.answer(() -> 500);

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
-import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
@@ -95,7 +95,8 @@ public final class OutboundCall {
         Map<String, String> sent = headers.build(svc, req.messageId(), start, hasBody ? req.contentType() : null,
                 OutboundHeaders.signedContent(req.method(), req.url(), req.body()));
         http.headers(h -> sent.forEach(h::put));
-        if (hasBody) http.body(new BytesRequestContent(req.contentType(), req.body()));
+        // One wrapped array: BytesRequestContent streams its arrays into a list, 2 % of the delivery profile's CPU.
+        if (hasBody) http.body(new ByteBufferRequestContent(req.contentType(), ByteBuffer.wrap(req.body())));
         CompletableFuture<Response> done = new CompletableFuture<>();
         // Grown as the response arrives: most receivers answer with a few bytes, if any.
         ByteArrayOutputStream excerpt = new ByteArrayOutputStream(0);

@@ -76,19 +76,22 @@
     }
   });
 
-  // a service's kind shows the settings of that kind only (without script, all are shown)
-  function showKind() {
-    var kind = document.querySelector("select[name=type]");
-    if (!kind) return;
-    document.querySelectorAll("[data-for-type]").forEach(function (f) {
-      f.hidden = f.dataset.forType !== kind.value;
+  // Settings that matter for some choices of a select only (data-when="its-name=choice|choice"): a
+  // service's kind, a receiver's authentication, a retry policy. Shown for those choices; without
+  // script, all are shown.
+  function showChosen() {
+    document.querySelectorAll("[data-when]").forEach(function (f) {
+      var rule = f.dataset.when, eq = rule.indexOf("=");
+      var form = f.closest("form");
+      var select = form && form.querySelector('select[name="' + rule.slice(0, eq) + '"]');
+      if (select) f.hidden = rule.slice(eq + 1).split("|").indexOf(select.value) < 0;
     });
   }
   document.addEventListener("change", function (e) {
-    if (e.target instanceof HTMLSelectElement && e.target.name === "type") showKind();
+    if (e.target instanceof HTMLSelectElement) showChosen();
   });
-  document.addEventListener("DOMContentLoaded", showKind);
-  showKind();
+  document.addEventListener("DOMContentLoaded", showChosen);
+  showChosen();
 
   // a chosen file (a PEM certificate or key) fills the text area beside it
   document.addEventListener("change", function (e) {

@@ -101,8 +101,17 @@ class AdminUiTest {
         page.navigate(base + "/admin/services/new");
         page.fill("#f-name", "crm");
         page.fill("#f-url", receiver.url());
+        // what each choice needs shows with it: the retry schedule, the receiver's credentials
+        PlaywrightAssertions.assertThat(page.locator("#f-retry-schedule")).isHidden(); // the default policy
         page.selectOption("#f-retry", "schedule");
+        PlaywrightAssertions.assertThat(page.locator("input[name=_retry_base_s]")).isHidden();
         page.fill("#f-retry-schedule", "1");
+        PlaywrightAssertions.assertThat(page.locator("#f-auth-token")).isHidden(); // no authentication
+        page.selectOption("#f-auth-type", "bearer");
+        PlaywrightAssertions.assertThat(page.locator("#f-auth-token")).isVisible();
+        PlaywrightAssertions.assertThat(page.locator("#f-auth-username")).isHidden();
+        page.selectOption("#f-auth-type", "none");
+        PlaywrightAssertions.assertThat(page.locator("#f-form-style")).isHidden(); // JSON
         Browser.screenshot(page, "03-service-editor");
         page.click("button:has-text('Add service')");
         PlaywrightAssertions.assertThat(page.locator("h1")).containsText("Added the service crm");
@@ -115,6 +124,7 @@ class AdminUiTest {
         page.click("a:has-text('Add a subscription')");
         page.fill("#event-search", "course_viewed");
         page.check("input[name=_event][value$='course_viewed']");
+        PlaywrightAssertions.assertThat(page.locator("#f-template")).isHidden(); // the template format's only
         page.selectOption("#f-format", "template");
         page.fill("#f-template", "{\"course\": \"{{courseid}}\", \"user\": \"{{userid}}\", \"ip\": \"{{ip}}\"}");
         PlaywrightAssertions.assertThat(page.locator("#preview-request")).containsText("\"course\"");
@@ -440,6 +450,7 @@ class AdminUiTest {
         page.fill("#f-name", "openedx");
         page.selectOption("#f-format", "openedx_webhooks");
         page.selectOption("#f-auth-type", "basic");
+        PlaywrightAssertions.assertThat(page.locator("#f-auth-secret")).isHidden(); // standard_webhooks' only
         page.fill("#f-auth-username", "openedx");
         page.fill("#f-auth-password", "a-long-password-for-edx");
         page.click("button:has-text('Add hook')");
@@ -478,10 +489,10 @@ class AdminUiTest {
             String replies = rabbit.name("ui-replies");
             rabbit.owns(replies);
             page.navigate(base + "/admin/services/new");
-            PlaywrightAssertions.assertThat(page.locator("fieldset[data-for-type=amqp]")).isHidden(); // an HTTP service by default
+            PlaywrightAssertions.assertThat(page.locator("fieldset[data-when='type=amqp']")).isHidden(); // an HTTP service by default
             page.selectOption("#f-type", "amqp");
-            PlaywrightAssertions.assertThat(page.locator("fieldset[data-for-type=amqp]")).isVisible();
-            PlaywrightAssertions.assertThat(page.locator("fieldset[data-for-type=soap]")).isHidden();
+            PlaywrightAssertions.assertThat(page.locator("fieldset[data-when='type=amqp']")).isVisible();
+            PlaywrightAssertions.assertThat(page.locator("fieldset[data-when='type=soap']")).isHidden();
             page.fill("#f-name", "erp-bus");
             page.fill("#f-url", Rabbit.URL);
             page.fill("#f-exchange", exchange);

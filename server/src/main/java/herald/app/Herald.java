@@ -112,6 +112,7 @@ public final class Herald implements HeraldCli.Running {
     private final ApiServer api;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable firstCredentials;
     private String generatedAdminKey;
     private String generatedAdminPassword;
 
@@ -128,9 +129,6 @@ public final class Herald implements HeraldCli.Running {
             SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
             ApiKeys apiKeys = new ApiKeys(db);
             apiKeys.setEnvironmentAdminKey(config.access().adminKey());
-            if (!apiKeys.hasEnvironmentKey() && apiKeys.count() == 0) {
-                generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
-            }
             Formats formats = new Formats();
             ConfigStore configStore = new ConfigStore(secrets, formats);
             checkMasterKey(db, configStore);
@@ -182,8 +180,15 @@ public final class Herald implements HeraldCli.Running {
             DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,
                     new RequestPreview(db, configStore, deliveries, renderer, outboundHeaders), audit);
             UserUseCases users = new UserUseCases(db, new Users(db), new UiSessions(db), audit);
-            generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
-                    .orElse(null);
+            // Made once the port is bound (see start): a start that cannot listen must not make
+            // credentials that are shown only once and would never be shown.
+            this.firstCredentials = () -> {
+                if (!apiKeys.hasEnvironmentKey() && apiKeys.count() == 0) {
+                    generatedAdminKey = apiKeys.create("initial admin", EnumSet.of(Scope.ADMIN)).secret();
+                }
+                generatedAdminPassword = users.ensureInitialAdmin(config.access().adminUser(), config.access().adminPassword())
+                        .orElse(null);
+            };
             IngestUseCases ingestUseCases = new IngestUseCases(writer, config.ingest().maxBatch(), metrics);
             UseCases useCases = new UseCases(
                     ingestUseCases,
@@ -282,7 +287,13 @@ public final class Herald implements HeraldCli.Running {
 
     public static Herald start(HeraldConfig config) {
         Herald h = new Herald(config);
-        h.api.start();
+        try {
+            h.api.start();
+        } catch (RuntimeException e) {
+            h.close();
+            throw cannotListen(config, e);
+        }
+        h.firstCredentials.run();
         h.sources.start();
         h.openedx.start();
         h.replyQueues.start();
@@ -358,6 +369,17 @@ public final class Herald implements HeraldCli.Running {
         }
         db.close();
         log.info("herald.stopped");
+    }
+
+    /** The port taken (or the address not this machine's): said in one line, as a configuration problem. */
+    private static RuntimeException cannotListen(HeraldConfig config, RuntimeException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.BindException bind) {
+                return new ConfigException(List.of("HERALD_HTTP_HOST/HERALD_HTTP_PORT: cannot listen on " + config.http().host()
+                        + ":" + config.http().port() + ": " + bind.getMessage()));
+            }
+        }
+        return e;
     }
 
     /** The site_url of the Moodle source an event came from, when it has one. */

@@ -6,7 +6,11 @@ import herald.access.PasswordHasher;
 import herald.app.Herald;
 import herald.config.HeraldConfig;
 import herald.testing.Backend;
+import herald.testing.Cli;
 import herald.testing.TestHerald;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,26 @@ class SignInTest {
         }
         try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
             assertThat(herald.herald().generatedAdminPassword()).as("no one-time password beside HERALD_ADMIN_USER").isNull();
+        }
+    }
+
+    @Test
+    void aFirstStartThatCannotListenSaysSoInOneLineAndTheNextStartStillShowsTheCredentials(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Map<String, String> env = Map.of("HERALD_DATA_DIR", dir.toString());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> busy = new java.util.HashMap<>(env);
+            busy.put("HERALD_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+            Cli.Result r = Cli.run(busy, "start");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).doesNotContain("Exception");
+            assertThat(r.out()).doesNotContain("Admin API key");
+        }
+        Map<String, String> free = new java.util.HashMap<>(env);
+        free.put("HERALD_HTTP_PORT", "0");
+        try (Herald herald = Herald.start(HeraldConfig.fromMap(free))) {
+            assertThat(herald.generatedAdminKey()).as("the failed start made no key it never showed").isNotBlank();
+            assertThat(herald.generatedAdminPassword()).isNotBlank();
         }
     }
 

@@ -2,12 +2,10 @@ package herald.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
-import herald.rendering.Renderer;
 import herald.subscription.Subscription;
 import herald.subscription.SubscriptionJson;
 import herald.usecase.SubscriptionUseCases;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code /api/v1/subscriptions}: CRUD (a subscription must point at an existing service), and
@@ -53,14 +51,13 @@ final class SubscriptionRoutes {
     }
 
     private void preview(Context ctx) {
-        var preview = subscriptions.preview(Requests.jsonBody(ctx, maxBody));
-        Renderer.Preview p = preview.rendered();
+        var p = subscriptions.preview(Requests.jsonBody(ctx, maxBody));
         ObjectNode o = Json.object();
-        o.put("method", p.rendered().method());
-        o.put("url", p.rendered().url());
-        o.put("content_type", p.rendered().contentType());
-        preview.headers().forEach(o.putObject("headers")::put);
-        o.put("body", new String(p.rendered().body(), StandardCharsets.UTF_8));
+        o.put("method", p.method());
+        o.put("url", p.url());
+        o.put("content_type", p.contentType());
+        p.headers().forEach(o.putObject("headers")::put);
+        o.put("body", p.body());
         p.warnings().forEach(o.putArray("warnings")::add);
         Responses.json(ctx, 200, o);
     }

@@ -10,7 +10,6 @@ import herald.subscription.ConfigStore;
 import herald.subscription.Service;
 import herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,9 +55,8 @@ public final class RequestPreview {
         Map<String, String> sent = headers.build(svc.get().withExtraHeaders(r.headers()), d.id(), System.currentTimeMillis(),
                 hasBody ? r.contentType() : null, OutboundHeaders.signedContent(r.method(), r.url(), r.body()));
         SecretMask mask = SecretMask.of(svc.get());
-        Map<String, String> shown = new LinkedHashMap<>();
-        OutboundHeaders.redact(sent, svc.get()).forEach((name, value) -> shown.put(name, mask.mask(value)));
-        return new Request(r.method(), mask.mask(r.url()), shown, mask.mask(new String(r.body(), StandardCharsets.UTF_8)), null);
+        return new Request(r.method(), mask.mask(r.url()), OutboundHeaders.shown(sent, svc.get(), mask),
+                mask.mask(new String(r.body(), StandardCharsets.UTF_8)), null);
     }
 
     /** A gateway call's next request: its stored request with the service's current settings. */
@@ -81,9 +79,8 @@ public final class RequestPreview {
             Map<String, String> sent = headers.build(sending, d.id(), System.currentTimeMillis(), hasBody ? req.contentType() : null,
                     OutboundHeaders.signedContent(req.method(), req.url(), req.body()));
             SecretMask mask = SecretMask.of(sending);
-            Map<String, String> shown = new LinkedHashMap<>();
-            OutboundHeaders.redact(sent, sending).forEach((name, value) -> shown.put(name, mask.mask(value)));
-            return new Request(req.method(), mask.mask(req.url()), shown, mask.mask(new String(req.body(), StandardCharsets.UTF_8)), null);
+            return new Request(req.method(), mask.mask(req.url()), OutboundHeaders.shown(sent, sending, mask),
+                    mask.mask(new String(req.body(), StandardCharsets.UTF_8)), null);
         } catch (RenderException e) {
             return new Request(null, null, null, null, "render: " + e.getMessage());
         }

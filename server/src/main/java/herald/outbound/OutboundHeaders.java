@@ -91,6 +91,16 @@ public final class OutboundHeaders {
         return out;
     }
 
+    /**
+     * Headers as a person or a read key may see them (a preview, the next attempt's request):
+     * credentials masked by name as {@link #redact} does, and any of the service's secrets in a value.
+     */
+    public static Map<String, String> shown(Map<String, String> sent, Service svc, SecretMask mask) {
+        Map<String, String> out = new LinkedHashMap<>();
+        redact(sent, svc).forEach((name, value) -> out.put(name, mask.mask(value)));
+        return out;
+    }
+
     private static String redacted(String name, String value, Service svc) {
         if (name.equalsIgnoreCase("Authorization")) {
             return value.startsWith("Basic ") ? "Basic " + MASK : value.startsWith("Bearer ") ? "Bearer " + MASK : MASK;

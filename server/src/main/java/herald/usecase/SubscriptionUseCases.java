@@ -10,6 +10,7 @@ import herald.event.EventQueries;
 import herald.ids.Ids;
 import herald.outbound.OutboundHeaders;
 import herald.outbound.SecretMask;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import herald.json.JsonFields;
 import herald.problem.FieldError;
@@ -37,8 +38,12 @@ public final class SubscriptionUseCases {
     private final OutboundHeaders headers;
     private final EventQueries events;
 
-    /** A preview: the rendered request, and its headers as the next send would carry them (secrets masked). */
-    public record Preview(Renderer.Preview rendered, Map<String, String> headers) {}
+    /**
+     * A preview: the request as the next send would make it, with the service's secrets masked in its
+     * URL, headers and body (the moodle format carries the token), and the renderer's warnings.
+     */
+    public record Preview(String method, String url, String contentType, Map<String, String> headers, String body,
+                          List<String> warnings) {}
 
     public SubscriptionUseCases(Database db, ConfigStore store, FormatRules formats, Renderer renderer, EventCatalog catalog,
                                 AuditLog audit, OutboundHeaders headers, EventQueries events) {
@@ -167,9 +172,8 @@ public final class SubscriptionUseCases {
             Map<String, String> sent = headers.build(svc.withExtraHeaders(r.headers()), "msg_preview", System.currentTimeMillis(),
                     hasBody ? r.contentType() : null, OutboundHeaders.signedContent(r.method(), r.url(), r.body()));
             SecretMask mask = SecretMask.of(svc);
-            Map<String, String> shown = new java.util.LinkedHashMap<>();
-            OutboundHeaders.redact(sent, svc).forEach((name, value) -> shown.put(name, mask.mask(value)));
-            return new Preview(p, shown);
+            return new Preview(r.method(), mask.mask(r.url()), r.contentType(), OutboundHeaders.shown(sent, svc, mask),
+                    mask.mask(new String(r.body(), StandardCharsets.UTF_8)), p.warnings());
         } catch (RenderException e) {
             String field = "template".equals(sub.format()) ? "subscription.template" : "event";
             throw new Problem(Problem.Kind.UNPROCESSABLE, "render: " + e.getMessage(), List.of(new FieldError(field, e.getMessage())));

@@ -132,6 +132,8 @@ public final class ServiceJson {
                 errors.add("url", "must name a host");
             } else if (Hosts.numericProblem(u.getHost()) != null) {
                 errors.add("url", Hosts.numericProblem(u.getHost()));
+            } else if (badPort(u)) {
+                errors.add("url", PORT_RANGE);
             } else if (u.getRawQuery() != null || u.getFragment() != null) {
                 errors.add("url", "must not have a query or a fragment");
             } else if (u.getRawPath() != null && u.getRawPath().length() > 1 && u.getRawPath().indexOf('/', 1) >= 0) {
@@ -179,6 +181,8 @@ public final class ServiceJson {
                 errors.add("url", "must name a host");
             } else if (Hosts.numericProblem(u.getHost()) != null) {
                 errors.add("url", Hosts.numericProblem(u.getHost()));
+            } else if (badPort(u)) {
+                errors.add("url", PORT_RANGE);
             } else if (u.getUserInfo() != null) {
                 errors.add("url", "must not carry credentials; use auth instead");
             } else if (u.getFragment() != null) {
@@ -187,6 +191,13 @@ public final class ServiceJson {
         } catch (URISyntaxException e) {
             errors.add("url", "is not a valid URL: " + e.getReason());
         }
+    }
+
+    private static final String PORT_RANGE = "must have a port from 1 to 65535";
+
+    /** java.net.URI takes any digits as a port; no request could be made to 0 or 99999, so every delivery would fail. */
+    private static boolean badPort(URI u) {
+        return u.getPort() == 0 || u.getPort() > 65535;
     }
 
     private static String secret(JsonFields f, String field, String keep) {

@@ -145,6 +145,18 @@ class HardeningTest {
     }
 
     @Test
+    void aPortNoRequestCouldUseIsRefusedAtSave() {
+        for (String url : List.of("http://127.0.0.1:99999/", "https://127.0.0.1:0/x", "amqp://127.0.0.1:70000/%2F")) {
+            var body = Json.object().put("name", "port-" + url.hashCode()).put("url", url);
+            if (url.startsWith("amqp")) body.put("type", "amqp");
+            var r = api.post("/api/v1/services", body);
+            assertThat(r.status()).as(url).isEqualTo(400);
+            assertThat(r.errorFields()).as(url).containsExactly("url");
+            assertThat(r.text()).as(url).contains("port from 1 to 65535");
+        }
+    }
+
+    @Test
     void errorsJettyAnswersItselfAreProblemJson() throws IOException {
         String big = "x".repeat(20_000);
         List<String> requests = new java.util.ArrayList<>();

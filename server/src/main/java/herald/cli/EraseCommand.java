@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code herald erase --user-id N}: a learner erased from everything Herald keeps, as {@code POST /api/v1/erasure} does. */
-@Command(name = "erase", description = "Erase a learner: their events, deliveries (dead letters too), attempts and webfilter calls."
+@Command(name = "erase", mixinStandardHelpOptions = true,
+        description = "Erase a learner: their events, deliveries (dead letters too), attempts and webfilter calls."
         + " Prints what was removed. An audit record says that an erasure was done, not for whom.")
 final class EraseCommand implements Callable<Integer> {
     private final HeraldCli.App app;
@@ -23,12 +24,14 @@ final class EraseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (HeraldCli.Offline herald = app.open(HeraldCli.config())) {
+        try (HeraldCli.Offline herald = CliInput.open(app)) {
             var done = herald.erasure().erase(Actor.cli(), Json.object().put("user_id", userId));
             System.out.println(Json.write(ErasureUseCases.view(done)));
             return 0;
         } catch (Problem e) {
             return HeraldCli.report(e);
+        } catch (UsageError e) {
+            return e.report();
         }
     }
 }

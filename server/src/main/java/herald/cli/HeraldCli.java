@@ -12,7 +12,6 @@ import herald.usecase.ErasureUseCases;
 import herald.usecase.DeliveryUseCases;
 import herald.usecase.ImportUseCases;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -101,7 +100,7 @@ public final class HeraldCli implements Runnable {
         return cfg;
     }
 
-    @Command(name = "start", description = "Run the server until stopped (SIGTERM or Ctrl-C stops it gracefully).")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Run the server until stopped (SIGTERM or Ctrl-C stops it gracefully).")
     static final class Start implements Callable<Integer> {
         private final App app;
 
@@ -151,14 +150,19 @@ public final class HeraldCli implements Runnable {
         }
     }
 
-    @Command(name = "backup", description = "Write the configuration (services, subscriptions, settings) as JSON.")
+    /** Where the CLI takes the backup passphrase from (the HTTP API's header is X-Backup-Passphrase). */
+    static final String PASSPHRASE_ENV = "HERALD_BACKUP_PASSPHRASE";
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Write the configuration (services, subscriptions, settings) as JSON.")
     static final class Backup implements Callable<Integer> {
         private final App app;
 
         @Option(names = {"-o", "--output"}, description = "File to write (default: standard output).")
         Path output;
 
-        @Option(names = "--include-secrets", description = "Include secrets, sealed with the passphrase in $HERALD_BACKUP_PASSPHRASE.")
+        @Option(names = "--include-secrets",
+                description = "Include secrets, sealed with the passphrase in $" + PASSPHRASE_ENV + ".")
         boolean includeSecrets;
 
         Backup(App app) {
@@ -167,18 +171,32 @@ public final class HeraldCli implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (Offline herald = app.open(config())) {
+            String passphrase = System.getenv(PASSPHRASE_ENV);
+            if (includeSecrets) {
+                try {
+                    BackupUseCases.checkPassphrase(passphrase);
+                } catch (Problem e) { // its text names the HTTP header: say how the CLI takes it (12 as in BackupUseCases)
+                    System.err.println("error: --include-secrets needs the environment variable " + PASSPHRASE_ENV
+                            + " set to a passphrase of at least 12 characters, to seal the secrets with");
+                    return UsageError.EXIT;
+                }
+            }
+            try (Offline herald = CliInput.open(app)) {
                 String doc = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-                        herald.backup().export(includeSecrets, System.getenv("HERALD_BACKUP_PASSPHRASE")));
-                if (output == null) System.out.println(doc); else Files.writeString(output, doc + "\n");
+                        herald.backup().export(includeSecrets, passphrase));
+                if (output == null) System.out.println(doc); else CliInput.writeString(output, doc + "\n");
                 return 0;
             } catch (Problem e) {
                 return report(e);
+            } catch (UsageError e) {
+                return e.report();
             }
         }
     }
 
-    @Command(name = "restore", description = "Restore a backup document: all of it, or nothing when any part is invalid.")
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Restore a backup document: all of it, or nothing when any part is invalid."
+                    + " Exit 1 when the document is refused, 2 when it cannot be read or its passphrase is missing or wrong.")
     static final class Restore implements Callable<Integer> {
         private final App app;
 
@@ -193,15 +211,21 @@ public final class HeraldCli implements Runnable {
         }
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             if (!mode.equals("replace") && !mode.equals("merge")) {
                 System.err.println("--mode must be replace or merge");
-                return 2;
+                return UsageError.EXIT;
             }
-            try (Offline herald = app.open(config())) {
-                var s = herald.backup().restore(Actor.cli(), Json.read(Files.readString(input)),
+            String text;
+            try {
+                text = CliInput.readString(input); // before opening the database: nothing to do without it
+            } catch (UsageError e) {
+                return e.report();
+            }
+            try (Offline herald = CliInput.open(app)) {
+                var s = herald.backup().restore(Actor.cli(), Json.read(text),
                         mode.equals("replace") ? BackupUseCases.Mode.REPLACE : BackupUseCases.Mode.MERGE,
-                        System.getenv("HERALD_BACKUP_PASSPHRASE"), false);
+                        System.getenv(PASSPHRASE_ENV), false);
                 StringBuilder others = new StringBuilder();
                 for (var n : s.others()) others.append("; ").append(n.key().replace('_', ' ')).append(": ").append(n.restored())
                         .append(" restored, ").append(n.removed()).append(" removed");
@@ -210,10 +234,15 @@ public final class HeraldCli implements Runnable {
                         s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved(), others);
                 return 0;
             } catch (Problem e) {
-                return report(e);
+                report(e);
+                if (e.errors().stream().noneMatch(fe -> fe.field().equals("passphrase"))) return 1;
+                System.err.println("  (the passphrase is read from the environment variable " + PASSPHRASE_ENV + ")");
+                return UsageError.EXIT;
             } catch (IllegalArgumentException e) {
                 System.err.println(input + ": " + e.getMessage());
                 return 1;
+            } catch (UsageError e) {
+                return e.report();
             }
         }
     }

@@ -2,8 +2,6 @@ package herald.cli;
 
 import herald.audit.Actor;
 import herald.problem.Problem;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,15 +9,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code herald import local-webhooks FILE}: a local_webhooks backup's services and events into Herald. */
-@Command(name = "import", description = "Import another system's configuration.", subcommands = ImportCommand.LocalWebhooks.class)
-final class ImportCommand implements Runnable {
+@Command(name = "import", mixinStandardHelpOptions = true, description = "Import another system's configuration.",
+        subcommands = ImportCommand.LocalWebhooks.class)
+final class ImportCommand implements Callable<Integer> {
     @Override
-    public void run() {
+    public Integer call() {
         System.err.println("name what to import: herald import local-webhooks FILE");
+        return UsageError.EXIT;
     }
 
-    @Command(name = "local-webhooks", description = "A Moodle local_webhooks backup file (webhooks_<time>.backup): each service"
-            + " becomes a service with a moodle-format subscription to its events. All or nothing.")
+    @Command(name = "local-webhooks", mixinStandardHelpOptions = true,
+            description = "A Moodle local_webhooks backup file (webhooks_<time>.backup): each service becomes"
+                    + " a service with a moodle-format subscription to its events. All or nothing.")
     static final class LocalWebhooks implements Callable<Integer> {
         private final HeraldCli.App app;
 
@@ -34,9 +35,15 @@ final class ImportCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws IOException {
-            try (HeraldCli.Offline herald = app.open(HeraldCli.config())) {
-                var imported = herald.imports().localWebhooks(Actor.cli(), Files.readAllBytes(file), siteUrl);
+        public Integer call() {
+            byte[] backup;
+            try {
+                backup = CliInput.read(file);
+            } catch (UsageError e) {
+                return e.report();
+            }
+            try (HeraldCli.Offline herald = CliInput.open(app)) {
+                var imported = herald.imports().localWebhooks(Actor.cli(), backup, siteUrl);
                 for (var i : imported) {
                     System.out.printf("%s  %s  %d events%n", i.serviceId(), i.name(), i.events().size());
                     i.warnings().forEach(w -> System.out.println("  warning: " + w));
@@ -45,6 +52,8 @@ final class ImportCommand implements Runnable {
                 return 0;
             } catch (Problem e) {
                 return HeraldCli.report(e);
+            } catch (UsageError e) {
+                return e.report();
             }
         }
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code herald replay}: dead letters (or others) due again, by id, by filter, or all (Integration Hub's replay_dlq.php). */
-@Command(name = "replay", description = "Make dead letters due again: one (--id), those a filter selects, or all (--all)."
+@Command(name = "replay", mixinStandardHelpOptions = true, description = "Make dead letters due again: one (--id), those a filter selects, or all (--all)."
         + " Each keeps its id, so its webhook-id. A running Herald sends them at its next poll.")
 final class ReplayCommand implements Callable<Integer> {
     private final HeraldCli.App app;
@@ -43,9 +43,9 @@ final class ReplayCommand implements Callable<Integer> {
                 || since != null || until != null || error != null;
         if ((id != null ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0) != 1) {
             System.err.println("give exactly one of --id, --all, or filter options (--service-id, --event-type, ...)");
-            return 2;
+            return UsageError.EXIT;
         }
-        try (HeraldCli.Offline herald = app.open(HeraldCli.config())) {
+        try (HeraldCli.Offline herald = CliInput.open(app)) {
             if (id != null) {
                 var d = herald.deliveries().retry(Actor.cli(), id);
                 System.out.println("replayed " + d.id() + " (status " + d.status() + ")");
@@ -66,6 +66,8 @@ final class ReplayCommand implements Callable<Integer> {
             return 0;
         } catch (Problem e) {
             return HeraldCli.report(e);
+        } catch (UsageError e) {
+            return e.report();
         }
     }
 }

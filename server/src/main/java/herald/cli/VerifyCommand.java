@@ -1,10 +1,8 @@
 package herald.cli;
 
 import herald.crypto.Signer;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,8 +16,9 @@ import picocli.CommandLine.Option;
  * {@code herald verify}: checks a request's signature against a secret, as a receiver would, for
  * receiver developers: from a saved HTTP request (headers, blank line, body), or from the parts.
  */
-@Command(name = "verify", description = "Check a webhook request's signature (Standard Webhooks, or GitHub's"
-        + " X-Hub-Signature-256) against a secret. Exit 0 when it verifies, 1 when it does not.")
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Check a webhook request's signature (Standard Webhooks,"
+        + " or GitHub's X-Hub-Signature-256) against a secret. Exit 0 when it verifies, 1 when it does not, 2 when its input"
+        + " cannot be read.")
 final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--secret", required = true, description = "The service's signing secret (whsec_..., or GitHub mode's text).")
     String secret;
@@ -40,11 +39,19 @@ final class VerifyCommand implements Callable<Integer> {
     long toleranceS;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        try {
+            return check();
+        } catch (UsageError e) {
+            return e.report();
+        }
+    }
+
+    private int check() {
         byte[] payload;
         Map<String, String> headers = new LinkedHashMap<>();
         if (request != null) {
-            byte[] raw = Files.readAllBytes(request);
+            byte[] raw = CliInput.read(request);
             String text = new String(raw, StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
             int sep = 4;
@@ -60,16 +67,25 @@ final class VerifyCommand implements Callable<Integer> {
             }
             byte[] bodyBytes = end < 0 ? new byte[0] : Arrays.copyOfRange(raw, end + sep, raw.length);
             String[] requestLine = lines[0].split(" ");
-            String rawQuery = requestLine.length > 1 ? URI.create(requestLine[1]).getRawQuery() : null;
+            String rawQuery;
+            try {
+                rawQuery = requestLine.length > 1 ? URI.create(requestLine[1]).getRawQuery() : null;
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(request + ": the first line is not a request line (METHOD /path?query HTTP/1.1)");
+            }
             // A request without a body is signed over its raw query string (docs/outbound.md).
             payload = bodyBytes.length == 0 && rawQuery != null ? rawQuery.getBytes(StandardCharsets.UTF_8) : bodyBytes;
             github = github || headers.containsKey("x-hub-signature-256") && !headers.containsKey("webhook-signature");
             id = headers.get("webhook-id");
             String ts = headers.get("webhook-timestamp");
-            timestamp = ts == null ? null : Long.valueOf(ts.trim());
+            try {
+                timestamp = ts == null ? null : Long.valueOf(ts.trim());
+            } catch (NumberFormatException e) {
+                return fail("webhook-timestamp is not a number of seconds: " + ts);
+            }
             signature = github ? headers.get("x-hub-signature-256") : headers.get("webhook-signature");
         } else {
-            payload = body != null ? Files.readAllBytes(body) : query != null ? query.getBytes(StandardCharsets.UTF_8) : new byte[0];
+            payload = body != null ? CliInput.read(body) : query != null ? query.getBytes(StandardCharsets.UTF_8) : new byte[0];
         }
         if (signature == null) return fail("no signature (webhook-signature or X-Hub-Signature-256)");
         if (github) {

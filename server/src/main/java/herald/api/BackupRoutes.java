@@ -48,7 +48,7 @@ final class BackupRoutes {
     }
 
     private void export(Context ctx) {
-        boolean secrets = "true".equals(ctx.queryParam("include_secrets"));
+        boolean secrets = Requests.flag(ctx, "include_secrets");
         if (secrets && !Auth.isAdmin(ctx)) throw Problem.forbidden("only admin keys may export secrets");
         Responses.json(ctx, 200, backup.export(secrets, ctx.header("X-Backup-Passphrase")));
     }

@@ -20,18 +20,18 @@ final class CatalogRoutes {
 
     void register(ApiRoutes r) {
         r.get("/api/v1/event-types", Permission.READ, ctx -> {
-            String seen = ctx.queryParam("seen");
+            Boolean seen = ctx.queryParam("seen") == null ? null : Requests.flag(ctx, "seen"); // absent: seen or not
             var o = Json.object();
             var items = o.putArray("items");
             int limit = limit(ctx);
             String after = Requests.cursor(ctx);
-            var all = catalog.list(ctx.queryParam("platform"), seen == null ? null : Boolean.parseBoolean(seen));
+            var all = catalog.list(ctx.queryParam("platform"), seen);
             int start = 0; // the catalog only grows, so a position stays a place to go on from
             if (after != null) {
                 try {
                     start = Math.max(0, Integer.parseInt(after));
                 } catch (NumberFormatException e) {
-                    throw Problem.invalid("cursor", "is not a cursor this API returned");
+                    throw Requests.notACursor();
                 }
             }
             List<ObjectNode> page = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + limit));

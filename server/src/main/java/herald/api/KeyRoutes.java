@@ -16,6 +16,7 @@ final class KeyRoutes {
 
     void register(ApiRoutes r) {
         r.get("/api/v1/api-keys", Permission.READ, ctx -> {
+            Requests.noCursor(ctx);
             var o = Json.object();
             var items = o.putArray("items");
             keys.list().forEach(k -> items.add(view(k)));

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /** Reading requests the same way everywhere: bounded JSON bodies, paging, typed query parameters. */
 public final class Requests {
@@ -129,16 +130,36 @@ public final class Requests {
         throw Problem.invalid("limit", "must be a whole number from 1 to 500");
     }
 
-    /** The decoded {@code cursor} query parameter, or null. Cursors are opaque to clients. */
+    /**
+     * The decoded {@code cursor} query parameter, or null. Cursors are opaque to clients, and one
+     * Herald did not make is a 400: every key it pages by is an id or a number (ids restored from a
+     * backup included), written as {@link #encodeCursor} writes it.
+     */
     public static String cursor(Context ctx) {
         String raw = ctx.queryParam("cursor");
         if (raw == null || raw.isEmpty()) return null;
+        String key;
         try {
-            return new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
+            key = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw Problem.invalid("cursor", "is not a cursor this API returned");
+            throw notACursor();
         }
+        if (!CURSOR_KEY.matcher(key).matches() || !encodeCursor(key).equals(raw)) throw notACursor();
+        return key;
     }
+
+    /** For a list of one page: it gives no cursor, so any cursor is one it did not make. */
+    public static void noCursor(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        if (raw != null && !raw.isEmpty()) throw notACursor();
+    }
+
+    /** The refusal of a cursor, also for one whose key does not parse as the list's kind. */
+    public static Problem notACursor() {
+        return Problem.invalid("cursor", "is not a cursor this API returned");
+    }
+
+    private static final Pattern CURSOR_KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     public static String encodeCursor(String key) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));

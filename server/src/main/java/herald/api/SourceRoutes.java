@@ -56,6 +56,7 @@ final class SourceRoutes {
             Responses.json(ctx, 200, bus.isPresent() ? busStatusView(bus.get()) : statusView(sources.status(sources.get(id(ctx)))));
         });
         r.get("/api/v1/sources/{id}/failures", Permission.READ, ctx -> {
+            Requests.noCursor(ctx);
             var o = Json.object();
             var items = o.putArray("items");
             for (var f : openedx.failures(id(ctx), Math.min(Requests.limit(ctx), 500))) {

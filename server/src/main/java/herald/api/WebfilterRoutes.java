@@ -43,6 +43,7 @@ final class WebfilterRoutes {
             ctx.status(204);
         });
         r.get("/api/v1/webfilters/{id}/calls", Permission.READ, ctx -> {
+            Requests.noCursor(ctx);
             var o = Json.object();
             var items = o.putArray("items");
             webfilters.calls(id(ctx), Math.min(Requests.limit(ctx), 500)).forEach(c -> items.add(callView(c)));
@@ -50,6 +51,7 @@ final class WebfilterRoutes {
             Responses.json(ctx, 200, o);
         });
         r.get("/api/v1/filter-types", Permission.READ, ctx -> {
+            Requests.noCursor(ctx);
             var o = Json.object();
             var items = o.putArray("items");
             webfilters.types().all().forEach(t -> items.add(typeView(t)));

@@ -8,6 +8,9 @@ import java.util.List;
 
 /** The event catalog: what events exist, to subscribe to them by name. */
 public final class CatalogUseCases {
+    /** The catalog's platforms; {@code other} is a name seen in ingest that no platform claims. */
+    public static final List<String> PLATFORMS = List.of("herald", "moodle", "openedx", "other", "teachbase");
+
     private final EventCatalog catalog;
 
     public CatalogUseCases(EventCatalog catalog) {
@@ -21,6 +24,10 @@ public final class CatalogUseCases {
 
     /** Every event type, optionally only those of a {@code platform} or only those {@code seen} (or not) in ingest. */
     public List<ObjectNode> list(String platform, Boolean seen) {
+        // An unknown platform is refused: an empty list would read as "none of its events".
+        if (platform != null && !PLATFORMS.contains(platform)) {
+            throw Problem.invalid("platform", "must be one of " + String.join(", ", PLATFORMS));
+        }
         List<ObjectNode> out = new ArrayList<>();
         for (ObjectNode n : catalog.all()) {
             if (platform != null && !platform.equals(n.path("platform").asText())) continue;

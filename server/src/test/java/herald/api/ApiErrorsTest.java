@@ -7,6 +7,8 @@ import herald.testing.Api;
 import herald.testing.Backend;
 import herald.testing.Events;
 import herald.testing.TestHerald;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,5 +125,52 @@ class ApiErrorsTest {
         assertProblem(api.get("/api/v1/services?limit=0"), 400, "limit");
         assertProblem(api.get("/api/v1/events?cursor=***"), 400, "cursor");
         assertProblem(api.get("/api/v1/deliveries?status=lost"), 400, "status");
+    }
+
+    @Test
+    void everyListRefusesACursorItDidNotMake() {
+        // Not base64, base64 of JSON, of NUL bytes, not as Herald writes it ("MR" and "MQ" both decode to "1").
+        List<String> forged = List.of("garbage", "garbage!!", "eyJhIjoxfQ", "A".repeat(40), "MR");
+        for (String list : List.of("services", "subscriptions", "deliveries", "events", "audit", "event-types", "sources",
+                "webfilters", "hooks", "api-keys", "filter-types", "sources/src_x/failures", "webfilters/wf_x/calls")) {
+            for (String cursor : forged) assertProblem(api.get("/api/v1/" + list + "?cursor=" + cursor), 400, "cursor");
+        }
+        // A list of one page gives no cursor, so it takes none.
+        assertProblem(api.get("/api/v1/api-keys?cursor=" + Requests.encodeCursor("key_1")), 400, "cursor");
+    }
+
+    @Test
+    void theCursorsHeraldGivesStillPage() {
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(api.post("/api/v1/services", Json.object().put("name", "paged-" + i).put("url", "http://127.0.0.1/"))
+                    .json().get("id").asText());
+        }
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            var r = api.get("/api/v1/services?limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            r.json().get("items").forEach(s -> paged.add(s.get("id").asText()));
+            cursor = r.json().get("next_cursor").isNull() ? null : r.json().get("next_cursor").asText();
+        } while (cursor != null);
+        assertThat(paged).containsAll(made).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void badQueryFlagsAndPlatformsAreNamedNotIgnored() {
+        assertProblem(api.get("/api/v1/event-types?platform=xyz"), 400, "platform");
+        assertProblem(api.get("/api/v1/event-types?seen=maybe"), 400, "seen");
+        assertProblem(api.get("/api/v1/backup?include_secrets=maybe"), 400, "include_secrets");
+        for (String platform : List.of("moodle", "openedx", "teachbase", "herald")) {
+            var r = api.get("/api/v1/event-types?platform=" + platform);
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            assertThat(r.json().get("items")).as(platform).isNotEmpty()
+                    .allMatch(t -> t.get("platform").asText().equals(platform));
+        }
+        assertThat(api.get("/api/v1/event-types?platform=other").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/event-types?seen=false").json().get("items")).isNotEmpty()
+                .allMatch(t -> !t.get("seen").asBoolean());
+        assertThat(api.get("/api/v1/backup?include_secrets=false").status()).isEqualTo(200);
     }
 }

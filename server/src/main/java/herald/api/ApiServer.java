@@ -37,6 +37,7 @@ public final class ApiServer {
             cfg.http.maxRequestSize = maxBody;
             // Responses are small JSON; deciding per response whether to compress cost ~5% of ingest CPU.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            cfg.http.prefer405over404 = true; // a known path with another method: 405, as api.md lists it
             cfg.jetty.host = http.host();
             cfg.jetty.port = http.port();
             cfg.events.handlerAdded(routes::add);
@@ -73,7 +74,8 @@ public final class ApiServer {
                 }
             });
             r.error(405, ctx -> {
-                if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.METHOD_NOT_ALLOWED,
+                if (pages.owns(ctx.path())) pages.notFound(ctx); // a person's browser: a page, not a problem document
+                else if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.METHOD_NOT_ALLOWED,
                         ctx.method().name() + " is not allowed on " + ctx.path()));
             });
             r.error(413, ctx -> {

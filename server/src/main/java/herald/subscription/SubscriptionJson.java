@@ -28,8 +28,10 @@ public final class SubscriptionJson {
                 "dedupe_window_s", "privacy", "ordering_key");
         String serviceId = f.string("service_id", true, 100, null);
         List<String> events = f.strings("events", 200, 255);
-        if (events == null) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
-        else if (events.isEmpty() && !errors.list().stream().anyMatch(e -> e.field().startsWith("events"))) {
+        boolean named = errors.list().stream().anyMatch(e -> e.field().startsWith("events")); // of the wrong type: said once
+        if (events == null) {
+            if (!named) errors.add("events", "is required: event names, patterns with *, or [\"*\"]");
+        } else if (events.isEmpty() && !named) {
             errors.add("events", "must name at least one event, pattern, or \"*\"");
         } else {
             for (int i = 0; i < events.size(); i++) {

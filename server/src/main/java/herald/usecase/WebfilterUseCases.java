@@ -105,7 +105,8 @@ public final class WebfilterUseCases {
         JsonFields f = JsonFields.of(body, "", errors);
         f.rejectUnknown("data", "budget_ms");
         JsonNode data = f.raw("data");
-        if (data == null || !data.isObject()) errors.add("data", "is required: the filter's arguments as an object");
+        if (data == null) errors.add("data", "is required: the filter's arguments as an object");
+        else if (!data.isObject()) errors.add("data", "must be an object: the filter's arguments");
         int budget = f.integer("budget_ms", 1, MAX_BUDGET_MS, DEFAULT_BUDGET_MS);
         errors.throwIfAny();
         return runner.run(type, (ObjectNode) data, budget);

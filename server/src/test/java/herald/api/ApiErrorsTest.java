@@ -67,6 +67,24 @@ class ApiErrorsTest {
     }
 
     @Test
+    void aKnownPathWithAnotherMethodGets405() {
+        for (String[] call : new String[][] {{"DELETE", "/api/v1/events"}, {"PUT", "/api/v1/services"}, {"DELETE", "/api/v1/settings"}}) {
+            var r = api.send(call[0], call[1], null);
+            assertProblem(r, 405);
+            assertThat(r.json().get("type").asText()).isEqualTo("urn:herald:problem:method-not-allowed");
+            assertThat(r.header("Allow")).as(call[1] + ": RFC 9110 asks a 405 to say what is allowed").isNotBlank();
+        }
+        assertProblem(api.get("/api/v1/nothing-here"), 404);
+    }
+
+    @Test
+    void aFieldOfTheWrongTypeIsNamedOnce() {
+        var r = api.post("/api/v1/subscriptions", Json.object().put("service_id", "x").put("events", "*"));
+        assertProblem(r, 400, "events");
+        assertThat(r.json().get("errors")).hasSize(1);
+    }
+
+    @Test
     void oversizeBodiesGet413() {
         String big = "{\"eventname\":\"\\\\core\\\\event\\\\x\",\"other\":\"" + "a".repeat(5000) + "\"}";
         assertProblem(api.post("/api/v1/events", big), 413);

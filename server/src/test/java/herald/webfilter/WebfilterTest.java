@@ -162,6 +162,7 @@ class WebfilterTest {
     void theApiNamesWhatIsWrong() {
         assertThat(api.post("/api/v1/filters/org.openedx.nothing.v1", Json.read("{\"data\":{}}")).status()).isEqualTo(404);
         assertThat(api.post("/api/v1/filters/" + LOGIN, Json.read("{\"data\":[]}")).errorFields()).containsExactly("data");
+        assertThat(api.post("/api/v1/filters/" + LOGIN, Json.read("{\"data\":\"x\"}")).text()).contains("must be an object");
         assertThat(api.post("/api/v1/webfilters", Json.object().put("filter_type", "Nope").put("url", "https://x.example/")).errorFields())
                 .containsExactly("filter_type");
         assertThat(api.post("/api/v1/webfilters", Json.object().put("filter_type", LOGIN)).errorFields()).containsExactly("url");

@@ -212,9 +212,13 @@ public final class BackupUseCases {
                     continue;
                 }
                 if (!subIds.add(id)) errors.add(at + ".id", "appears twice in the document");
+                // Checked on the document's text, so that it is named beside the subscription's other errors.
+                JsonNode serviceId = in.path("service_id");
+                if (serviceId.isTextual() && !serviceIds.contains(serviceId.asText())) {
+                    errors.add(at + ".service_id", "names no service in the document");
+                }
                 Subscription s = collect(errors, at, () -> SubscriptionJson.parse(in, existingSubs.get(id), formats));
                 if (s == null) continue;
-                if (!serviceIds.contains(s.serviceId())) errors.add(at + ".service_id", "names no service in the document");
                 long now = System.currentTimeMillis();
                 Subscription old = existingSubs.get(id);
                 subscriptions.add(s.withId(id, old != null ? old.createdAt() : now, now));

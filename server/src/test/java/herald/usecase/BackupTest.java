@@ -40,10 +40,13 @@ class BackupTest {
             good.putArray("events").add("*");
             doc.withArray("subscriptions").add(good);
             doc.withArray("subscriptions").add(Json.object().put("id", "sub_bad").put("service_id", "svc_new"));
+            // and one that names no service and has no events: both said in one answer
+            doc.withArray("subscriptions").add(Json.object().put("id", "sub_lost").put("service_id", "svc_gone"));
 
             var r = api.post("/api/v1/restore?mode=replace", doc);
             assertThat(r.status()).isEqualTo(400);
-            assertThat(r.errorFields()).containsExactly("subscriptions[2].events");
+            assertThat(r.errorFields()).containsExactlyInAnyOrder("subscriptions[2].events", "subscriptions[3].events",
+                    "subscriptions[3].service_id");
             assertThat(api.get("/api/v1/subscriptions").text()).isEqualTo(before);
             assertThat(api.get("/api/v1/services").json().get("items")).hasSize(1);
         }

@@ -171,7 +171,7 @@ public final class ServiceJson {
         return new Service.Amqp(exchange, routingKey, replyQueue, replyQueue.isEmpty() ? "" : replyType);
     }
 
-    static void checkUrl(String url, FieldErrors errors) {
+    public static void checkUrl(String url, FieldErrors errors) {
         try {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);

@@ -51,6 +51,11 @@ public final class ImportUseCases {
      */
     public List<Imported> localWebhooks(Actor actor, byte[] file, String siteUrl) {
         List<LocalWebhooksBackup.Record> records = LocalWebhooksBackup.read(file);
+        if (siteUrl != null && !siteUrl.isBlank()) { // once, by its own name: not as each record's error
+            FieldErrors site = new FieldErrors();
+            ServiceJson.checkUrl(siteUrl, site);
+            if (!site.isEmpty()) throw Problem.invalid("site_url", site.list().get(0).message());
+        }
         return db.inTransaction(c -> {
             Set<String> names = new HashSet<>();
             for (Service s : store.allServices(c)) names.add(s.name());

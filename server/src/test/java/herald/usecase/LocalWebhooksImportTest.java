@@ -94,6 +94,10 @@ class LocalWebhooksImportTest {
             assertThat(Json.read(post(h, "", file("object-injection.backup")).body()).get("detail").asText())
                     .contains("Evil_Cls refused");
             assertThat(h.api().get("/api/v1/services").json().get("items")).isEmpty();
+            String good = names(EXPECTED.get("good")).get(0);
+            var badSite = Json.read(post(h, "?site_url=notaurl", file(good)).body());
+            assertThat(badSite.get("errors")).as("the query parameter, named once").hasSize(1);
+            assertThat(badSite.get("errors").get(0).get("field").asText()).isEqualTo("site_url");
         }
     }
 

@@ -76,15 +76,15 @@
     }
   });
 
-  // Settings that matter for some choices of a select only (data-when="its-name=choice|choice"): a
-  // service's kind, a receiver's authentication, a retry policy. Shown for those choices; without
-  // script, all are shown.
+  // Settings that matter for some choices of a select only (data-when="its-name=choice|choice", or
+  // "its-name!=choice" for all but those): a service's kind, a receiver's authentication, a retry
+  // policy. Shown for those choices; without script, all are shown.
   function showChosen() {
     document.querySelectorAll("[data-when]").forEach(function (f) {
-      var rule = f.dataset.when, eq = rule.indexOf("=");
+      var rule = f.dataset.when, eq = rule.indexOf("="), not = rule.charAt(eq - 1) === "!";
       var form = f.closest("form");
-      var select = form && form.querySelector('select[name="' + rule.slice(0, eq) + '"]');
-      if (select) f.hidden = rule.slice(eq + 1).split("|").indexOf(select.value) < 0;
+      var select = form && form.querySelector('select[name="' + rule.slice(0, not ? eq - 1 : eq) + '"]');
+      if (select) f.hidden = (rule.slice(eq + 1).split("|").indexOf(select.value) >= 0) === not;
     });
   }
   document.addEventListener("change", function (e) {

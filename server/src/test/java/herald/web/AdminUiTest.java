@@ -435,6 +435,7 @@ class AdminUiTest {
         page.selectOption("#f-filter_type", "org.openedx.learning.student.login.requested.v1");
         page.fill("#f-url", receiver.url() + "/login");
         page.fill("#f-description", "Suspended learners may not sign in");
+        PlaywrightAssertions.assertThat(page.locator("#f-path")).isHidden(); // a path below a service's URL: no service chosen
         Browser.screenshot(page, "22-webfilter-editor");
         page.click("button:has-text('Add webfilter')");
         PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Webfilter added");

@@ -126,7 +126,8 @@ final class EventBusConsumer {
                             XReadArgs.Builder.count(source.batchSize()).block(Duration.ofSeconds(1)), lastConsumed());
                     if (batch != null && !batch.isEmpty()) {
                         process(batch);
-                        if (System.currentTimeMillis() - statusAt >= 1_000) statusAt = 0; // show the new position soon
+                        // Show the new position within a second, not at the next 5 s mark; at most once a second.
+                        statusAt = Math.min(statusAt, System.currentTimeMillis() - STATUS_EVERY_MS + 1_000);
                     }
                 }
             } catch (RuntimeException | InterruptedException e) {

@@ -164,10 +164,11 @@ public final class ApiServer {
     }
 
     /**
-     * Refuses new requests and waits (up to 30 s) for those being served to be answered, then
-     * stops the server.
+     * Refuses new requests (503, and {@code /health} says draining) and waits (up to 30 s) for those
+     * being served to be answered. The port stays open until {@link #stop}: a load balancer sees
+     * the node draining rather than gone while its deliveries finish.
      */
-    public void stop() {
+    public void drain() {
         traffic.drain();
         long deadline = System.currentTimeMillis() + 30_000;
         while (traffic.inFlight() > 0 && System.currentTimeMillis() < deadline) {
@@ -178,6 +179,11 @@ public final class ApiServer {
                 break;
             }
         }
+    }
+
+    /** Drains (if not done yet), then closes the port. */
+    public void stop() {
+        drain();
         web.stop();
     }
 }

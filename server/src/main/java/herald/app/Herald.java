@@ -352,7 +352,7 @@ public final class Herald implements HeraldCli.Running {
     @Override
     public void close() {
         if (closed.getAndSet(true)) return;
-        api.stop();
+        api.drain(); // 503 from here on; the port closes last
         operational.close();
         sources.close(); // before the writer: a tailer's last commit goes through it
         openedx.close(); // likewise: a consumer acknowledges only what the writer committed
@@ -362,6 +362,7 @@ public final class Herald implements HeraldCli.Running {
         retention.close();
         dispatcher.close();
         amqp.close(); // after the dispatcher: its last publishes are confirmed
+        api.stop();
         try {
             clients.close();
         } catch (Exception e) {

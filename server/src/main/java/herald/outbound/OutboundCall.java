@@ -90,7 +90,9 @@ public final class OutboundCall {
 
     private Response sendHttp(Service svc, Request req, int keepBytes, long timeoutMs) {
         long start = System.currentTimeMillis();
-        var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+        // The idle timeout too: Jetty's default of 30 s would end a silent exchange before a longer timeout_ms.
+        var http = clients.client(svc).newRequest(req.url()).method(req.method()).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .idleTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         boolean hasBody = req.body().length > 0 || !req.method().equals("GET");
         Map<String, String> sent = headers.build(svc, req.messageId(), start, hasBody ? req.contentType() : null,
                 OutboundHeaders.signedContent(req.method(), req.url(), req.body()));

@@ -12,7 +12,14 @@ import herald.testing.Events;
 import herald.testing.Receiver;
 import herald.testing.Receiver.Reply;
 import herald.testing.TestHerald;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +39,48 @@ class OutcomesTest {
             assertThat(attempt.get("error_kind").asText()).isEqualTo("timeout");
             assertThat(attempt.get("status_code").isNull()).isTrue();
             assertThat(attempt.get("duration_ms").asLong()).isBetween(250L, 5_000L);
+        }
+    }
+
+    @Test
+    void aReceiverSilentForLongerThanJettysIdleTimeoutIsWaitedForUpToTheServicesTimeout() {
+        // Jetty's client ends a connection idle for 30 s unless told otherwise: a timeout_ms of 60 s
+        // must still see an answer given after 31 s of silence.
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.reply(r -> Reply.status(200).after(31_000));
+            serviceSubscribedToAll(h.api(), "patient", receiver.url(), Json.object().put("timeout_ms", 60_000));
+            h.api().post("/api/v1/events", Events.courseViewed("silent-1"));
+            var d = awaitDelivery(h.api(), "silent-1", Duration.ofSeconds(45), x -> x.get("attempts").size() >= 1);
+            var attempt = d.get("attempts").get(0);
+            assertThat(attempt.get("error_kind").isNull()).as(attempt.toString()).isTrue();
+            assertThat(attempt.get("status_code").asInt()).isEqualTo(200);
+            assertThat(d.get("status").asText()).isEqualTo("delivered");
+        }
+    }
+
+    @Test
+    void aStopLetsTheDeliveryInFlightFinishAndSaysDrainingMeanwhile() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.reply(r -> Reply.status(200).after(3_000));
+            serviceSubscribedToAll(h.api(), "answers-late", receiver.url(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("stop-1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.received().isEmpty());
+            URI health = URI.create("http://127.0.0.1:" + h.herald().port() + "/health");
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> h.herald().close());
+            // While the delivery finishes, a load balancer is told the node drains: not a refused connection.
+            await().atMost(Duration.ofSeconds(2)).until(() -> {
+                try {
+                    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(health).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode() == 503;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertThat(stopping).isNotDone();
+            stopping.get(30, TimeUnit.SECONDS);
+            h.restart();
+            assertThat(h.api().get("/api/v1/deliveries?event_id=stop-1").json().get("items").get(0).get("status").asText())
+                    .isEqualTo("delivered");
         }
     }
 

@@ -1,6 +1,7 @@
 package herald.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import herald.config.ConfigException;
 import herald.ids.Ids;
 import herald.ingest.EventWriter;
 import herald.json.Json;
@@ -180,9 +181,9 @@ public final class Sources implements AutoCloseable {
         try {
             doc = Json.MAPPER.readTree(Files.readString(file));
         } catch (IOException e) {
-            throw new IllegalStateException("HERALD_SOURCES_FILE " + file + ": cannot read: " + e.getMessage(), e);
+            throw new ConfigException(List.of("HERALD_SOURCES_FILE " + file + ": cannot read: " + e.getMessage()));
         }
-        if (doc == null || !doc.isArray()) throw new IllegalStateException("HERALD_SOURCES_FILE " + file + ": must be a JSON array of sources");
+        if (doc == null || !doc.isArray()) throw new ConfigException(List.of("HERALD_SOURCES_FILE " + file + ": must be a JSON array of sources"));
         List<String> problems = new ArrayList<>();
         db.inTransaction(c -> {
             for (int i = 0; i < doc.size(); i++) {
@@ -205,7 +206,8 @@ public final class Sources implements AutoCloseable {
                 }
             }
             if (!problems.isEmpty()) {
-                throw new IllegalStateException("HERALD_SOURCES_FILE " + file + ": " + String.join("; ", problems));
+                // A configuration problem, said as the others are: one line each, exit 2 (not a stack trace).
+                throw new ConfigException(problems.stream().map(p -> "HERALD_SOURCES_FILE " + file + " " + p).toList());
             }
             return null;
         });

@@ -146,6 +146,7 @@ class SourceApiTest {
         Files.writeString(file, "[{\"name\": \"lms\", \"jdbc_url\": \"jdbc:oracle:thin:@x\"}]");
         try {
             assertThatThrownBy(() -> TestHerald.start(Backend.SQLITE, Map.of("HERALD_SOURCES_FILE", file.toString())))
+                    .isInstanceOf(ConfigException.class) // the CLI's one line and exit 2, as for any configuration problem
                     .hasMessageContaining("[0].jdbc_url");
         } finally {
             Files.deleteIfExists(file);

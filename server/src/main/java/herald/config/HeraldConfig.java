@@ -118,14 +118,38 @@ public record HeraldConfig(
         Map<String, String> values = new HashMap<>(DEFAULTS);
         String file = env.getOrDefault("HERALD_CONFIG", "");
         Path configFile = file.isBlank() ? Path.of("herald.properties") : Path.of(file);
+        List<String> problems = new ArrayList<>();
+        java.util.Set<String> fromFile = new java.util.HashSet<>();
         if (!file.isBlank() || Files.exists(configFile)) {
-            values.putAll(readFile(configFile));
+            Map<String, String> read = readFile(configFile, problems);
+            values.putAll(read);
+            fromFile.addAll(read.keySet());
         }
         for (String key : DEFAULTS.keySet()) {
             String v = env.get(key);
-            if (v != null) values.put(key, v);
+            if (v != null) {
+                values.put(key, v);
+                fromFile.remove(key);
+            }
         }
-        return fromMap(values);
+        HeraldConfig config = null;
+        try {
+            config = fromMap(values);
+        } catch (ConfigException e) { // every problem at once, each under the name the operator wrote it with
+            for (String p : e.problems()) problems.add(asWritten(p, fromFile, configFile));
+        }
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+        return config;
+    }
+
+    /** A problem with a setting the file gave, named by the file's key: "http.port (in herald.properties) must be …". */
+    private static String asWritten(String problem, java.util.Set<String> fromFile, Path file) {
+        for (String key : fromFile) {
+            if (problem.startsWith(key + " ") || problem.startsWith(key + ":")) {
+                return fileKey(key) + " (in " + file + ")" + problem.substring(key.length());
+            }
+        }
+        return problem;
     }
 
     public static HeraldConfig fromMap(Map<String, String> values) {
@@ -218,7 +242,7 @@ public record HeraldConfig(
     }
 
     /** Config file keys: {@code http.port} style, mapped to {@code HERALD_HTTP_PORT}; env-style keys also work. */
-    private static Map<String, String> readFile(Path path) {
+    private static Map<String, String> readFile(Path path, List<String> errors) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(path)) {
             p.load(r);
@@ -226,7 +250,6 @@ public record HeraldConfig(
             throw new ConfigException(List.of("cannot read config file " + path + ": " + e.getMessage()));
         }
         Map<String, String> out = new HashMap<>();
-        List<String> errors = new ArrayList<>();
         for (String name : p.stringPropertyNames()) {
             String key = name.startsWith("HERALD_") ? name
                     : "HERALD_" + name.replace('.', '_').replace('-', '_').toUpperCase();
@@ -236,7 +259,6 @@ public record HeraldConfig(
                 out.put(key, p.getProperty(name));
             }
         }
-        if (!errors.isEmpty()) throw new ConfigException(errors);
         return out;
     }
 

@@ -58,10 +58,17 @@ class HeraldConfigTest {
                 "HERALD_OUTBOUND_ALLOW", "127.0.0.0/99", "HERALD_DATABASE_URL", "jdbc:mysql://x")))
                 .hasMessageContaining("HERALD_HTTP_PORT").hasMessageContaining("HERALD_LOG_FORMAT")
                 .hasMessageContaining("HERALD_OUTBOUND_ALLOW").hasMessageContaining("HERALD_DATABASE_URL");
+        Path unknownOnly = dir.resolve("unknown.properties");
+        Files.writeString(unknownOnly, "http.prot=1\n");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_CONFIG", unknownOnly.toString())))
+                .isInstanceOfSatisfying(herald.config.ConfigException.class, e -> assertThat(e.problems()).hasSize(1));
         Path file = dir.resolve("bad.properties");
-        Files.writeString(file, "http.prot=1\n");
-        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_CONFIG", file.toString())))
-                .hasMessageContaining("unknown setting 'http.prot'");
+        Files.writeString(file, "http.prot=1\nhttp.port=abc\nlog.format=xml\nretention.days=-1\n");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_CONFIG", file.toString(), "HERALD_MAX_BATCH", "0")))
+                .hasMessageContaining("unknown setting 'http.prot'")
+                .hasMessageContaining("http.port (in " + file + ") must be a whole number, was 'abc'") // as the file names it
+                .hasMessageContaining("log.format (in " + file + ")").hasMessageContaining("retention.days (in " + file + ")")
+                .hasMessageContaining("HERALD_MAX_BATCH must be"); // from the environment, by its own name
     }
 
     @Test

@@ -117,12 +117,30 @@ public final class HeraldCli implements Runnable {
                 System.err.println(e.getMessage());
                 return 2;
             }
+            // The stop is hooked before the start: a SIGTERM as soon as the port answers (before the
+            // lines below) still stops gracefully, and the log's last lines are flushed.
+            java.util.concurrent.atomic.AtomicReference<Running> started = new java.util.concurrent.atomic.AtomicReference<>();
+            CountDownLatch startOver = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    if (startOver.await(60, java.util.concurrent.TimeUnit.SECONDS) && started.get() != null) started.get().close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                // Flushes the log's background writer: the last lines of a graceful stop are kept.
+                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) logs.stop();
+                stopped.countDown();
+            }, "shutdown"));
             Running herald;
             try {
                 herald = app.start(cfg);
+                started.set(herald);
             } catch (ConfigException e) { // found only against the database, e.g. a master key that cannot read its secrets
                 System.err.println(e.getMessage());
                 return 2;
+            } finally {
+                startOver.countDown();
             }
             if (herald.generatedAdminKey() != null) {
                 System.out.println();
@@ -137,14 +155,10 @@ public final class HeraldCli implements Runnable {
                 System.out.println("  Sign in at http://" + cfg.http().host() + ":" + herald.port() + "/admin");
                 System.out.println();
             }
-            System.out.println("Herald " + BuildInfo.VERSION + " listening on http://" + cfg.http().host() + ":" + herald.port());
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                herald.close();
-                // Flushes the log's background writer: the last lines of a graceful stop are kept.
-                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) logs.stop();
-                stopped.countDown();
-            }, "shutdown"));
+            // With JSON logs, standard output stays JSON lines: the herald.started line has the address.
+            if (!"json".equals(cfg.logFormat())) {
+                System.out.println("Herald " + BuildInfo.VERSION + " listening on http://" + cfg.http().host() + ":" + herald.port());
+            }
             stopped.await();
             return 0;
         }

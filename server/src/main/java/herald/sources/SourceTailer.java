@@ -268,6 +268,8 @@ final class SourceTailer {
                 return null;
             });
             log.info("source.started source={} start={} after_log_id={}", source.name(), source.start(), at);
+        } else { // this node's start, a takeover from another node, or after a failure
+            log.info("source.resumed source={} after_log_id={}", source.name(), cp);
         }
         checkpoint = cp;
         watched = db.read(tx -> store.watched(tx, source.id()));

@@ -6,10 +6,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import herald.config.HeraldConfig;
+import herald.json.Json;
+import herald.testing.ChildHerald;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The logging Herald's processes get: the format HERALD_LOG_FORMAT picks, and libraries kept quiet. */
 class LogSetupTest {
@@ -24,6 +30,25 @@ class LogSetupTest {
         String out = logged("json");
         assertThat(out).startsWith("{").contains("\"level\":\"INFO\"", "\"loggerName\":\"herald.test\"",
                 "\"formattedMessage\":\"delivery.sent id=1\"").doesNotContain("\"arguments\"");
+    }
+
+    @Test
+    void withJsonLogsEveryLineARunningHeraldWritesIsJson(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("stdout.log");
+        Map<String, String> env = Map.of("HERALD_DATA_DIR", dir.resolve("data").toString(), "HERALD_LOG_FORMAT", "json",
+                "HERALD_ADMIN_KEY", "test-admin-key-0123456789", "HERALD_ADMIN_USER", "ada",
+                "HERALD_ADMIN_PASSWORD", "correct-horse-battery"); // nothing made to be shown once, in plain text
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (ChildHerald child = ChildHerald.start(env, port, out)) {
+            assertThat(child.api("test-admin-key-0123456789").get("/api/v1/services").status()).isEqualTo(200);
+        }
+        // The child's standard error is in the file too: the JVM's own warnings (native access) are not Herald's lines.
+        var lines = Files.readAllLines(out).stream().filter(l -> !l.isBlank() && !l.startsWith("WARNING: ")).toList();
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(Json.read(l).isObject()).as(l).isTrue());
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("herald.started"));
     }
 
     @Test

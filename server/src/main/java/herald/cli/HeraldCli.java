@@ -246,6 +246,7 @@ public final class HeraldCli implements Runnable {
                 System.out.printf("restored %d services and %d subscriptions (%s); removed %d services and %d subscriptions;"
                                 + " sources: %d restored, %d removed%s%n", s.services(), s.subscriptions(), mode,
                         s.servicesRemoved(), s.subscriptionsRemoved(), s.sources(), s.sourcesRemoved(), others);
+                for (String w : s.warnings()) System.out.println("warning: " + w);
                 return 0;
             } catch (Problem e) {
                 report(e);

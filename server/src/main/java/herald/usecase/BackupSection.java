@@ -138,6 +138,8 @@ final class BackupSection<T extends Stored> {
         final List<T> upserts = new ArrayList<>();
         final Map<String, T> existing = new LinkedHashMap<>();
         final List<String> removals = new ArrayList<>();
+        /** What a new document of this kind will lack: its secrets, when the backup holds none for it. */
+        final List<String> warnings = new ArrayList<>();
         /** Where in the document each written document is ({@code key[i]}), by id. */
         final Map<String, String> positions = new HashMap<>();
 
@@ -182,6 +184,23 @@ final class BackupSection<T extends Stored> {
      * Checks the document's {@link #key} (its problems filed under {@code key[i].field}); a document
      * without it leaves this kind as it is. {@code serviceIds}: the services there will be.
      */
+    /**
+     * For a document new to this Herald and restored without its secrets: which secrets stay masked
+     * (so empty, or made anew), said so that the operator sets them; null when none is.
+     */
+    static String missingSecrets(JsonNode body) {
+        List<String> masked = new ArrayList<>();
+        maskedFields(body, "", masked);
+        return masked.isEmpty() ? null : "not in this backup (made without secrets), so not restored: "
+                + String.join(", ", masked) + "; set them on this Herald";
+    }
+
+    private static void maskedFields(JsonNode n, String at, List<String> out) {
+        if (n.isTextual() && n.textValue().equals(herald.crypto.SecretBox.MASK)) out.add(at);
+        else if (n.isObject()) n.properties().forEach(e -> maskedFields(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey(), out));
+        else if (n.isArray()) for (int i = 0; i < n.size(); i++) maskedFields(n.get(i), at + "[" + i + "]", out);
+    }
+
     Plan plan(Connection c, JsonNode doc, ObjectNode secrets, boolean replace, Set<String> serviceIds, FieldErrors errors)
             throws SQLException {
         Plan plan = new Plan();
@@ -210,6 +229,10 @@ final class BackupSection<T extends Stored> {
             if (!ids.add(id)) errors.add(at + ".id", "appears twice in the document");
             ObjectNode body = ((ObjectNode) item).deepCopy();
             if (sealing != null && sealed != null && sealed.has(id)) body = sealing.withSecret(body, sealed.get(id));
+            else if (plan.existing.get(id) == null) {
+                String missing = missingSecrets(body);
+                if (missing != null) plan.warnings.add(at + " '" + body.path("name").asText(id) + "': " + missing);
+            }
             body.remove(List.of("id", "created_at", "updated_at", "status"));
             body.remove(shownOnly);
             T old = plan.existing.get(id);

@@ -52,9 +52,12 @@ public final class BackupUseCases {
     /**
      * What a restore did, or would do ({@code applied} false: a dry run). {@code changes} names each
      * service, subscription and source the document creates, changes or removes; unchanged ones are not listed.
+     * {@code warnings}: what a new one lacks, its secrets when the backup has none (they stay empty, a
+     * signing secret is made anew), for the operator to set.
      */
     public record Summary(int services, int subscriptions, int servicesRemoved, int subscriptionsRemoved, int sources,
-                          int sourcesRemoved, List<SectionCount> others, List<Change> changes, boolean applied) {}
+                          int sourcesRemoved, List<SectionCount> others, List<Change> changes, List<String> warnings,
+                          boolean applied) {}
 
     /** How many documents of one more kind ({@code key}: openedx_sources, webfilters, hooks) a restore writes and removes. */
     public record SectionCount(String key, int restored, int removed) {}
@@ -166,6 +169,7 @@ public final class BackupUseCases {
             for (Subscription s : store.allSubscriptions(c)) existingSubs.put(s.id(), s);
 
             List<Service> services = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Set<String> ids = new HashSet<>();
             Map<String, Integer> positions = new HashMap<>();
@@ -181,6 +185,11 @@ public final class BackupUseCases {
                 positions.putIfAbsent(id, i);
                 ObjectNode merged = ((ObjectNode) in).deepCopy();
                 if (secrets != null && secrets.has(id)) overlay(merged, (ObjectNode) secrets.get(id));
+                else if (!existing.containsKey(id)) {
+                    String missing = BackupSection.missingSecrets(merged);
+                    if (missing != null) warnings.add(at + " '" + merged.path("name").asText(id) + "': " + missing
+                            + (merged.path("signing").path("enabled").asBoolean(true) ? " (a new signing secret is made: rotate it to see it)" : ""));
+                }
                 Service s = collect(errors, at, () -> ServiceUseCases.checked(ServiceJson.parse(merged, existing.get(id))));
                 if (s == null) continue;
                 if (!names.add(s.name())) errors.add(at + ".name", "appears twice in the document");
@@ -272,8 +281,11 @@ public final class BackupUseCases {
                 changes.add(new Change("settings", "update", "deliveries_enabled", String.valueOf(enabled.booleanValue())));
             }
             var sourceCount = sourcePlan.count();
+            warnings.addAll(sourcePlan.warnings);
+            for (var plan : plans) warnings.addAll(plan.warnings);
             Summary result = new Summary(services.size(), subscriptions.size(), servicesRemoved, subsRemoved, sourceCount.restored(),
-                    sourceCount.removed(), plans.stream().map(p -> p.count()).toList(), List.copyOf(changes), !dryRun);
+                    sourceCount.removed(), plans.stream().map(p -> p.count()).toList(), List.copyOf(changes), List.copyOf(warnings),
+                    !dryRun);
             if (dryRun) return result;
 
             if (mode == Mode.REPLACE) {
@@ -319,6 +331,7 @@ public final class BackupUseCases {
         for (Change ch : s.changes()) {
             changes.addObject().put("kind", ch.kind()).put("action", ch.action()).put("id", ch.id()).put("name", ch.name());
         }
+        s.warnings().forEach(o.putArray("warnings")::add);
         return o;
     }
 

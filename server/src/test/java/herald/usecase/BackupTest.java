@@ -90,8 +90,21 @@ class BackupTest {
             assertThat(wrong.status()).isEqualTo(400);
             assertThat(target.api().get("/api/v1/services").json().get("items")).isEmpty();
 
+            // Without secrets, to a Herald that has not the service: its credentials are refused (as a
+            // request without them would be); its token and signing secret are not, and the answer says so.
+            ObjectNode withoutSecrets = (ObjectNode) source.api().get("/api/v1/backup").json();
+            assertThat(target.api().post("/api/v1/restore?mode=merge&dry_run=true", withoutSecrets).errorFields())
+                    .containsExactly("services[0].auth.token");
+            ((ObjectNode) withoutSecrets.get("services").get(0)).putObject("auth").put("type", "none");
+            var plain = target.api().post("/api/v1/restore?mode=merge&dry_run=true", withoutSecrets);
+            assertThat(plain.status()).as(plain.text()).isEqualTo(200);
+            assertThat(plain.json().get("warnings")).hasSize(1);
+            assertThat(plain.json().get("warnings").get(0).asText()).startsWith("services[0] 'crm': not in this backup")
+                    .contains("token", "signing.secret", "a new signing secret is made");
+
             var ok = postWithPassphrase(target, "/api/v1/restore?mode=merge", doc, "correct horse battery");
             assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+            assertThat(ok.json().get("warnings")).as("with its secrets, nothing is missing").isEmpty();
             var restored = Json.read(getWithPassphrase(target, "/api/v1/backup?include_secrets=true", "another long phrase"));
             assertThat(restored.get("services").get(0).get("name").asText()).isEqualTo("crm");
             // The secrets arrived: a second sealed backup opens to the same token.

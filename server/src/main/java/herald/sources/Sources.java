@@ -140,7 +140,8 @@ public final class Sources implements AutoCloseable {
     /** The status of a source as this node knows it. */
     public Status status(Source s) {
         SourceTailer t = running.get(s.id());
-        if (t != null) {
+        // A standby tailer has read nothing: where the source stands is what its holder committed.
+        if (t != null && !"standby".equals(t.status().state())) {
             SourceTailer.Status st = t.status();
             return new Status(true, st.state(), st.lastLogId(), st.lagRows(), st.lagS(), st.lastError(), st.lastErrorAt(),
                     st.watched(), st.givenUp(), st.lastPollAt());

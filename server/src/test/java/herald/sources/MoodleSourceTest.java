@@ -287,6 +287,10 @@ class MoodleSourceTest {
                 await().atMost(WAIT).until(() -> api2.get("/api/v1/sources/" + id + "/status").json().get("state").asText().equals("standby"));
                 insert(moodle, 20);
                 await().atMost(WAIT).until(() -> events(h, id).size() == 40);
+                // Either node says where the source stands: the standby one as its holder committed it.
+                await().atMost(WAIT).until(() -> api2.get("/api/v1/sources/" + id + "/status").json().get("last_log_id").asLong()
+                        == api.get("/api/v1/sources/" + id + "/status").json().get("last_log_id").asLong());
+                assertThat(api2.get("/api/v1/sources/" + id + "/status").json().get("last_log_id").isNull()).isFalse();
                 h.herald().sources().close(); // the first node stops tailing and gives the lease back
                 insert(moodle, 20);
                 await().atMost(WAIT).until(() -> api2.get("/api/v1/sources/" + id + "/status").json().get("state").asText().equals("running"));

@@ -189,9 +189,9 @@ public final class HeraldCli implements Runnable {
             if (includeSecrets) {
                 try {
                     BackupUseCases.checkPassphrase(passphrase);
-                } catch (Problem e) { // its text names the HTTP header: say how the CLI takes it (12 as in BackupUseCases)
+                } catch (Problem e) { // its text names the HTTP header: say how the CLI takes it
                     System.err.println("error: --include-secrets needs the environment variable " + PASSPHRASE_ENV
-                            + " set to a passphrase of at least 12 characters, to seal the secrets with");
+                            + " set to a passphrase of at least " + BackupUseCases.MIN_PASSPHRASE + " characters, to seal the secrets with");
                     return UsageError.EXIT;
                 }
             }

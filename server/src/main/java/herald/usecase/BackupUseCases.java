@@ -44,7 +44,7 @@ import java.util.Set;
 public final class BackupUseCases {
     public static final String FORMAT = "herald-backup";
     public static final int VERSION = 1;
-    private static final int MIN_PASSPHRASE = 12;
+    public static final int MIN_PASSPHRASE = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public enum Mode { REPLACE, MERGE }

@@ -55,7 +55,10 @@ public final class GatewayRequest {
         return this;
     }
 
-    /** For a sync call: the most the whole call may take in Herald (default: the service's timeout). */
+    /**
+     * For a sync call: the most the whole call may take in Herald (default: the service's timeout).
+     * Each attempt also stops at the service's timeout: this shortens a call, it cannot lengthen one.
+     */
     public GatewayRequest timeout(Duration timeout) {
         this.timeout = timeout;
         return this;

@@ -101,7 +101,8 @@ public final class Gateway {
         Delivery d = new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), ok ? "delivered" : "dead", attempts.size(), now,
                 ok ? null : r.error() != null ? r.error() : "HTTP " + r.status(), attempts.get(0).startedAt(), now);
         db.inBookkeepingTransaction(c -> {
-            insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now);
+            // A call made meanwhile with the same key took it: this one happened too, and is kept without it.
+            if (!insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now)) insertRequest(c, requestId, svc.id(), doc, null, now);
             store.insertNew(c, List.of(d), null);
             store.insertAttempts(c, attempts);
             try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET attempts = ?, last_error = ? WHERE id = ?")) {
@@ -125,16 +126,12 @@ public final class Gateway {
         String requestId = REQUEST_PREFIX + id.substring(4);
         String existing = db.inTransaction(c -> {
             if (call.idempotencyKey() != null) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT d.id FROM gateway_requests g JOIN deliveries d ON d.event_id = g.id"
-                        + " WHERE g.service_id = ? AND g.idempotency_key = ?")) {
-                    ps.setString(1, svc.id());
-                    ps.setString(2, call.idempotencyKey());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) return rs.getString(1);
-                    }
-                }
+                Optional<Earlier> earlier = earlier(c, svc, call.idempotencyKey());
+                if (earlier.isPresent()) return earlier.get().result().id();
             }
-            insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now);
+            if (!insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now)) { // another node's call took the key
+                return earlier(c, svc, call.idempotencyKey()).orElseThrow().result().id();
+            }
             store.insertNew(c, List.of(new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), "pending", 0, now, null, now, now)), null);
             return null;
         });
@@ -212,16 +209,46 @@ public final class Gateway {
         return doc;
     }
 
-    private static void insertRequest(java.sql.Connection c, String requestId, String serviceId, ObjectNode doc, String idempotencyKey,
-                                      long now) throws java.sql.SQLException {
+    /** False when the idempotency key is taken (by a call committed meanwhile): nothing is written then. */
+    private static boolean insertRequest(java.sql.Connection c, String requestId, String serviceId, ObjectNode doc, String idempotencyKey,
+                                         long now) throws java.sql.SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_requests (id, service_id, request, idempotency_key, created_at)"
-                + " VALUES (?,?,?,?,?)")) {
+                + " VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, requestId);
             ps.setString(2, serviceId);
             ps.setString(3, Json.write(doc));
             ps.setString(4, idempotencyKey);
             ps.setLong(5, now);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * A call made before with this idempotency key: what a sync call answers for it (its last
+     * attempt), and whether it is over (an async one may still be queued).
+     */
+    public record Earlier(Result result, boolean finished) {}
+
+    public Optional<Earlier> earlier(Service svc, String idempotencyKey) {
+        return db.read(c -> earlier(c, svc, idempotencyKey));
+    }
+
+    private static Optional<Earlier> earlier(java.sql.Connection c, Service svc, String idempotencyKey) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.status, d.attempts, a.status_code, a.response_excerpt, a.error,"
+                + " (SELECT COALESCE(SUM(duration_ms), 0) FROM attempts WHERE delivery_id = d.id)"
+                + " FROM gateway_requests g JOIN deliveries d ON d.event_id = g.id"
+                + " LEFT JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE delivery_id = d.id ORDER BY started_at DESC, id DESC LIMIT 1)"
+                + " WHERE g.service_id = ? AND g.idempotency_key = ?")) {
+            ps.setString(1, svc.id());
+            ps.setString(2, idempotencyKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                String status = rs.getString(2);
+                Integer code = rs.getObject(4) == null ? null : rs.getInt(4);
+                var result = new Result(rs.getString(1), "delivered".equals(status), code, rs.getString(5),
+                        code == null ? rs.getString(6) : null, rs.getLong(7), rs.getInt(3));
+                return Optional.of(new Earlier(result, "delivered".equals(status) || "dead".equals(status)));
+            }
         }
     }
 

@@ -72,6 +72,14 @@ public final class GatewayUseCases {
                 String id = gateway.enqueue(svc, call);
                 return new Answer(true, new Gateway.Result(id, false, null, null, null, 0, 0));
             }
+            if (key != null) { // made before: its answer again, without calling the far side twice
+                var earlier = gateway.earlier(svc, key);
+                if (earlier.isPresent() && !earlier.get().finished()) {
+                    throw new Problem(Problem.Kind.CONFLICT, "the call with this idempotency_key is still queued: GET /api/v1/deliveries/"
+                            + earlier.get().result().id()).withCode("request_in_progress");
+                }
+                if (earlier.isPresent()) return new Answer(false, earlier.get().result());
+            }
             return new Answer(false, gateway.send(svc, call, timeout == null ? svc.timeoutMs() : timeout));
         } catch (RenderException e) {
             throw new Problem(Problem.Kind.INVALID, "path: " + e.getMessage(), List.of(new herald.problem.FieldError("path", e.getMessage())));

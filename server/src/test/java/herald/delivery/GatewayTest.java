@@ -123,6 +123,41 @@ class GatewayTest {
                 assertThat(r.body()).isEqualTo("{\"n\":1}");
             });
             assertThat(admin.get("/api/v1/deliveries/" + id).json().get("attempts")).hasSize(2);
+
+            // A sync call with the key of a finished call answers what that call got: no second request.
+            var sync = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/orders\",\"payload\":{\"n\":1},"
+                    + "\"idempotency_key\":\"order-1\"}"));
+            assertThat(sync.status()).as(sync.text()).isEqualTo(200);
+            assertThat(sync.json().get("id").asText()).isEqualTo(id);
+            assertThat(sync.json().get("status").asInt()).isEqualTo(200);
+            assertThat(sync.json().get("attempts").asInt()).isEqualTo(2);
+            assertThat(erp.received()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aSyncCallRepeatedWithItsIdempotencyKeyIsAnsweredFromTheFirst() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE); Receiver erp = new Receiver()) {
+            Api admin = herald.api();
+            admin.post("/api/v1/services", Json.object().put("name", "erp").put("url", erp.url()));
+            Api lms = herald.api(gatewayKey(admin));
+            erp.reply(r -> Receiver.Reply.status(201).body("{\"order\":7}"));
+            String call = "{\"path\":\"/orders\",\"payload\":{\"n\":1},\"idempotency_key\":\"sk-1\"}";
+            var first = lms.post("/api/v1/services/erp/requests", Json.read(call));
+            var second = lms.post("/api/v1/services/erp/requests", Json.read(call));
+            assertThat(first.status()).as(first.text()).isEqualTo(200);
+            assertThat(second.status()).as(second.text()).isEqualTo(200);
+            assertThat(second.json()).isEqualTo(first.json());
+            assertThat(erp.received()).as("the far side is called once").hasSize(1);
+
+            // An async call still queued under the key: a sync call with it is told so, not sent.
+            admin.put("/api/v1/settings", Json.read("{\"deliveries_enabled\":false}"));
+            var queued = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/later\",\"mode\":\"async\",\"idempotency_key\":\"sk-2\"}"));
+            assertThat(queued.status()).isEqualTo(202);
+            var busy = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/later\",\"idempotency_key\":\"sk-2\"}"));
+            assertThat(busy.status()).isEqualTo(409);
+            assertThat(busy.json().get("code").asText()).isEqualTo("request_in_progress");
+            assertThat(erp.received()).hasSize(1);
         }
     }
 }

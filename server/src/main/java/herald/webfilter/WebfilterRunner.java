@@ -2,6 +2,7 @@ package herald.webfilter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.ids.Ids;
 import herald.json.Json;
 import herald.json.PythonText;
 import herald.net.Urls;
@@ -115,7 +116,8 @@ public final class WebfilterRunner implements AutoCloseable {
             try {
                 Service svc = service(wf);
                 url = wf.serviceId() == null ? wf.url() : Urls.join(svc.url(), wf.path());
-                r = outbound.send(svc, new OutboundCall.Request("POST", url, contentType, body, "wf_" + wf.id()), MAX_ANSWER_BYTES,
+                // A message id of its own for each call: receivers drop a webhook-id they have seen (Standard Webhooks).
+                r = outbound.send(svc, new OutboundCall.Request("POST", url, contentType, body, Ids.newId("msg")), MAX_ANSWER_BYTES,
                         Math.min(wf.timeoutMs(), remaining));
             } catch (RuntimeException e) { // no service, breaker open, a URL the client refuses
                 r = new OutboundCall.Response(null, "unavailable", e.getMessage(), null, "", null, Map.of(), started,

@@ -159,6 +159,27 @@ class WebfilterTest {
     }
 
     @Test
+    void throughAServiceEachCallIsSignedAsAMessageOfItsOwn() {
+        try (Receiver r = new Receiver()) {
+            r.reply(x -> Reply.status(200).body("{}"));
+            String svc = api.post("/api/v1/services", Json.object().put("name", "wf-signed").put("url", r.url())).json().get("id").asText();
+            try {
+                var body = Json.object().put("filter_type", LOGIN).put("service_id", svc).put("path", "/login");
+                assertThat(api.post("/api/v1/webfilters", body).status()).isEqualTo(201);
+                call(LOGIN, "{\"user\":{\"id\":1}}");
+                call(LOGIN, "{\"user\":{\"id\":2}}");
+                assertThat(r.received()).hasSize(2);
+                String first = r.received().get(0).header("webhook-id"), second = r.received().get(1).header("webhook-id");
+                assertThat(first).startsWith("msg_");
+                assertThat(second).as("a receiver that drops repeated ids must get both").isNotEqualTo(first);
+            } finally {
+                removeWebfilters();
+                api.delete("/api/v1/services/" + svc);
+            }
+        }
+    }
+
+    @Test
     void theApiNamesWhatIsWrong() {
         assertThat(api.post("/api/v1/filters/org.openedx.nothing.v1", Json.read("{\"data\":{}}")).status()).isEqualTo(404);
         assertThat(api.post("/api/v1/filters/" + LOGIN, Json.read("{\"data\":[]}")).errorFields()).containsExactly("data");

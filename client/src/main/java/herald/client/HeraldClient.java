@@ -117,7 +117,8 @@ public final class HeraldClient implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the body as JSON: " + e.getMessage(), e);
         }
-        HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+        // Appended, not resolved: a Herald behind a proxy at a sub-path (https://lms.example/herald) keeps it.
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
                 .header("User-Agent", "herald-client-java").method(method, HttpRequest.BodyPublishers.ofByteArray(json)).build();
         HttpResponse<String> r;

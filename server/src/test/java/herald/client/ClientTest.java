@@ -87,6 +87,14 @@ class ClientTest {
             }
             assertThat(busy.received()).hasSize(3);
         }
+        // a Herald behind a proxy at a sub-path: the path is kept
+        try (Receiver proxied = new Receiver()) {
+            proxied.reply(r -> Reply.status(202).body("{\"ids\":[\"y\"],\"duplicates\":[]}"));
+            try (HeraldClient client = HeraldClient.connect(proxied.url() + "/herald/", "hk_any")) {
+                client.publish(Map.of("id", "y", "type", "t"));
+            }
+            assertThat(proxied.received().get(0).path()).isEqualTo("/herald/api/v1/events");
+        }
     }
 
     @Test

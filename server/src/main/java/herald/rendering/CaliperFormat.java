@@ -108,17 +108,30 @@ final class CaliperFormat implements Format {
             }
             default -> throw new RenderException("the event " + e.type() + " has no Caliper mapping");
         }
-        ev.put("eventTime", e.time());
+        ev.put("eventTime", caliperTime(e.time()));
         ev.set("edApp", edApp);
         if (group != null && act.kind() != LearningActs.Kind.ENROLLED) ev.set("group", group);
         ev.putObject("extensions").put("herald_event_id", e.id()).put("herald_event_type", e.type());
 
         ObjectNode envelope = Json.object();
         envelope.put("sensor", site + "/herald");
-        envelope.put("sendTime", Instant.now().toString());
+        envelope.put("sendTime", MILLIS.format(Instant.now()));
         envelope.put("dataVersion", CONTEXT);
         envelope.putArray("data").add(ev);
         return new Payload(envelope, null, false, "application/json", List.of());
+    }
+
+    /** Caliper's DateTime: ISO 8601 in UTC with millisecond precision, {@code YYYY-MM-DDTHH:mm:ss.SSSZ}. */
+    private static final java.time.format.DateTimeFormatter MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** An event's RFC 3339 time (any offset, any precision) as Caliper writes one; kept as it is if it does not parse. */
+    static String caliperTime(String rfc3339) {
+        try {
+            return MILLIS.format(java.time.OffsetDateTime.parse(rfc3339).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return rfc3339;
+        }
     }
 
     private static ObjectNode resource(LearningActs.Act act, String type) {

@@ -142,9 +142,14 @@ public final class WebfilterRunner implements AutoCloseable {
                 return new Result(input, transport(type, message, halt4 ? wf.redirectOn4xx() : wf.redirectOn5xx(), status), calls, false);
             }
             JsonNode answer = object(r.excerpt());
-            if (!wf.disableFiltering() && answer.path("data").isObject()) responseData.setAll((ObjectNode) answer.get("data"));
-            if (!wf.disableHalt() && answer.path("exception").isObject()) responseExceptions.setAll((ObjectNode) answer.get("exception"));
-            calls.add(record(wf, type, status, null, null, r.durationMs(), "merged", bodyText, r.excerpt()));
+            boolean data = answer.path("data").isObject(), exception = answer.path("exception").isObject();
+            if (!wf.disableFiltering() && data) responseData.setAll((ObjectNode) answer.get("data"));
+            if (!wf.disableHalt() && exception) responseExceptions.setAll((ObjectNode) answer.get("exception"));
+            // "ignored" when what it answered was all set aside by disable_filtering / disable_halt
+            boolean setAside = (wf.disableFiltering() && data) || (wf.disableHalt() && exception);
+            boolean taken = (!wf.disableFiltering() && data) || (!wf.disableHalt() && exception);
+            calls.add(record(wf, type, status, null, null, r.durationMs(), setAside && !taken ? "ignored" : "merged", bodyText,
+                    r.excerpt()));
         }
         return new Result(merged(input, responseData), exception(type, responseExceptions), calls, false);
     }

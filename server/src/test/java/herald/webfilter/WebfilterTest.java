@@ -150,6 +150,7 @@ class WebfilterTest {
             JsonNode answer = call("org.openedx.learning.student.registration.requested.v1",
                     "{\"form_data\":{\"username\":\"ana maria\",\"is_active\":true,\"honor\":null,\"tags\":[\"a\",\"b\"]}}");
             assertThat(answer.get("exception").isNull()).isTrue();
+            assertThat(answer.get("calls").get(0).get("outcome").asText()).as("its answer set aside by disable_halt").isEqualTo("ignored");
             assertThat(off.received()).isEmpty();
             var sent = form.received().get(0);
             assertThat(sent.header("Content-Type")).startsWith("application/x-www-form-urlencoded");

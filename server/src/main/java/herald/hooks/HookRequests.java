@@ -209,6 +209,11 @@ public final class HookRequests {
                 else rest.put(k, v);
             });
             if (rest.isEmpty()) throw new Refused(Refused.Kind.UNREADABLE, "the form has no data fields beside event_metadata_*");
+            // A form carries each value as Python's str(): the number and the list back as the JSON encoding has them.
+            String minor = metadata.path("minorversion").asText("");
+            if (minor.matches("\\d{1,9}")) metadata.put("minorversion", Integer.parseInt(minor));
+            JsonNode lib = metadata.has("sourcelib") ? PythonText.parseLiteral(metadata.get("sourcelib").asText()) : null;
+            if (lib != null && lib.isArray()) metadata.set("sourcelib", lib);
             String first = rest.keySet().iterator().next();
             int dot = first.lastIndexOf('.');
             int cut = first.indexOf('_', Math.max(dot, 0));

@@ -181,5 +181,10 @@ class HookTest {
         assertThat(fe.at("/data/enrollment/created_by").isNull()).isTrue();
         assertThat(fe.at("/data/enrollment/creation_date").asText()).isEqualTo("2023-01-31T20:28:10+00:00");
         assertThat(fe.get("time").asText()).isEqualTo("2023-01-31T20:28:12Z");
+        // its metadata typed as the JSON encoding's
+        for (String field : new String[] {"minorversion", "sourcelib"}) {
+            assertThat(fe.get(field).getNodeType()).as(field).isEqualTo(e.get(field).getNodeType());
+        }
+        assertThat(fe.get("sourcelib")).isEqualTo(e.get("sourcelib"));
     }
 }

@@ -78,13 +78,47 @@ public final class Gateway {
         return st != null && st.blocksCalls() ? Optional.of(st.openUntil()) : Optional.empty();
     }
 
-    /** Calls now, within {@code timeoutMs} in all; a connection that cannot be made is tried again while time is left. */
+    /** A sync call whose idempotency key names a call not over yet: it is not made twice. */
+    public static final class InProgress extends RuntimeException {
+        private final String id;
+
+        InProgress(String id) {
+            super("the call with this idempotency key is not over yet: " + id, null, false, false);
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    /**
+     * Calls now, within {@code timeoutMs} in all; a connection that cannot be made is tried again while
+     * time is left. With an idempotency key, the key is taken before the call: a repeat answers what
+     * this call got once it is over ({@link InProgress} until then), and the far side is called once.
+     */
     public Result send(Service svc, Call call, long timeoutMs) throws RenderException {
         String id = Ids.newId("msg");
         String requestId = REQUEST_PREFIX + id.substring(4);
         ObjectNode doc = document(call);
         OutboundCall.Request req = request(svc, doc, id);
         Service withHeaders = svc.withExtraHeaders(headers(doc));
+        String key = call.idempotencyKey();
+        if (key != null) {
+            long at = System.currentTimeMillis();
+            // Leased as a claim is: should this node stop mid-call, the delivery engine finishes it, same webhook-id.
+            Optional<Earlier> earlier = db.inBookkeepingTransaction(c -> {
+                freeOrphanedKey(c, svc.id(), key);
+                if (!insertRequest(c, requestId, svc.id(), doc, key, at)) return earlier(c, svc, key);
+                store.insertNew(c, List.of(new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), "delivering", 0, at, null, at, at)),
+                        at + timeoutMs + LEASE_MARGIN_MS);
+                return Optional.<Earlier>empty();
+            });
+            if (earlier.isPresent()) {
+                if (!earlier.get().finished()) throw new InProgress(earlier.get().result().id());
+                return earlier.get().result();
+            }
+        }
         long deadline = System.currentTimeMillis() + timeoutMs;
         List<Attempt> attempts = new ArrayList<>();
         SecretMask mask = SecretMask.of(svc);
@@ -101,14 +135,18 @@ public final class Gateway {
         Delivery d = new Delivery(id, requestId, NO_SUBSCRIPTION, svc.id(), ok ? "delivered" : "dead", attempts.size(), now,
                 ok ? null : r.error() != null ? r.error() : "HTTP " + r.status(), attempts.get(0).startedAt(), now);
         db.inBookkeepingTransaction(c -> {
-            // A call made meanwhile with the same key took it: this one happened too, and is kept without it.
-            if (!insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now)) insertRequest(c, requestId, svc.id(), doc, null, now);
-            store.insertNew(c, List.of(d), null);
+            if (key == null) {
+                insertRequest(c, requestId, svc.id(), doc, null, now);
+                store.insertNew(c, List.of(d), null);
+            }
             store.insertAttempts(c, attempts);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET attempts = ?, last_error = ? WHERE id = ?")) {
-                ps.setInt(1, attempts.size());
-                ps.setString(2, d.lastError());
-                ps.setString(3, id);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, lease_until = NULL,"
+                    + " updated_at = ? WHERE id = ?")) {
+                ps.setString(1, d.status());
+                ps.setInt(2, attempts.size());
+                ps.setString(3, d.lastError());
+                ps.setLong(4, now);
+                ps.setString(5, id);
                 ps.executeUpdate();
             }
             return null;
@@ -128,6 +166,7 @@ public final class Gateway {
             if (call.idempotencyKey() != null) {
                 Optional<Earlier> earlier = earlier(c, svc, call.idempotencyKey());
                 if (earlier.isPresent()) return earlier.get().result().id();
+                freeOrphanedKey(c, svc.id(), call.idempotencyKey());
             }
             if (!insertRequest(c, requestId, svc.id(), doc, call.idempotencyKey(), now)) { // another node's call took the key
                 return earlier(c, svc, call.idempotencyKey()).orElseThrow().result().id();
@@ -209,6 +248,19 @@ public final class Gateway {
         return doc;
     }
 
+    /** How long past its timeout a sync call's taken key waits before the delivery engine takes the call over. */
+    private static final long LEASE_MARGIN_MS = 60_000;
+
+    /** A key whose call's delivery was deleted (its request is cleared later by retention) is free again. */
+    private static void freeOrphanedKey(java.sql.Connection c, String serviceId, String key) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM gateway_requests WHERE service_id = ? AND idempotency_key = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = gateway_requests.id)")) {
+            ps.setString(1, serviceId);
+            ps.setString(2, key);
+            ps.executeUpdate();
+        }
+    }
+
     /** False when the idempotency key is taken (by a call committed meanwhile): nothing is written then. */
     private static boolean insertRequest(java.sql.Connection c, String requestId, String serviceId, ObjectNode doc, String idempotencyKey,
                                          long now) throws java.sql.SQLException {
@@ -224,8 +276,9 @@ public final class Gateway {
     }
 
     /**
-     * A call made before with this idempotency key: what a sync call answers for it (its last
-     * attempt), and whether it is over (an async one may still be queued).
+     * A call made before with this idempotency key: what a sync call answers for it, as its attempt
+     * log keeps it (the last attempt; its body's first 16 KiB, secrets masked), and whether it is over
+     * (an async call may be queued, a sync one under way).
      */
     public record Earlier(Result result, boolean finished) {}
 
@@ -234,8 +287,8 @@ public final class Gateway {
     }
 
     private static Optional<Earlier> earlier(java.sql.Connection c, Service svc, String idempotencyKey) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.status, d.attempts, a.status_code, a.response_excerpt, a.error,"
-                + " (SELECT COALESCE(SUM(duration_ms), 0) FROM attempts WHERE delivery_id = d.id)"
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.status, d.attempts, a.status_code, a.response_excerpt,"
+                + " COALESCE(a.error, d.last_error), (SELECT COALESCE(SUM(duration_ms), 0) FROM attempts WHERE delivery_id = d.id)"
                 + " FROM gateway_requests g JOIN deliveries d ON d.event_id = g.id"
                 + " LEFT JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE delivery_id = d.id ORDER BY started_at DESC, id DESC LIMIT 1)"
                 + " WHERE g.service_id = ? AND g.idempotency_key = ?")) {

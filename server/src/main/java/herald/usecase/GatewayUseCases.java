@@ -57,6 +57,11 @@ public final class GatewayUseCases {
             var byName = configs.serviceByName(c, serviceName);
             return byName.isPresent() ? byName : configs.service(c, serviceName); // a name, or an id
         }).orElseThrow(() -> new Problem(Problem.Kind.NOT_FOUND, "no service named '" + serviceName + "'").withCode("service_not_found"));
+        if (key != null && mode.equals("sync")) { // made before: its answer, whatever the service's state now
+            var earlier = gateway.earlier(svc, key);
+            if (earlier.isPresent() && !earlier.get().finished()) throw inProgress(earlier.get().result().id());
+            if (earlier.isPresent()) return new Answer(false, earlier.get().result());
+        }
         if (!svc.enabled()) {
             throw new Problem(Problem.Kind.CONFLICT, "the service " + svc.name() + " is disabled").withCode("service_disabled");
         }
@@ -72,17 +77,16 @@ public final class GatewayUseCases {
                 String id = gateway.enqueue(svc, call);
                 return new Answer(true, new Gateway.Result(id, false, null, null, null, 0, 0));
             }
-            if (key != null) { // made before: its answer again, without calling the far side twice
-                var earlier = gateway.earlier(svc, key);
-                if (earlier.isPresent() && !earlier.get().finished()) {
-                    throw new Problem(Problem.Kind.CONFLICT, "the call with this idempotency_key is still queued: GET /api/v1/deliveries/"
-                            + earlier.get().result().id()).withCode("request_in_progress");
-                }
-                if (earlier.isPresent()) return new Answer(false, earlier.get().result());
-            }
             return new Answer(false, gateway.send(svc, call, timeout == null ? svc.timeoutMs() : timeout));
+        } catch (Gateway.InProgress e) { // a repeat that came while the first was under way
+            throw inProgress(e.id());
         } catch (RenderException e) {
             throw new Problem(Problem.Kind.INVALID, "path: " + e.getMessage(), List.of(new herald.problem.FieldError("path", e.getMessage())));
         }
+    }
+
+    private static Problem inProgress(String id) {
+        return new Problem(Problem.Kind.CONFLICT, "the call with this idempotency_key is not over yet: GET /api/v1/deliveries/" + id)
+                .withCode("request_in_progress");
     }
 }

@@ -150,6 +150,23 @@ class GatewayTest {
             assertThat(second.json()).isEqualTo(first.json());
             assertThat(erp.received()).as("the far side is called once").hasSize(1);
 
+            // A repeat while the first is under way (a client that timed out and retries) is told so, not sent.
+            erp.reply(r -> Receiver.Reply.status(200).body("{}").after(1_500));
+            String slow = "{\"path\":\"/slow\",\"idempotency_key\":\"sk-slow\"}";
+            var under = java.util.concurrent.CompletableFuture.supplyAsync(() -> lms.post("/api/v1/services/erp/requests", Json.read(slow)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> erp.received().size() == 2);
+            var meanwhile = lms.post("/api/v1/services/erp/requests", Json.read(slow));
+            assertThat(meanwhile.status()).as(meanwhile.text()).isEqualTo(409);
+            assertThat(meanwhile.json().get("code").asText()).isEqualTo("request_in_progress");
+            assertThat(under.join().status()).isEqualTo(200);
+            // over: its answer, even with the service switched off since
+            admin.patch("/api/v1/services/erp", Json.read("{\"enabled\":false}"));
+            var after = lms.post("/api/v1/services/erp/requests", Json.read(slow));
+            assertThat(after.status()).as(after.text()).isEqualTo(200);
+            assertThat(after.json().get("id").asText()).isEqualTo(under.join().json().get("id").asText());
+            assertThat(erp.received()).hasSize(2);
+            admin.patch("/api/v1/services/erp", Json.read("{\"enabled\":true}"));
+
             // An async call still queued under the key: a sync call with it is told so, not sent.
             admin.put("/api/v1/settings", Json.read("{\"deliveries_enabled\":false}"));
             var queued = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/later\",\"mode\":\"async\",\"idempotency_key\":\"sk-2\"}"));
@@ -157,7 +174,13 @@ class GatewayTest {
             var busy = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/later\",\"idempotency_key\":\"sk-2\"}"));
             assertThat(busy.status()).isEqualTo(409);
             assertThat(busy.json().get("code").asText()).isEqualTo("request_in_progress");
-            assertThat(erp.received()).hasSize(1);
+            assertThat(erp.received()).hasSize(2);
+
+            // A call whose delivery was deleted frees its key (it was a 500).
+            assertThat(admin.delete("/api/v1/deliveries/" + first.json().get("id").asText()).status()).isEqualTo(204);
+            var anew = lms.post("/api/v1/services/erp/requests", Json.read("{\"path\":\"/orders\",\"mode\":\"async\",\"idempotency_key\":\"sk-1\"}"));
+            assertThat(anew.status()).as(anew.text()).isEqualTo(202);
+            assertThat(anew.json().get("id").asText()).isNotEqualTo(first.json().get("id").asText());
         }
     }
 }

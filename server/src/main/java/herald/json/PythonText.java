@@ -107,6 +107,7 @@ public final class PythonText {
     private static final class Parser {
         private final String s;
         private int at;
+        private int depth;
 
         Parser(String s) {
             this.s = s;
@@ -115,6 +116,8 @@ public final class PythonText {
         JsonNode value() {
             skipSpace();
             char c = s.charAt(at);
+            // As deep as a JSON body may nest: deeper text is no literal here (and no stack overflow).
+            if ((c == '[' || c == '(' || c == '{') && ++depth > Json.MAX_DEPTH) throw new IllegalArgumentException("nested too deep");
             if (c == '[' || c == '(') return sequence(c == '[' ? ']' : ')');
             if (c == '{') return dict();
             if (c == '\'' || c == '"') return NODES.textNode(string(c));
@@ -135,6 +138,7 @@ public final class PythonText {
                 else if (s.charAt(at) != close) throw new IllegalArgumentException("expected , or " + close);
             }
             at++;
+            depth--;
             return a;
         }
 
@@ -152,6 +156,7 @@ public final class PythonText {
                 else if (s.charAt(at) != '}') throw new IllegalArgumentException("expected , or }");
             }
             at++;
+            depth--;
             return o;
         }
 

@@ -33,6 +33,8 @@ class PythonTextTest {
         assertThat(PythonText.parseLiteral("{'k': True, 'n': None, 'l': ['a', \"b's\"]}"))
                 .isEqualTo(Json.read("{\"k\": true, \"n\": null, \"l\": [\"a\", \"b's\"]}"));
         assertThat(PythonText.parseLiteral("(0, 8, 1)")).isEqualTo(Json.read("[0, 8, 1]"));
+        assertThat(PythonText.parseLiteral("[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH))).isNotNull();
+        assertThat(PythonText.parseLiteral("[".repeat(20_000) + "]".repeat(20_000))).as("not a stack overflow").isNull();
         assertThat(PythonText.parseLiteral("os.system('x')")).isNull();
         assertThat(PythonText.parseLiteral("[1, 2")).isNull();
     }

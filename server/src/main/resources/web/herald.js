@@ -81,6 +81,8 @@
   // policy. Shown for those choices; without script, all are shown.
   function showChosen() {
     document.querySelectorAll("[data-when]").forEach(function (f) {
+      // a field the server named in an error stays in sight, whatever the choice
+      if (f.classList.contains("has-error") || f.querySelector(".has-error")) return;
       var rule = f.dataset.when, eq = rule.indexOf("="), not = rule.charAt(eq - 1) === "!";
       var form = f.closest("form");
       var select = form && form.querySelector('select[name="' + rule.slice(0, not ? eq - 1 : eq) + '"]');

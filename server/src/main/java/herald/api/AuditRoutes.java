@@ -20,13 +20,7 @@ final class AuditRoutes {
 
     private void list(Context ctx) {
         int limit = Requests.limit(ctx);
-        String cursor = Requests.cursor(ctx);
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw herald.problem.Problem.invalid("cursor", "is not a cursor this list gave");
-        }
+        Long before = Requests.numberCursor(ctx);
         var filter = new AuditLog.Filter(ctx.queryParam("target_type"), ctx.queryParam("target_id"), ctx.queryParam("actor"),
                 ctx.queryParam("action"), Requests.time(ctx, "since"), Requests.time(ctx, "until"));
         var rows = audit.list(filter, before, limit);

@@ -24,16 +24,10 @@ final class CatalogRoutes {
             var o = Json.object();
             var items = o.putArray("items");
             int limit = limit(ctx);
-            String after = Requests.cursor(ctx);
+            Long after = Requests.numberCursor(ctx);
             var all = catalog.list(ctx.queryParam("platform"), seen);
-            int start = 0; // the catalog only grows, so a position stays a place to go on from
-            if (after != null) {
-                try {
-                    start = Math.max(0, Integer.parseInt(after));
-                } catch (NumberFormatException e) {
-                    throw Requests.notACursor();
-                }
-            }
+            // the catalog only grows, so a position stays a place to go on from
+            int start = after == null ? 0 : (int) Math.max(0, Math.min(after, Integer.MAX_VALUE));
             List<ObjectNode> page = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + limit));
             page.forEach(items::add);
             if (start + limit < all.size()) o.put("next_cursor", Requests.encodeCursor(Integer.toString(start + limit)));

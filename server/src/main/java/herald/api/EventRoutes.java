@@ -3,7 +3,6 @@ package herald.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.event.EventQueries;
 import herald.json.Json;
-import herald.problem.Problem;
 import herald.usecase.DeliveryUseCases;
 import herald.usecase.EventUseCases;
 import io.javalin.http.Context;
@@ -25,13 +24,7 @@ final class EventRoutes {
 
     private void list(Context ctx) {
         int limit = Requests.limit(ctx);
-        String cursor = Requests.cursor(ctx);
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw Problem.invalid("cursor", "is not a cursor this API returned");
-        }
+        Long before = Requests.numberCursor(ctx);
         // The filter names of deliveries and replay (event_type, course_id, user_id, service_id), and the older ones.
         var filter = new EventQueries.Filter(firstOf(ctx, "event_type", "type"), ctx.queryParam("source"),
                 firstOf(ctx, "course_id", "course"), firstOf(ctx, "user_id", "user"),

@@ -1,5 +1,6 @@
 package herald.api;
 
+import herald.ids.Ids;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /** Reading requests the same way everywhere: bounded JSON bodies, paging, typed query parameters. */
 public final class Requests {
@@ -144,8 +144,18 @@ public final class Requests {
         } catch (IllegalArgumentException e) {
             throw notACursor();
         }
-        if (!CURSOR_KEY.matcher(key).matches() || !encodeCursor(key).equals(raw)) throw notACursor();
+        if (!Ids.ANY.matcher(key).matches() || !encodeCursor(key).equals(raw)) throw notACursor();
         return key;
+    }
+
+    /** The cursor of a list paged by a number (a sequence), or null; any other is refused. */
+    public static Long numberCursor(Context ctx) {
+        String key = cursor(ctx);
+        try {
+            return key == null ? null : Long.parseLong(key);
+        } catch (NumberFormatException e) {
+            throw notACursor();
+        }
     }
 
     /** For a list of one page: it gives no cursor, so any cursor is one it did not make. */
@@ -159,7 +169,6 @@ public final class Requests {
         return Problem.invalid("cursor", "is not a cursor this API returned");
     }
 
-    private static final Pattern CURSOR_KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     public static String encodeCursor(String key) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));

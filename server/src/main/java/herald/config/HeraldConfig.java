@@ -119,11 +119,9 @@ public record HeraldConfig(
         String file = env.getOrDefault("HERALD_CONFIG", "");
         Path configFile = file.isBlank() ? Path.of("herald.properties") : Path.of(file);
         List<String> problems = new ArrayList<>();
-        java.util.Set<String> fromFile = new java.util.HashSet<>();
+        Map<String, String> fromFile = new HashMap<>(); // a setting the file gave: its name there
         if (!file.isBlank() || Files.exists(configFile)) {
-            Map<String, String> read = readFile(configFile, problems);
-            values.putAll(read);
-            fromFile.addAll(read.keySet());
+            values.putAll(readFile(configFile, problems, fromFile));
         }
         for (String key : DEFAULTS.keySet()) {
             String v = env.get(key);
@@ -142,11 +140,12 @@ public record HeraldConfig(
         return config;
     }
 
-    /** A problem with a setting the file gave, named by the file's key: "http.port (in herald.properties) must be …". */
-    private static String asWritten(String problem, java.util.Set<String> fromFile, Path file) {
-        for (String key : fromFile) {
+    /** A problem with a setting the file gave, named as the file writes it: "http.port (in herald.properties) must be …". */
+    private static String asWritten(String problem, Map<String, String> fromFile, Path file) {
+        for (var e : fromFile.entrySet()) {
+            String key = e.getKey();
             if (problem.startsWith(key + " ") || problem.startsWith(key + ":")) {
-                return fileKey(key) + " (in " + file + ")" + problem.substring(key.length());
+                return e.getValue() + " (in " + file + ")" + problem.substring(key.length());
             }
         }
         return problem;
@@ -242,7 +241,7 @@ public record HeraldConfig(
     }
 
     /** Config file keys: {@code http.port} style, mapped to {@code HERALD_HTTP_PORT}; env-style keys also work. */
-    private static Map<String, String> readFile(Path path, List<String> errors) {
+    private static Map<String, String> readFile(Path path, List<String> errors, Map<String, String> names) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(path)) {
             p.load(r);
@@ -257,6 +256,7 @@ public record HeraldConfig(
                 errors.add(path + ": unknown setting '" + name + "'");
             } else {
                 out.put(key, p.getProperty(name));
+                names.put(key, name);
             }
         }
         return out;

@@ -15,6 +15,9 @@ public final class Ids {
 
     private Ids() {}
 
+    /** What an id may be: Herald's own, and those a restored backup brings (kept as they are). */
+    public static final java.util.regex.Pattern ANY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
     public static String newId(String prefix) {
         byte[] random = new byte[10];
         long now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package herald.usecase;
 
+import herald.ids.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -181,10 +182,6 @@ final class BackupSection<T extends Stored> {
     }
 
     /**
-     * Checks the document's {@link #key} (its problems filed under {@code key[i].field}); a document
-     * without it leaves this kind as it is. {@code serviceIds}: the services there will be.
-     */
-    /**
      * For a document new to this Herald and restored without its secrets: which secrets stay masked
      * (so empty, or made anew), said so that the operator sets them; null when none is.
      */
@@ -201,6 +198,10 @@ final class BackupSection<T extends Stored> {
         else if (n.isArray()) for (int i = 0; i < n.size(); i++) maskedFields(n.get(i), at + "[" + i + "]", out);
     }
 
+    /**
+     * Checks the document's {@link #key} (its problems filed under {@code key[i].field}); a document
+     * without it leaves this kind as it is. {@code serviceIds}: the services there will be.
+     */
     Plan plan(Connection c, JsonNode doc, ObjectNode secrets, boolean replace, Set<String> serviceIds, FieldErrors errors)
             throws SQLException {
         Plan plan = new Plan();
@@ -222,7 +223,7 @@ final class BackupSection<T extends Stored> {
                 continue;
             }
             String id = item.path("id").asText("");
-            if (!id.matches("[A-Za-z0-9_-]{1,100}")) {
+            if (!Ids.ANY.matcher(id).matches()) {
                 errors.add(at + ".id", "is required: letters, digits, '_' or '-'");
                 continue;
             }

@@ -1,5 +1,6 @@
 package herald.usecase;
 
+import herald.ids.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -177,7 +178,7 @@ public final class BackupUseCases {
                 String at = "services[" + i + "]";
                 JsonNode in = servicesIn.get(i);
                 String id = in.path("id").asText("");
-                if (!id.matches("[A-Za-z0-9_-]{1,100}")) {
+                if (!Ids.ANY.matcher(id).matches()) {
                     errors.add(at + ".id", "is required: letters, digits, '_' or '-'");
                     continue;
                 }
@@ -216,7 +217,7 @@ public final class BackupUseCases {
                 String at = "subscriptions[" + i + "]";
                 JsonNode in = subscriptionsIn.get(i);
                 String id = in.path("id").asText("");
-                if (!id.matches("[A-Za-z0-9_-]{1,100}")) {
+                if (!Ids.ANY.matcher(id).matches()) {
                     errors.add(at + ".id", "is required: letters, digits, '_' or '-'");
                     continue;
                 }

@@ -63,11 +63,11 @@ class HeraldConfigTest {
         assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_CONFIG", unknownOnly.toString())))
                 .isInstanceOfSatisfying(herald.config.ConfigException.class, e -> assertThat(e.problems()).hasSize(1));
         Path file = dir.resolve("bad.properties");
-        Files.writeString(file, "http.prot=1\nhttp.port=abc\nlog.format=xml\nretention.days=-1\n");
+        Files.writeString(file, "http.prot=1\nhttp.port=abc\nlog.format=xml\nHERALD_RETENTION_DAYS=-1\n");
         assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_CONFIG", file.toString(), "HERALD_MAX_BATCH", "0")))
                 .hasMessageContaining("unknown setting 'http.prot'")
                 .hasMessageContaining("http.port (in " + file + ") must be a whole number, was 'abc'") // as the file names it
-                .hasMessageContaining("log.format (in " + file + ")").hasMessageContaining("retention.days (in " + file + ")")
+                .hasMessageContaining("log.format (in " + file + ")").hasMessageContaining("HERALD_RETENTION_DAYS (in " + file + ")")
                 .hasMessageContaining("HERALD_MAX_BATCH must be"); // from the environment, by its own name
     }
 

@@ -37,9 +37,8 @@ final class CliInput {
 
     static String readString(Path file) {
         try {
-            if (Files.isDirectory(file)) throw new UsageError("cannot read " + file + ": is a directory");
-            return Files.readString(file);
-        } catch (IOException e) {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(read(file))).toString();
+        } catch (CharacterCodingException e) {
             throw new UsageError("cannot read " + file + ": " + reason(e, "no such file"));
         }
     }

@@ -188,8 +188,8 @@ final class BackupSection<T extends Stored> {
     static String missingSecrets(JsonNode body) {
         List<String> masked = new ArrayList<>();
         maskedFields(body, "", masked);
-        return masked.isEmpty() ? null : "not in this backup (made without secrets), so not restored: "
-                + String.join(", ", masked) + "; set them on this Herald";
+        return masked.isEmpty() ? null : "its secrets are not in this backup (made without them): "
+                + String.join(", ", masked) + ". Set them on this Herald";
     }
 
     private static void maskedFields(JsonNode n, String at, List<String> out) {

@@ -189,7 +189,8 @@ public final class BackupUseCases {
                 else if (!existing.containsKey(id)) {
                     String missing = BackupSection.missingSecrets(merged);
                     if (missing != null) warnings.add(at + " '" + merged.path("name").asText(id) + "': " + missing
-                            + (merged.path("signing").path("enabled").asBoolean(true) ? " (a new signing secret is made: rotate it to see it)" : ""));
+                            + (merged.path("signing").path("enabled").asBoolean(true)
+                            ? "; its signing secret is made anew: rotate it to see it, and give it to the receiver" : ""));
                 }
                 Service s = collect(errors, at, () -> ServiceUseCases.checked(ServiceJson.parse(merged, existing.get(id))));
                 if (s == null) continue;

@@ -8,9 +8,6 @@ import java.util.List;
 
 /** The event catalog: what events exist, to subscribe to them by name. */
 public final class CatalogUseCases {
-    /** The catalog's platforms; {@code other} is a name seen in ingest that no platform claims. */
-    public static final List<String> PLATFORMS = List.of("herald", "moodle", "openedx", "other", "teachbase");
-
     private final EventCatalog catalog;
 
     public CatalogUseCases(EventCatalog catalog) {
@@ -24,12 +21,16 @@ public final class CatalogUseCases {
 
     /** Every event type, optionally only those of a {@code platform} or only those {@code seen} (or not) in ingest. */
     public List<ObjectNode> list(String platform, Boolean seen) {
-        // An unknown platform is refused: an empty list would read as "none of its events".
-        if (platform != null && !PLATFORMS.contains(platform)) {
-            throw Problem.invalid("platform", "must be one of " + String.join(", ", PLATFORMS));
+        List<ObjectNode> all = catalog.all();
+        // An unknown platform is refused: an empty list would read as "none of its events". The
+        // platforms are the catalog's own, and "other": a name seen in ingest that none claims.
+        if (platform != null) {
+            java.util.Set<String> platforms = new java.util.TreeSet<>(List.of("other"));
+            all.forEach(n -> platforms.add(n.path("platform").asText()));
+            if (!platforms.contains(platform)) throw Problem.invalid("platform", "must be one of " + String.join(", ", platforms));
         }
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode n : catalog.all()) {
+        for (ObjectNode n : all) {
             if (platform != null && !platform.equals(n.path("platform").asText())) continue;
             if (seen != null && seen != n.path("seen").asBoolean()) continue;
             out.add(n);

@@ -99,8 +99,8 @@ class BackupTest {
             var plain = target.api().post("/api/v1/restore?mode=merge&dry_run=true", withoutSecrets);
             assertThat(plain.status()).as(plain.text()).isEqualTo(200);
             assertThat(plain.json().get("warnings")).hasSize(1);
-            assertThat(plain.json().get("warnings").get(0).asText()).startsWith("services[0] 'crm': not in this backup")
-                    .contains("token", "signing.secret", "a new signing secret is made");
+            assertThat(plain.json().get("warnings").get(0).asText()).startsWith("services[0] 'crm': its secrets are not in this backup")
+                    .contains("token", "signing.secret", "signing secret is made anew");
 
             var ok = postWithPassphrase(target, "/api/v1/restore?mode=merge", doc, "correct horse battery");
             assertThat(ok.status()).as(ok.text()).isEqualTo(200);

@@ -126,14 +126,9 @@ public final class ServiceJson {
         try {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
-                errors.add("url", "must be an amqp:// or amqps:// URL for an AMQP service");
-            } else if (u.getHost() == null || u.getHost().isEmpty()) {
-                errors.add("url", "must name a host");
-            } else if (Hosts.numericProblem(u.getHost()) != null) {
-                errors.add("url", Hosts.numericProblem(u.getHost()));
-            } else if (badPort(u)) {
-                errors.add("url", PORT_RANGE);
+            String problem = addressProblem(u, scheme, "amqp", "amqps", "must be an amqp:// or amqps:// URL for an AMQP service");
+            if (problem != null) {
+                errors.add("url", problem);
             } else if (u.getRawQuery() != null || u.getFragment() != null) {
                 errors.add("url", "must not have a query or a fragment");
             } else if (u.getRawPath() != null && u.getRawPath().length() > 1 && u.getRawPath().indexOf('/', 1) >= 0) {
@@ -175,14 +170,9 @@ public final class ServiceJson {
         try {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                errors.add("url", "must be an absolute http or https URL");
-            } else if (u.getHost() == null || u.getHost().isEmpty()) {
-                errors.add("url", "must name a host");
-            } else if (Hosts.numericProblem(u.getHost()) != null) {
-                errors.add("url", Hosts.numericProblem(u.getHost()));
-            } else if (badPort(u)) {
-                errors.add("url", PORT_RANGE);
+            String problem = addressProblem(u, scheme, "http", "https", "must be an absolute http or https URL");
+            if (problem != null) {
+                errors.add("url", problem);
             } else if (u.getUserInfo() != null) {
                 errors.add("url", "must not carry credentials; use auth instead");
             } else if (u.getFragment() != null) {
@@ -193,11 +183,15 @@ public final class ServiceJson {
         }
     }
 
-    private static final String PORT_RANGE = "must have a port from 1 to 65535";
-
-    /** java.net.URI takes any digits as a port; no request could be made to 0 or 99999, so every delivery would fail. */
-    private static boolean badPort(URI u) {
-        return u.getPort() == 0 || u.getPort() > 65535;
+    /** What is wrong with a URL's scheme, host or port (null: nothing), for either kind of service. */
+    private static String addressProblem(URI u, String scheme, String plain, String secure, String wrongScheme) {
+        if (!scheme.equals(plain) && !scheme.equals(secure)) return wrongScheme;
+        if (u.getHost() == null || u.getHost().isEmpty()) return "must name a host";
+        String numeric = Hosts.numericProblem(u.getHost());
+        if (numeric != null) return numeric;
+        // java.net.URI takes any digits as a port; no request could be made to 0 or 99999, so every delivery would fail.
+        if (u.getPort() == 0 || u.getPort() > 65535) return "must have a port from 1 to 65535";
+        return null;
     }
 
     private static String secret(JsonFields f, String field, String keep) {

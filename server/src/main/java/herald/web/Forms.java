@@ -120,6 +120,15 @@ final class Forms {
     }
 
     /**
+     * Answers a form the use cases refused, before its editor is shown again: a missing record
+     * being edited goes on to the not-found page; a conflict (a name taken) is 409, the rest 400.
+     */
+    static void refused(io.javalin.http.Context ctx, Problem e, String id) {
+        if (e.kind() == Problem.Kind.NOT_FOUND && id != null) throw e;
+        ctx.status(e.kind() == Problem.Kind.CONFLICT ? 409 : 400);
+    }
+
+    /**
      * A problem's field errors placed on the form's fields: each on the field its path names, or on
      * the nearest enclosing one ({@code headers.X-Foo} on {@code headers}); those that fit no
      * field are listed under "" for the top of the form.

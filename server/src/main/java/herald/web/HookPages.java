@@ -58,8 +58,7 @@ final class HookPages {
             var h = id == null ? uc.hooks().create(WebUi.actor(ctx), doc) : uc.hooks().update(WebUi.actor(ctx), id, doc, false);
             WebUi.redirect(ctx, "/admin/hooks/" + h.id(), id == null ? "Hook added: send requests to /hooks/" + h.name() + "." : "Saved.", false);
         } catch (Problem e) {
-            if (e.kind() == Problem.Kind.NOT_FOUND && id != null) throw e;
-            ctx.status(e.kind() == Problem.Kind.CONFLICT ? 409 : 400);
+            Forms.refused(ctx, e, id);
             editor(p, ctx, id, doc, Forms.placed(e, FIELDS));
         }
     }

@@ -132,8 +132,7 @@ final class ServicePages {
                 WebUi.redirect(ctx, "/admin/services/" + id, "Saved.", false);
             }
         } catch (Problem e) {
-            if (e.kind() == Problem.Kind.NOT_FOUND) throw e;
-            ctx.status(e.kind() == Problem.Kind.CONFLICT ? 409 : 400);
+            Forms.refused(ctx, e, id);
             editor(p, ctx, existing, doc, Forms.placed(e, FIELDS));
         }
     }

@@ -92,8 +92,7 @@ final class SourcePages {
             var s = id == null ? uc.openedxSources().create(WebUi.actor(ctx), doc) : uc.openedxSources().update(WebUi.actor(ctx), id, doc, false);
             WebUi.redirect(ctx, "/admin/sources/" + s.id(), id == null ? "Source added: Herald reads the bus now." : "Saved.", false);
         } catch (Problem e) {
-            if (e.kind() == Problem.Kind.NOT_FOUND && id != null) throw e;
-            ctx.status(e.kind() == Problem.Kind.CONFLICT ? 409 : 400);
+            Forms.refused(ctx, e, id);
             busEditor(p, ctx, id, doc, Forms.placed(e, List.of("name", "redis_url", "topic_prefix", "topics", "start", "batch_size",
                     "trim_length", "claim_idle_s", "enabled")));
         }
@@ -137,8 +136,7 @@ final class SourcePages {
             var s = id == null ? uc.sources().create(WebUi.actor(ctx), doc) : uc.sources().update(WebUi.actor(ctx), id, doc, false);
             WebUi.redirect(ctx, "/admin/sources/" + s.id(), id == null ? "Source added: Herald starts reading it now." : "Saved.", false);
         } catch (Problem e) {
-            if (e.kind() == Problem.Kind.NOT_FOUND && id != null) throw e;
-            ctx.status(e.kind() == Problem.Kind.CONFLICT ? 409 : 400);
+            Forms.refused(ctx, e, id);
             editor(p, ctx, id, doc, Forms.placed(e, FIELDS));
         }
     }

@@ -111,8 +111,7 @@ final class SubscriptionPages {
             var s = id == null ? uc.subscriptions().create(WebUi.actor(ctx), doc) : uc.subscriptions().update(WebUi.actor(ctx), id, doc, false);
             WebUi.redirect(ctx, "/admin/subscriptions/" + s.id(), id == null ? "Subscription added." : "Saved.", false);
         } catch (Problem e) {
-            if (e.kind() == Problem.Kind.NOT_FOUND && id != null) throw e;
-            ctx.status(400);
+            Forms.refused(ctx, e, id);
             editor(p, ctx, id, doc, Forms.placed(e, FIELDS));
         }
     }

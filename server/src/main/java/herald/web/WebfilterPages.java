@@ -71,8 +71,7 @@ final class WebfilterPages {
             var w = id == null ? uc.webfilters().create(WebUi.actor(ctx), doc) : uc.webfilters().update(WebUi.actor(ctx), id, doc, false);
             WebUi.redirect(ctx, "/admin/webfilters/" + w.id(), id == null ? "Webfilter added." : "Saved.", false);
         } catch (Problem e) {
-            if (e.kind() == Problem.Kind.NOT_FOUND && id != null) throw e;
-            ctx.status(400);
+            Forms.refused(ctx, e, id);
             editor(p, ctx, id, doc, Forms.placed(e, FIELDS));
         }
     }

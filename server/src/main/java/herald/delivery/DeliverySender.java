@@ -138,7 +138,7 @@ final class DeliverySender {
                 request = Gateway.request(svc, doc, d.id());
                 sending = svc.withExtraHeaders(Gateway.headers(doc));
             } else {
-                Rendered rendered = renderer.render(eventBody, svc, sub);
+                Rendered rendered = renderer.render(d.eventId(), eventBody, svc, sub);
                 if (!rendered.headers().isEmpty()) sending = svc.withExtraHeaders(rendered.headers());
                 request = new OutboundCall.Request(rendered.method(), rendered.url(), rendered.contentType(), rendered.body(), d.id(),
                         rendered.routingKey());

@@ -47,7 +47,7 @@ public final class RequestPreview {
         }
         Rendered r;
         try {
-            r = renderer.render(body, svc.get(), sub.get());
+            r = renderer.render(d.eventId(), body, svc.get(), sub.get());
         } catch (RenderException e) {
             return new Request(null, null, null, null, "render: " + e.getMessage());
         }

@@ -17,10 +17,22 @@ import java.time.format.DateTimeParseException;
 final class EventView {
     private final ObjectNode body;
     private final boolean moodle;
+    private final String storedId;
 
+    /** An event not stored (a sample, a document to preview): its id is read from the document. */
     EventView(ObjectNode body) {
+        this(body, null);
+    }
+
+    /**
+     * @param storedId the id Herald stored the event under, or null. A source's Moodle event has no
+     *     {@code id} in its document (its id is the source's and the log row's), so the document
+     *     alone cannot name it.
+     */
+    EventView(ObjectNode body, String storedId) {
         this.body = body;
         this.moodle = body.has("eventname");
+        this.storedId = storedId;
     }
 
     ObjectNode body() {
@@ -32,6 +44,7 @@ final class EventView {
     }
 
     String id() {
+        if (storedId != null) return storedId;
         if (moodle) return EventParser.moodleId(body);
         return body.path("id").asText("");
     }

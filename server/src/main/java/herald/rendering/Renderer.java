@@ -49,8 +49,11 @@ public final class Renderer {
         this.pseudonyms = pseudonyms;
     }
 
-    /** @param eventBody the stored event document (JSON) */
-    public Rendered render(String eventBody, Service svc, Subscription sub) throws RenderException {
+    /**
+     * @param eventId the stored event's id (the formats that name the event use it)
+     * @param eventBody the stored event document (JSON)
+     */
+    public Rendered render(String eventId, String eventBody, Service svc, Subscription sub) throws RenderException {
         if (sendsStoredText(svc, sub) && eventBody.startsWith("{")) {
             // The event format, as is: the stored text is what parsing it and writing it again gives
             // (it was written by the same writer), so it is sent without either (a tenth of a send's CPU).
@@ -65,7 +68,7 @@ public final class Renderer {
             throw new RenderException("the stored event is not JSON");
         }
         if (!doc.isObject()) throw new RenderException("the stored event is not a JSON object");
-        return preview((ObjectNode) doc, svc, sub).rendered();
+        return preview(eventId, (ObjectNode) doc, svc, sub).rendered();
     }
 
     /**
@@ -87,11 +90,12 @@ public final class Renderer {
         }
     }
 
-    public Preview preview(ObjectNode event, Service svc, Subscription sub) throws RenderException {
+    /** @param eventId the stored event's id; null for an event not stored (a sample, one sent to preview) */
+    public Preview preview(String eventId, ObjectNode event, Service svc, Subscription sub) throws RenderException {
         Format format = formats.get(sub.format())
                 .orElseThrow(() -> new RenderException("unknown format '" + sub.format() + "'"));
         // What the receiver may not see is gone before any format reads the event.
-        EventView view = new EventView(PrivacyRules.apply(event, sub.privacy(), pseudonyms, svc.id()));
+        EventView view = new EventView(PrivacyRules.apply(event, sub.privacy(), pseudonyms, svc.id()), eventId);
         String siteUrl = siteUrl(view, svc);
         Format.Payload payload = format.render(new Format.Input(view, svc, sub, SiteLocator.host(siteUrl), siteUrl, maxPayloadBytes));
         if (svc.isSoap()) return soap(view, payload, svc, sub);

@@ -166,7 +166,7 @@ public final class SubscriptionUseCases {
                 "the catalog has no sample for '" + eventType + "'; send an event instead"))
                 : eventId != null ? stored(eventId) : event(f.raw("event"));
         try {
-            Renderer.Preview p = renderer.preview(event, svc, sub);
+            Renderer.Preview p = renderer.preview(eventId, event, svc, sub);
             var r = p.rendered();
             boolean hasBody = r.body().length > 0 || !r.method().equals("GET");
             Map<String, String> sent = headers.build(svc.withExtraHeaders(r.headers()), "msg_preview", System.currentTimeMillis(),

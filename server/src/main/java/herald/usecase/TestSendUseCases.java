@@ -74,7 +74,7 @@ public final class TestSendUseCases {
                 "the catalog has no sample for '" + eventType + "'"));
         Renderer.Preview preview;
         try {
-            preview = renderer.preview(event, svc, sub);
+            preview = renderer.preview(null, event, svc, sub);
         } catch (RenderException e) {
             throw new Problem(Problem.Kind.UNPROCESSABLE, "render: " + e.getMessage(),
                     List.of(new FieldError("event_type", e.getMessage())));

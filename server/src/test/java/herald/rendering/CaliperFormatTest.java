@@ -40,7 +40,7 @@ class CaliperFormatTest {
     }
 
     private JsonNode envelope(ObjectNode event) throws RenderException {
-        Rendered r = renderer.preview(event.deepCopy(), endpoint, caliper).rendered();
+        Rendered r = renderer.preview(null, event.deepCopy(), endpoint, caliper).rendered();
         assertThat(r.contentType()).isEqualTo("application/json");
         return Json.read(new String(r.body(), StandardCharsets.UTF_8));
     }

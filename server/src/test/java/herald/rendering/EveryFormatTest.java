@@ -46,7 +46,7 @@ class EveryFormatTest {
             for (Subscription sub : subscriptions()) {
                 String type = event.has("eventname") ? event.get("eventname").asText() : event.path("type").asText();
                 if (!FORMATS.renders(sub.format(), type, event)) continue; // xapi: events without a statement are not routed to it
-                Rendered r = renderer.preview(event.deepCopy(), service, sub).rendered();
+                Rendered r = renderer.preview(null, event.deepCopy(), service, sub).rendered();
                 assertThat(r.body().length + r.url().length()).as("%s %s %s", event.path("id"), svc, sub.format()).isPositive();
                 n++;
             }
@@ -78,7 +78,7 @@ class EveryFormatTest {
         Subscription moodle = Specs.subscription("{\"format\": \"moodle\"}");
         Service json = Specs.service("{}");
         for (ObjectNode row : MoodleFixtures.events()) {
-            JsonNode out = Json.read(new String(renderer.preview(row.deepCopy(), json, moodle).rendered().body(), StandardCharsets.UTF_8));
+            JsonNode out = Json.read(new String(renderer.preview(null, row.deepCopy(), json, moodle).rendered().body(), StandardCharsets.UTF_8));
             for (String f : herald.event.Event.MOODLE_FIELDS) {
                 if (f.equals("other")) continue;
                 assertThat(out.get(f).getNodeType()).as("%s %s", row.get("id"), f).isEqualTo(row.get(f).getNodeType());
@@ -101,8 +101,8 @@ class EveryFormatTest {
         for (int i = 0; i < 121; i++) {
             ObjectNode serialized = rows.get(i), asJson = rows.get(i + 121);
             assertThat(serialized.get("eventname")).isEqualTo(asJson.get("eventname"));
-            JsonNode a = Json.read(new String(renderer.preview(serialized, json, moodle).rendered().body(), StandardCharsets.UTF_8)).get("other");
-            JsonNode b = Json.read(new String(renderer.preview(asJson, json, moodle).rendered().body(), StandardCharsets.UTF_8)).get("other");
+            JsonNode a = Json.read(new String(renderer.preview(null, serialized, json, moodle).rendered().body(), StandardCharsets.UTF_8)).get("other");
+            JsonNode b = Json.read(new String(renderer.preview(null, asJson, json, moodle).rendered().body(), StandardCharsets.UTF_8)).get("other");
             assertThat(a.getNodeType()).as("log %s", serialized.get("id")).isEqualTo(b.getNodeType());
             if (a.isObject()) {
                 assertThat(iterableNames(a)).as("log %s", serialized.get("id")).isEqualTo(iterableNames(b));

@@ -17,7 +17,7 @@ class GoldenPayloadsTest {
     private final SampleEvents samples = new SampleEvents();
 
     private String body(ObjectNode event, String service, String subscription) throws RenderException {
-        Rendered r = renderer.preview(event, Specs.service(service), Specs.subscription(subscription)).rendered();
+        Rendered r = renderer.preview(null, event, Specs.service(service), Specs.subscription(subscription)).rendered();
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
@@ -108,7 +108,7 @@ class GoldenPayloadsTest {
     @Test
     void cloudEventsIsStructuredJson() throws RenderException {
         ObjectNode event = MoodleFixtures.first("\\core\\event\\course_updated", 162);
-        Rendered r = renderer.preview(event, Specs.service("{}"), Specs.subscription("{\"format\": \"cloudevents\"}")).rendered();
+        Rendered r = renderer.preview(null, event, Specs.service("{}"), Specs.subscription("{\"format\": \"cloudevents\"}")).rendered();
         assertThat(r.contentType()).isEqualTo("application/cloudevents+json");
         Golden.assertMatches("cloudevents/course_updated.json", new String(r.body(), StandardCharsets.UTF_8));
     }
@@ -126,7 +126,7 @@ class GoldenPayloadsTest {
 
     @Test
     void getPutsTheFlatPayloadInTheQueryString() throws RenderException {
-        Rendered r = renderer.preview(Events.courseViewed("q-1"), Specs.service("{\"method\": \"GET\"}"),
+        Rendered r = renderer.preview(null, Events.courseViewed("q-1"), Specs.service("{\"method\": \"GET\"}"),
                 Specs.subscription("{\"format\": \"moodle\", \"path\": \"/in?x=1\"}")).rendered();
         assertThat(r.method()).isEqualTo("GET");
         assertThat(r.body()).isEmpty();

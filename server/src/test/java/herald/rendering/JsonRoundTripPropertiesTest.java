@@ -24,7 +24,7 @@ class JsonRoundTripPropertiesTest {
     private String render(JsonNode data, String subscription) throws RenderException {
         ObjectNode event = Json.object().put("id", "e-1").put("type", "t").put("time", "2026-01-31T12:00:00Z");
         event.set("data", data);
-        return new String(renderer.preview(event, Specs.service("{}"), Specs.subscription(subscription)).rendered().body(),
+        return new String(renderer.preview(null, event, Specs.service("{}"), Specs.subscription(subscription)).rendered().body(),
                 StandardCharsets.UTF_8);
     }
 
@@ -41,8 +41,8 @@ class JsonRoundTripPropertiesTest {
         event.set("data", value);
         String stored = Json.write(event); // as the event writer stores it
         var sub = Specs.subscription("{\"format\": \"event\"}");
-        byte[] sent = renderer.render(stored, Specs.service("{}"), sub).body();
-        byte[] parsedAndWritten = renderer.preview((ObjectNode) Json.read(stored), Specs.service("{}"), sub).rendered().body();
+        byte[] sent = renderer.render(null, stored, Specs.service("{}"), sub).body();
+        byte[] parsedAndWritten = renderer.preview(null, (ObjectNode) Json.read(stored), Specs.service("{}"), sub).rendered().body();
         assertThat(new String(sent, StandardCharsets.UTF_8)).isEqualTo(new String(parsedAndWritten, StandardCharsets.UTF_8));
     }
 
@@ -51,12 +51,12 @@ class JsonRoundTripPropertiesTest {
     void theStoredTextIsNotSentWhenTheReceiverMayNotSeeAllOfIt() throws RenderException {
         String stored = "{\"id\":\"e-1\",\"type\":\"t\",\"userid\":42,\"email\":\"a@example.org\"}";
         var svc = Specs.service("{}");
-        String dropped = new String(renderer.render(stored, svc,
+        String dropped = new String(renderer.render(null, stored, svc,
                 Specs.subscription("{\"format\": \"event\", \"privacy\": {\"drop\": [\"email\"]}}")).body(), StandardCharsets.UTF_8);
         assertThat(Json.read(dropped).has("email")).isFalse();
-        var form = renderer.render(stored, svc, Specs.subscription("{\"format\": \"event\", \"content_type\": \"form\"}"));
+        var form = renderer.render(null, stored, svc, Specs.subscription("{\"format\": \"event\", \"content_type\": \"form\"}"));
         assertThat(new String(form.body(), StandardCharsets.UTF_8)).contains("userid=42").doesNotContain("{");
-        var get = renderer.render(stored, svc, Specs.subscription("{\"format\": \"event\", \"method\": \"GET\"}"));
+        var get = renderer.render(null, stored, svc, Specs.subscription("{\"format\": \"event\", \"method\": \"GET\"}"));
         assertThat(get.body()).isEmpty();
         assertThat(get.url()).contains("userid=42");
     }

@@ -30,10 +30,10 @@ class SiteLocatorTest {
 
         var fromSource = Events.courseViewed("h-1").put("source", "src_1");
         var fromUrl = Events.courseViewed("h-2").put("source", "http://other.example:81/x");
-        assertThat(host(renderer.preview(fromSource, service, moodle).rendered().body())).isEqualTo("campus.example.org");
-        assertThat(host(renderer.preview(fromUrl, service, moodle).rendered().body())).isEqualTo("other.example");
+        assertThat(host(renderer.preview(null, fromSource, service, moodle).rendered().body())).isEqualTo("campus.example.org");
+        assertThat(host(renderer.preview(null, fromUrl, service, moodle).rendered().body())).isEqualTo("other.example");
         var withSiteUrl = Specs.service("{\"site_url\": \"https://wins.example/\"}");
-        assertThat(host(renderer.preview(fromSource, withSiteUrl, moodle).rendered().body())).isEqualTo("wins.example");
+        assertThat(host(renderer.preview(null, fromSource, withSiteUrl, moodle).rendered().body())).isEqualTo("wins.example");
     }
 
     private static String host(byte[] body) {

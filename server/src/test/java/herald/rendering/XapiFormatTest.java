@@ -46,7 +46,7 @@ class XapiFormatTest {
     }
 
     private JsonNode statement(ObjectNode event) throws RenderException {
-        Rendered r = renderer.preview(event.deepCopy(), lrs, xapi).rendered();
+        Rendered r = renderer.preview(null, event.deepCopy(), lrs, xapi).rendered();
         assertThat(r.headers()).containsEntry("X-Experience-API-Version", "1.0.3");
         assertThat(r.contentType()).isEqualTo("application/json");
         return Json.read(new String(r.body(), StandardCharsets.UTF_8));
@@ -140,7 +140,7 @@ class XapiFormatTest {
     void aPseudonymizedLearnerIsThePseudonymInTheStatement() throws RenderException {
         Subscription pseudonymous = Specs.subscription("{\"format\": \"xapi\", \"privacy\": {\"pseudonymize\": [\"userid\", \"relateduserid\"]}}");
         ObjectNode row = MoodleFixtures.first("\\core\\event\\course_completed", 0);
-        JsonNode s = Json.read(new String(renderer.preview(row.deepCopy(), lrs, pseudonymous).rendered().body(), StandardCharsets.UTF_8));
+        JsonNode s = Json.read(new String(renderer.preview(null, row.deepCopy(), lrs, pseudonymous).rendered().body(), StandardCharsets.UTF_8));
         assertThat(s.at("/actor/account/name").asText()).startsWith("psn_");
         assertThat(problems(s)).isEmpty();
     }

@@ -50,7 +50,7 @@ class LiveMoodleCorpusTest {
             if (expected == null) continue;
             total++;
             var event = MoodleLog.toEvent("src", row);
-            String body = new String(renderer.preview(event.body(), service, sub).rendered().body(), StandardCharsets.UTF_8);
+            String body = new String(renderer.preview(null, event.body(), service, sub).rendered().body(), StandardCharsets.UTF_8);
             assertThat(body).endsWith(tail);
             String got = body.substring(0, body.length() - tail.length()) + "}";
             if (got.equals(expected)) {

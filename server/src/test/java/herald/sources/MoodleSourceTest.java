@@ -314,14 +314,22 @@ class MoodleSourceTest {
             var plugin = Json.object().put("service_id", svc.json().get("id").asText()).put("format", "moodle").put("path", "/plugin");
             plugin.putArray("events").add("\\core\\event\\course_viewed");
             assertThat(api.post("/api/v1/subscriptions", plugin).status()).isEqualTo(201);
+            // CloudEvents names each event by Herald's id: a log row's, although its document has no "id".
+            var cloud = Json.object().put("service_id", svc.json().get("id").asText()).put("format", "cloudevents").put("path", "/ce");
+            cloud.putArray("events").add("\\core\\event\\course_viewed");
+            assertThat(api.post("/api/v1/subscriptions", cloud).status()).isEqualTo(201);
             String id = createSource(api, moodle, Json.object().put("poll_ms", 50).put("site_url", "https://lms.example.edu:8443/moodle"));
             await().atMost(WAIT).until(() -> api.get("/api/v1/sources/" + id).json().get("status").get("last_log_id").isNumber());
-            long logId;
+            long logId, alike;
             try (Connection c = moodle.connect()) {
                 logId = MoodleDb.insertLogRow(c, "mdl_", 4);
+                alike = MoodleDb.insertLogRow(c, "mdl_", 4); // the same view again: another row, another event
             }
-            await().atMost(WAIT).until(() -> receiver.received().size() == 2);
-            var byPath = receiver.received().stream().collect(java.util.stream.Collectors.toMap(r -> r.path(), r -> r));
+            await().atMost(WAIT).until(() -> receiver.received().size() == 6);
+            assertThat(receiver.received().stream().filter(r -> r.path().equals("/hook/ce")).map(r -> Json.read(r.body()).get("id").asText()))
+                    .containsExactlyInAnyOrder(id + "-" + logId, id + "-" + alike);
+            var byPath = receiver.received().stream().filter(r -> !r.path().equals("/hook") || Json.read(r.body()).get("log_id").asLong() == logId)
+                    .collect(java.util.stream.Collectors.toMap(r -> r.path(), r -> r, (first, second) -> first));
             assertThat(Json.read(byPath.get("/hook/plugin").body()).get("host").asText()).isEqualTo("lms.example.edu");
             JsonNode delivered = Json.read(byPath.get("/hook").body());
             assertThat(delivered.get("eventname").asText()).isEqualTo("\\core\\event\\course_viewed");

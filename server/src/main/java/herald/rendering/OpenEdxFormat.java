@@ -1,6 +1,7 @@
 package herald.rendering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
 import herald.json.JsonFields;
@@ -35,16 +36,38 @@ final class OpenEdxFormat implements Format {
         ObjectNode o = Json.object();
         o.set(dataClass, unwrap(e));
         ObjectNode meta = o.putObject("event_metadata");
-        JsonNode given = e.body().path("event_metadata");
+        // The metadata an event came with: in event_metadata (the plugin's relay), else at the top level
+        // (an event read from the bus keeps its message's headers there).
+        ObjectNode given = Json.object();
+        e.body().properties().forEach(f -> {
+            if (METADATA.contains(f.getKey())) given.set(f.getKey(), f.getValue());
+        });
+        if (e.body().path("event_metadata").isObject()) given.setAll((ObjectNode) e.body().get("event_metadata"));
         meta.set("event_type", text(given, "event_type", e.type()));
         meta.set("id", text(given, "id", e.id()));
-        meta.set("minorversion", given.has("minorversion") ? given.get("minorversion") : meta.numberNode(0));
+        meta.set("minorversion", given.path("minorversion").isIntegralNumber() ? given.get("minorversion") : meta.numberNode(0));
         String source = e.source() != null ? e.source() : e.isMoodle() ? "moodle" : "openedx/lms/web";
         meta.set("source", text(given, "source", source));
         meta.set("sourcehost", text(given, "sourcehost", !in.siteHost().isEmpty() ? in.siteHost() : host(source)));
         meta.set("time", text(given, "time", e.time()));
-        meta.set("sourcelib", given.has("sourcelib") ? given.get("sourcelib") : meta.arrayNode());
+        meta.set("sourcelib", sourcelib(given.get("sourcelib")));
         return Payload.json(o);
+    }
+
+    /** The top-level fields of a bus event that are its metadata (see EventBusMessages). */
+    private static final java.util.Set<String> METADATA = java.util.Set.of("minorversion", "sourcehost", "sourcelib");
+
+    /**
+     * The library version as the plugin sends it, {@code asdict()} of a tuple: {@code [11, 2, 0]}. A bus
+     * message's header carries it as text ({@code "11.2.0"}); an array is kept as given.
+     */
+    private static JsonNode sourcelib(JsonNode given) {
+        if (given != null && given.isArray()) return given;
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        if (given != null && given.isTextual() && given.textValue().matches("\\d{1,9}(\\.\\d{1,9}){0,5}")) {
+            for (String part : given.textValue().split("\\.")) out.add(Integer.parseInt(part));
+        }
+        return out;
     }
 
     private static JsonNode unwrap(EventView e) {

@@ -76,6 +76,15 @@ class OpenEdxBusTest {
             assertThat(event.at("/data/enrollment/created_by").isNull()).isTrue();
             assertThat(event.get("sourcelib").asText()).isEqualTo("11.2.0");
             assertThat(event.get("herald_source").asText()).isEqualTo(id);
+            // Relayed as the openedx-webhooks plugin would: the message's own metadata, the library as asdict() of a tuple.
+            String svc = api.post("/api/v1/services", Json.object().put("name", "relay").put("url", "https://relay.example/hook")
+                    .put("site_url", "https://lms.example.com")).json().get("id").asText();
+            var plugin = Json.object().put("service_id", svc).put("format", "openedx");
+            plugin.putArray("events").add("*");
+            var preview = Json.object().put("event_id", "c8bee32c-a1a5-11ed-baf0-0242ac140001").set("subscription", plugin);
+            JsonNode metadata = Json.read(api.post("/api/v1/subscriptions/preview", preview).json().get("body").asText()).get("event_metadata");
+            assertThat(metadata.get("sourcehost").asText()).isEqualTo("lms-7f9c");
+            assertThat(metadata.get("sourcelib")).isEqualTo(Json.read("[11, 2, 0]"));
 
             var failures = api.get("/api/v1/sources/" + id + "/failures").json().get("items");
             assertThat(failures.toString()).contains("unknown event type 'org.openedx.learning.unheard.of.v9'")

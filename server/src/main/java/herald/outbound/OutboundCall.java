@@ -121,7 +121,12 @@ public final class OutboundCall {
                 String retryAfter = r == null || r.getHeaders() == null ? null : r.getHeaders().get("Retry-After");
                 if (r != null && r.getHeaders() != null) {
                     Map<String, String> h = new LinkedHashMap<>();
-                    for (HttpField f : r.getHeaders()) h.put(f.getName(), f.getValue());
+                    int kept = 0;
+                    for (HttpField f : r.getHeaders()) {
+                        kept += f.getName().length() + (f.getValue() == null ? 0 : f.getValue().length());
+                        if (kept > EXCERPT_BYTES) break; // kept as the body is: its first 16 KiB
+                        h.put(f.getName(), f.getValue());
+                    }
                     responseHeaders = Json.writeStrings(h);
                 }
                 String text = excerpt.toString(StandardCharsets.UTF_8);

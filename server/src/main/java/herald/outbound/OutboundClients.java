@@ -40,6 +40,8 @@ public final class OutboundClients implements AutoCloseable {
     private final ScheduledExecutorScheduler dnsScheduler = new ScheduledExecutorScheduler("dns-timeouts", true);
     private final HttpClient shared;
     private static final long IDLE_MS = 15 * 60_000;
+    /** The most a response's status line and headers may take (nginx's default bound is 32 KiB). */
+    static final int MAX_RESPONSE_HEADERS_BYTES = 64 * 1024;
     private final Map<String, ServiceClient> perService = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -149,6 +151,9 @@ public final class OutboundClients implements AutoCloseable {
         http.setFollowRedirects(false);
         http.setConnectTimeout(10_000);
         http.setMaxConnectionsPerDestination(Math.max(64, concurrency));
+        // A receiver's headers are read into memory whole: without a bound, one answering with a
+        // header of hundreds of megabytes ran the heap out. Larger is a failed attempt.
+        http.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
         http.setUserAgentField(null); // set per request
         // A webhook sender keeps no state between deliveries: a cookie one response sets is not sent back.
         http.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());

@@ -113,6 +113,37 @@ class OutcomesTest {
     }
 
     @Test
+    void aReceiversHugeHeadersAreNeitherReadWholeNorKept() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.reply(r -> Reply.status(200).header("X-Big", "v".repeat(200_000)));
+            serviceSubscribedToAll(h.api(), "huge", receiver.url(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("huge-headers-1"));
+            var d = awaitDelivery(h.api(), "huge-headers-1", Duration.ofSeconds(10), x -> x.get("attempts").size() >= 1);
+            var attempt = d.get("attempts").get(0);
+            // The status line was read (the receiver took it: delivered); the headers beyond the bound were not.
+            assertThat(attempt.get("status_code").asInt()).isEqualTo(200);
+            assertThat(attempt.get("error_kind").asText()).isEqualTo("network");
+            assertThat(attempt.get("response_headers").toString()).doesNotContain("vvvv");
+        }
+    }
+
+    @Test
+    void anAttemptKeepsTheFirst16KiBOfManyResponseHeaders() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            Reply reply = Reply.status(200);
+            for (int i = 0; i < 400; i++) reply = reply.header("X-Header-" + i, "x".repeat(100)); // 40 KB, within what is read
+            Reply many = reply;
+            receiver.reply(r -> many);
+            serviceSubscribedToAll(h.api(), "many", receiver.url(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("many-headers-1"));
+            var d = awaitDelivery(h.api(), "many-headers-1", Duration.ofSeconds(10), x -> x.get("status").asText().equals("delivered"));
+            var kept = d.get("attempts").get(0).get("response_headers");
+            assertThat(kept.size()).isBetween(100, 170);
+            assertThat(kept.toString().length()).isLessThan(20_000);
+        }
+    }
+
+    @Test
     void redirectsAreNotFollowedButRetried() {
         try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver(); Receiver elsewhere = new Receiver()) {
             receiver.reply(r -> Reply.status(302).header("Location", elsewhere.url() + "/moved"));

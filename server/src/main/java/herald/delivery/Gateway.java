@@ -152,7 +152,10 @@ public final class Gateway {
             return null;
         });
         long latency = attempts.stream().mapToLong(Attempt::durationMs).sum();
-        return new Result(id, ok, r.status(), r.excerpt(), r.status() == null ? r.error() : null, latency, attempts.size());
+        // The service's own credentials are masked in the answer as in the attempt log: a receiver that
+        // echoes the request would otherwise show them to a key that may only call it.
+        return new Result(id, ok, r.status(), mask.mask(r.excerpt()), r.status() == null ? mask.mask(r.error()) : null, latency,
+                attempts.size());
     }
 
     /** Queues the call with the service's retries and dead letters; the same idempotency key gives the same id. */

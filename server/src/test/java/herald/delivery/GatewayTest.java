@@ -53,6 +53,11 @@ class GatewayTest {
             assertThat(logged.json().get("status").asText()).isEqualTo("delivered");
             assertThat(logged.json().get("attempts")).hasSize(1);
             assertThat(logged.text()).doesNotContain("crm-secret-token");
+
+            // A far side that echoes the request does not show the caller the service's credential.
+            crm.reply(r -> Reply.status(200).body("{\"you_sent\":\"" + r.header("Authorization") + "\"}"));
+            var echoed = lms.post("/api/v1/services/crm/requests", Json.read("{\"path\":\"/echo\"}"));
+            assertThat(echoed.json().get("body").asText()).isEqualTo("{\"you_sent\":\"Bearer ********\"}");
         }
     }
 

@@ -45,6 +45,12 @@ class OperatorToolsTest {
             assertThat(api.get("/api/v1/deliveries").json().get("items")).as("nothing stored").isEmpty();
             assertThat(api.post("/api/v1/services/" + id + "/test", Json.object().put("event_type", "nope")).errorFields())
                     .containsExactly("event_type");
+
+            // A receiver that echoes the request shows the operator no more of the service's credential than the request does.
+            receiver.reply(q -> Receiver.Reply.status(200).header("X-Echo", q.header("Authorization")).body(q.headers().toString()));
+            var echoed = api.post("/api/v1/services/" + id + "/test", Json.object().put("event_type", "\\core\\event\\user_created")).json();
+            assertThat(echoed.at("/response/body").asText()).contains("Bearer ********").doesNotContain("the-bearer-secret");
+            assertThat(echoed.at("/response/headers").toString()).contains("Bearer ********").doesNotContain("the-bearer-secret");
         }
     }
 

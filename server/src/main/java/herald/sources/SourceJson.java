@@ -88,8 +88,28 @@ public final class SourceJson {
         } else if (lower.matches(".*[?&;](password|pass|pwd)=.*")) {
             // Kept out of the URL so that it is stored encrypted and never shown.
             errors.add("jdbc_url", "must not carry the password; give it in password");
+        } else {
+            int query = lower.indexOf('?');
+            for (String pair : query < 0 ? new String[0] : lower.substring(query + 1).split("[&;]")) {
+                String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')).strip() : pair.strip();
+                if (DRIVER_OPTIONS_REFUSED.contains(key)) {
+                    errors.add("jdbc_url", "must not set " + key + ": it would connect elsewhere than the hosts the URL names,"
+                            + " or load classes or files of Herald's machine");
+                    return;
+                }
+            }
         }
     }
+
+    /**
+     * The drivers' options (lower case) that would get round the guard's check of the URL's hosts
+     * (pgjdbc's PGHOST and PGPORT replace them, a service file names others, MariaDB's socket options
+     * reach a local socket) or that name a class or a file to load.
+     */
+    private static final java.util.Set<String> DRIVER_OPTIONS_REFUSED = java.util.Set.of(
+            "pghost", "pgport", "service", "socketfactory", "socketfactoryarg", "sslfactory", "sslfactoryarg",
+            "sslhostnameverifier", "sslpasswordcallback", "authenticationpluginclassname", "loggerfile",
+            "localsocket", "pipe", "sharedmemory", "credentialtype", "codecs");
 
     private static void checkSiteUrl(String url, FieldErrors errors) {
         try {

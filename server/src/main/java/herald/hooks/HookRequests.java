@@ -152,8 +152,10 @@ public final class HookRequests {
         e.put("time", Instant.ofEpochMilli(nowMs).toString());
         e.set("data", data);
         ObjectNode kept = e.putObject("headers");
+        // Never the hook's own credential, whichever header it was told to come in.
+        String credential = hook.auth() != null && hook.auth().header() != null ? hook.auth().header().toLowerCase(Locale.ROOT) : null;
         in.headers().forEach((k, v) -> {
-            if (KEPT_HEADERS.contains(k)) kept.put(k, v);
+            if (KEPT_HEADERS.contains(k) && !k.equals(credential)) kept.put(k, v);
         });
         return e;
     }

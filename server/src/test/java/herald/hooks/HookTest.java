@@ -110,6 +110,11 @@ class HookTest {
         assertThat(send("POST", "/hooks/keyed", "{}", "X-API-Key", "a-long-api-key-12345").statusCode()).isEqualTo(202);
         assertThat(send("POST", "/hooks/keyed?api_key=a-long-api-key-12345", "{}").statusCode()).isEqualTo(202);
         assertThat(send("POST", "/hooks/keyed?api_key=wrong", "{}").statusCode()).isEqualTo(403);
+        // A key told to come in a header events otherwise keep is not kept.
+        hook("keyed-by-id", "json", "k.event", "{\"type\":\"api_key\",\"header\":\"X-Request-Id\",\"key\":\"a-long-api-key-67890\"}");
+        var inRequestId = send("POST", "/hooks/keyed-by-id", "{}", "X-Request-Id", "a-long-api-key-67890", "X-Correlation-Id", "c-1");
+        assertThat(inRequestId.statusCode()).isEqualTo(202);
+        assertThat(event(inRequestId).get("headers").toString()).doesNotContain("a-long-api-key-67890").contains("c-1");
         hook("basic", "json", "b.event", "{\"type\":\"basic\",\"username\":\"openedx\",\"password\":\"a-long-password\"}");
         String good = "Basic " + Base64.getEncoder().encodeToString("openedx:a-long-password".getBytes(StandardCharsets.UTF_8));
         String bad = "Basic " + Base64.getEncoder().encodeToString("other:a-long-password".getBytes(StandardCharsets.UTF_8));

@@ -122,7 +122,10 @@ public final class Users {
             return new SignIn.Wrong();
         }
         User u = found.get().user();
-        if (u.lockedUntil() > now) return new SignIn.Locked(u.lockedUntil());
+        if (u.lockedUntil() > now) {
+            PasswordHasher.verify(password, Dummy.HASH); // as long as any other answer: the time says nothing either
+            return new SignIn.Locked(u.lockedUntil());
+        }
         if (PasswordHasher.verify(password, found.get().hash())) {
             db.inTransaction(c -> update(c, "UPDATE users SET failed_attempts = 0, locked_until = 0, last_login_at = ?"
                     + " WHERE id = ?", now, u.id()));

@@ -14,7 +14,6 @@ import herald.json.JsonFields;
 import herald.problem.FieldErrors;
 import herald.problem.Problem;
 import herald.store.Database;
-import herald.text.Words;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -174,18 +173,21 @@ public final class UserUseCases {
         });
     }
 
+    private static final String REFUSED = "Wrong user name or password. After five failed sign-ins in a row a user is locked for"
+            + " 15 minutes; an admin can reset the password.";
+
     /** Checks a name and password; on success a new session begins. The answer never says which of the two was wrong. */
     public SignInResult signIn(String username, String password) {
         long now = System.currentTimeMillis();
         if (username == null || password == null || username.length() > 64 || password.length() > MAX_PASSWORD) {
-            return new SignInResult.Refused("Wrong user name or password.");
+            return new SignInResult.Refused(REFUSED);
         }
+        // A locked user gets the answer a wrong password gets: saying "locked" only of names that exist
+        // would tell which ones do. The admin UI's list of users shows who is locked.
         return switch (users.signIn(username, password, now)) {
             case Users.SignIn.Ok ok -> new SignInResult.Ok(ok.user(), sessions.create(ok.user().id(), now).token());
-            case Users.SignIn.Wrong w -> new SignInResult.Refused("Wrong user name or password.");
-            case Users.SignIn.Locked l -> new SignInResult.Refused("Too many failed sign-ins: this user is locked for "
-                    + Words.count(Math.max(1, (l.until() - now + 59_999) / 60_000), "more minute", "more minutes") + ". Try again later or ask an admin"
-                    + " to reset the password.");
+            case Users.SignIn.Wrong w -> new SignInResult.Refused(REFUSED);
+            case Users.SignIn.Locked l -> new SignInResult.Refused(REFUSED);
         };
     }
 

@@ -173,8 +173,8 @@ public final class UserUseCases {
         });
     }
 
-    private static final String REFUSED = "Wrong user name or password. After five failed sign-ins in a row a user is locked for"
-            + " 15 minutes; an admin can reset the password.";
+    /** The page's hint says when a user is locked and for how long. */
+    private static final String REFUSED = "Wrong user name or password, or the user is locked.";
 
     /** Checks a name and password; on success a new session begins. The answer never says which of the two was wrong. */
     public SignInResult signIn(String username, String password) {

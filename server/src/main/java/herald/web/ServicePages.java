@@ -144,16 +144,19 @@ final class ServicePages {
         if (kind == null || kind.startsWith("preset:")) {
             r.put("preset", kind == null ? "default" : kind.substring(7));
         } else if (kind.equals("schedule")) {
+            // What cannot be read stays as typed (text), so the editor shows the choice and the text again.
             var arr = r.putArray("schedule_s");
+            boolean unread = false;
             for (String part : String.valueOf(ctx.formParam("_retry_schedule")).split("[,\\s]+")) {
                 if (part.isBlank()) continue;
                 try {
                     arr.add(Integer.parseInt(part));
                 } catch (NumberFormatException e) {
-                    errors.add("retry", "the schedule is a list of whole seconds, such as 0, 5, 300");
-                    return;
+                    arr.add(part);
+                    unread = true;
                 }
             }
+            if (unread) errors.add("retry", "the schedule is a list of whole seconds, such as 0, 5, 300");
         } else {
             var e = r.putObject("exponential");
             for (String f : List.of("base_s", "factor", "cap_s", "max_attempts")) {
@@ -162,8 +165,8 @@ final class ServicePages {
                 try {
                     e.put(f, new java.math.BigDecimal(v.strip()));
                 } catch (NumberFormatException ex) {
+                    e.put(f, v);
                     errors.add("retry", f + " must be a number");
-                    return;
                 }
             }
         }

@@ -1,0 +1,32 @@
+package herald.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import herald.testing.Backend;
+import herald.testing.TestHerald;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A form the server refuses comes back with the choices and the text the admin gave, the error beside them. */
+class FormsKeepWhatWasTypedTest {
+    private static final Map<String, String> ADMIN = Map.of("HERALD_ADMIN_USER", "ada", "HERALD_ADMIN_PASSWORD", "correct-horse-battery");
+
+    @Test
+    void aRetryScheduleThatCannotBeReadKeepsItsChoiceAndText() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            var schedule = ui.postWithToken("/admin/services/new", Map.of("name", "crm", "url", "https://crm.example/hook",
+                    "_retry_kind", "schedule", "_retry_schedule", "5, soon, later"));
+            assertThat(schedule.status()).isEqualTo(400);
+            assertThat(schedule.body()).containsPattern("<option value=\"schedule\" selected")
+                    .contains("value=\"5, soon, later\"").contains("the schedule is a list of whole seconds");
+
+            var backOff = ui.postWithToken("/admin/services/new", Map.of("name", "crm", "url", "https://crm.example/hook",
+                    "_retry_kind", "exponential", "_retry_base_s", "five", "_retry_factor", "2"));
+            assertThat(backOff.status()).isEqualTo(400);
+            assertThat(backOff.body()).containsPattern("<option value=\"exponential\" selected")
+                    .contains("value=\"five\"").contains("base_s must be a number");
+        }
+    }
+}

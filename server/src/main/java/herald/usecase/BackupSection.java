@@ -192,6 +192,22 @@ final class BackupSection<T extends Stored> {
                 + String.join(", ", masked) + ". Set them on this Herald";
     }
 
+    /** The secrets a document lacks, masked in a backup made without them, named as its errors name fields. */
+    static List<String> maskedPaths(JsonNode body) {
+        List<String> out = new ArrayList<>();
+        maskedFields(body, "", out);
+        return out;
+    }
+
+    /**
+     * A field error of a document restored anew: a secret it cannot be made without, masked in the
+     * backup, is said to be missing from the backup, not merely "required".
+     */
+    static String explained(FieldError fe, List<String> masked, String kind) {
+        return masked.contains(fe.field()) ? "is not in this backup (made without secrets), and this " + kind.replace('_', ' ')
+                + " does not exist here to keep its own: restore from a backup made with secrets, or leave it out of the file" : fe.message();
+    }
+
     private static void maskedFields(JsonNode n, String at, List<String> out) {
         if (n.isTextual() && n.textValue().equals(herald.crypto.SecretBox.MASK)) out.add(at);
         else if (n.isObject()) n.properties().forEach(e -> maskedFields(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey(), out));
@@ -229,10 +245,12 @@ final class BackupSection<T extends Stored> {
             }
             if (!ids.add(id)) errors.add(at + ".id", "appears twice in the document");
             ObjectNode body = ((ObjectNode) item).deepCopy();
+            List<String> masked = List.of();
             if (sealing != null && sealed != null && sealed.has(id)) body = sealing.withSecret(body, sealed.get(id));
             else if (plan.existing.get(id) == null) {
                 String missing = missingSecrets(body);
                 if (missing != null) plan.warnings.add(at + " '" + body.path("name").asText(id) + "': " + missing);
+                masked = maskedPaths(body);
             }
             body.remove(List.of("id", "created_at", "updated_at", "status"));
             body.remove(shownOnly);
@@ -241,7 +259,7 @@ final class BackupSection<T extends Stored> {
             try {
                 parsed = parser.parse(body, old);
             } catch (Problem e) {
-                for (FieldError fe : e.errors()) errors.add(at + "." + fe.field(), fe.message());
+                for (FieldError fe : e.errors()) errors.add(at + "." + fe.field(), explained(fe, masked, kind));
                 if (e.errors().isEmpty()) errors.add(at, e.getMessage());
                 continue;
             }

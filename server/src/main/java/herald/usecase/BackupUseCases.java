@@ -185,14 +185,16 @@ public final class BackupUseCases {
                 if (!ids.add(id)) errors.add(at + ".id", "appears twice in the document");
                 positions.putIfAbsent(id, i);
                 ObjectNode merged = ((ObjectNode) in).deepCopy();
+                List<String> masked = List.of();
                 if (secrets != null && secrets.has(id)) overlay(merged, (ObjectNode) secrets.get(id));
                 else if (!existing.containsKey(id)) {
+                    masked = BackupSection.maskedPaths(merged);
                     String missing = BackupSection.missingSecrets(merged);
                     if (missing != null) warnings.add(at + " '" + merged.path("name").asText(id) + "': " + missing
                             + (merged.path("signing").path("enabled").asBoolean(true)
                             ? "; its signing secret is made anew: rotate it to see it, and give it to the receiver" : ""));
                 }
-                Service s = collect(errors, at, () -> ServiceUseCases.checked(ServiceJson.parse(merged, existing.get(id))));
+                Service s = collect(errors, at, masked, () -> ServiceUseCases.checked(ServiceJson.parse(merged, existing.get(id))));
                 if (s == null) continue;
                 if (!names.add(s.name())) errors.add(at + ".name", "appears twice in the document");
                 long now = System.currentTimeMillis();
@@ -228,7 +230,7 @@ public final class BackupUseCases {
                 if (serviceId.isTextual() && !serviceIds.contains(serviceId.asText())) {
                     errors.add(at + ".service_id", "names no service in the document");
                 }
-                Subscription s = collect(errors, at, () -> SubscriptionJson.parse(in, existingSubs.get(id), formats));
+                Subscription s = collect(errors, at, List.of(), () -> SubscriptionJson.parse(in, existingSubs.get(id), formats));
                 if (s == null) continue;
                 long now = System.currentTimeMillis();
                 Subscription old = existingSubs.get(id);
@@ -374,13 +376,13 @@ public final class BackupUseCases {
     }
 
     /** Runs a parser; its field errors are re-filed under {@code at} (e.g. {@code services[2].url}). */
-    private static <T> T collect(FieldErrors errors, String at, java.util.function.Supplier<T> parse) {
+    private static <T> T collect(FieldErrors errors, String at, List<String> masked, java.util.function.Supplier<T> parse) {
         try {
             return parse.get();
         } catch (Problem e) {
             for (FieldError fe : e.errors()) {
                 if (fe.line() != null) errors.add(at + "." + fe.field(), fe.message(), fe.line(), fe.column());
-                else errors.add(at + "." + fe.field(), fe.message());
+                else errors.add(at + "." + fe.field(), BackupSection.explained(fe, masked, "service"));
             }
             if (e.errors().isEmpty()) errors.add(at, e.getMessage());
             return null;

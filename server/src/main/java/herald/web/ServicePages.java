@@ -81,7 +81,7 @@ final class ServicePages {
         p.get("/admin/services/{id}/delete", Need.ADMIN, ctx -> p.page(ctx, "confirm.jte", "Delete service", "services", Map.of(
                 "question", "Delete the service " + services.get(id(ctx)).service().name() + "?",
                 "consequence", "Its subscriptions are deleted too, and its waiting deliveries become dead letters. This cannot be undone;"
-                        + " a backup restores it.", "action", "/admin/services/" + id(ctx) + "/delete", "button", "Delete service",
+                        + " a backup made with its secrets restores it.", "action", "/admin/services/" + id(ctx) + "/delete", "button", "Delete service",
                 "cancel", "/admin/services/" + id(ctx))));
         p.post("/admin/services/{id}/delete", Need.ADMIN, ctx -> {
             var name = services.get(id(ctx)).service().name();

@@ -28,16 +28,14 @@ final class SettingsPages {
     }
 
     void register(Pages p) {
-        p.get("/admin/settings", Need.VIEWER, ctx -> p.page(ctx, "settings.jte", "Settings", "settings",
-                Map.of("deliveriesEnabled", uc.settings().deliveriesEnabled(), "keys", uc.keys().list(),
-                        "users", WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN) ? uc.users().list() : List.of())));
+        p.get("/admin/settings", Need.VIEWER, ctx -> settings(p, ctx, null, null));
         p.post("/admin/settings/deliveries", Need.ADMIN, ctx -> {
             boolean on = "true".equals(ctx.formParam("on"));
             uc.settings().update(WebUi.actor(ctx), Json.object().put("deliveries_enabled", on));
             WebUi.redirect(ctx, "/admin/settings", on ? "Deliveries are on: waiting deliveries go now."
                     : "Deliveries are off: events are still taken in and stored; their deliveries wait.", false);
         });
-        p.post("/admin/keys", Need.ADMIN, ctx -> {
+        p.post("/admin/keys", Need.ADMIN, ctx -> inSection(p, ctx, "keys", () -> {
             var body = Json.object().put("name", String.valueOf(ctx.formParam("name")).strip());
             ctx.formParams("scopes").forEach(body.withArray("scopes")::add);
             if (!body.has("scopes")) body.putArray("scopes");
@@ -45,20 +43,20 @@ final class SettingsPages {
             p.page(ctx, "secretOnce.jte", "New API key", "settings", Map.of("title", "API key " + created.key().name(),
                     "secret", created.secret(), "explain", "Copy the key now: Herald keeps only its hash and cannot show it again."
                             + " Send it as 'Authorization: Bearer <key>'.", "next", "/admin/settings#keys"));
-        });
+        }));
         p.post("/admin/keys/{id}/revoke", Need.ADMIN, ctx -> {
             uc.keys().revoke(WebUi.actor(ctx), ctx.pathParam("id"));
             WebUi.redirect(ctx, "/admin/settings#keys", "Revoked: the key stops working on every node within a second.", false);
         });
-        p.post("/admin/users", Need.ADMIN, ctx -> {
+        p.post("/admin/users", Need.ADMIN, ctx -> inSection(p, ctx, "users", () -> {
             var made = uc.users().create(WebUi.actor(ctx), Json.object().put("username", String.valueOf(ctx.formParam("username")).strip())
                     .put("role", String.valueOf(ctx.formParam("role"))));
             oneTime(p, ctx, made);
-        });
-        p.post("/admin/users/{id}/role", Need.ADMIN, ctx -> {
+        }));
+        p.post("/admin/users/{id}/role", Need.ADMIN, ctx -> inSection(p, ctx, "users", () -> {
             var u = uc.users().setRole(WebUi.actor(ctx), ctx.pathParam("id"), Json.object().put("role", String.valueOf(ctx.formParam("role"))));
             WebUi.redirect(ctx, "/admin/settings#users", u.username() + " is now " + u.role().wire() + ".", false);
-        });
+        }));
         p.post("/admin/users/{id}/reset", Need.ADMIN, ctx -> oneTime(p, ctx, uc.users().resetPassword(WebUi.actor(ctx), ctx.pathParam("id"))));
         p.post("/admin/users/{id}/delete", Need.ADMIN, ctx -> {
             var u = uc.users().get(ctx.pathParam("id"));
@@ -71,9 +69,9 @@ final class SettingsPages {
             ctx.header("Content-Disposition", "attachment; filename=\"herald-backup-" + Instant.now().toString().substring(0, 10) + ".json\"");
             ctx.contentType("application/json").result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         });
-        p.post("/admin/restore", Need.ADMIN, ctx -> restore(p, ctx));
+        p.post("/admin/restore", Need.ADMIN, ctx -> inSection(p, ctx, "backup", () -> restore(p, ctx)));
         // The learner's id travels in form fields, never in a URL (where access logs would keep it).
-        p.post("/admin/erasure", Need.ADMIN, ctx -> {
+        p.post("/admin/erasure", Need.ADMIN, ctx -> inSection(p, ctx, "erase", () -> {
             String userId = ctx.formParam("user_id") == null ? "" : ctx.formParam("user_id").strip();
             if (!"true".equals(ctx.formParam("_confirmed"))) {
                 if (userId.isEmpty()) throw Problem.invalid("user_id", "is required: the learner's id in the LMS");
@@ -86,12 +84,38 @@ final class SettingsPages {
             }
             var erased = uc.erasure().erase(WebUi.actor(ctx), Json.object().put("user_id", userId));
             p.page(ctx, "erased.jte", "Learner erased", "settings", Map.of("erased", erased));
-        });
-        p.post("/admin/import", Need.ADMIN, ctx -> {
+        }));
+        p.post("/admin/import", Need.ADMIN, ctx -> inSection(p, ctx, "import", () -> {
             byte[] file = upload(ctx, "file");
             var imported = uc.imports().localWebhooks(WebUi.actor(ctx), file, ctx.formParam("site_url"));
             p.page(ctx, "imported.jte", "Imported", "settings", Map.of("imported", imported));
-        });
+        }));
+    }
+
+    private void settings(Pages p, Context ctx, Map<String, String> errors, Map<String, List<String>> typed) {
+        var params = new HashMap<String, Object>();
+        params.put("deliveriesEnabled", uc.settings().deliveriesEnabled());
+        params.put("keys", uc.keys().list());
+        params.put("users", WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN) ? uc.users().list() : List.of());
+        params.put("errors", errors == null ? Map.of() : errors);
+        params.put("typed", typed == null ? Map.of() : typed);
+        p.page(ctx, "settings.jte", "Settings", "settings", params);
+    }
+
+    /** A form of the Settings page: refused, the page comes back with the reason in the form's section and what was typed. */
+    private void inSection(Pages p, Context ctx, String section, Action action) throws Exception {
+        try {
+            action.run();
+        } catch (Problem e) {
+            if (e.kind() == Problem.Kind.NOT_FOUND || e.kind() == Problem.Kind.FORBIDDEN) throw e;
+            Forms.refused(ctx, e, null);
+            settings(p, ctx, Map.of(section, String.join("; ", Forms.placed(e, List.of()).values())), ctx.formParamMap());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
     }
 
     /** Upload → a dry run listing what would change → the same document applied when confirmed. */

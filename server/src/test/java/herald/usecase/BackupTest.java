@@ -93,8 +93,9 @@ class BackupTest {
             // Without secrets, to a Herald that has not the service: its credentials are refused (as a
             // request without them would be); its token and signing secret are not, and the answer says so.
             ObjectNode withoutSecrets = (ObjectNode) source.api().get("/api/v1/backup").json();
-            assertThat(target.api().post("/api/v1/restore?mode=merge&dry_run=true", withoutSecrets).errorFields())
-                    .containsExactly("services[0].auth.token");
+            var refused = target.api().post("/api/v1/restore?mode=merge&dry_run=true", withoutSecrets);
+            assertThat(refused.errorFields()).containsExactly("services[0].auth.token");
+            assertThat(refused.json().at("/errors/0/message").asText()).contains("not in this backup (made without secrets)");
             ((ObjectNode) withoutSecrets.get("services").get(0)).putObject("auth").put("type", "none");
             var plain = target.api().post("/api/v1/restore?mode=merge&dry_run=true", withoutSecrets);
             assertThat(plain.status()).as(plain.text()).isEqualTo(200);

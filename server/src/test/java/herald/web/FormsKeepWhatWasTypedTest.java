@@ -29,4 +29,20 @@ class FormsKeepWhatWasTypedTest {
                     .contains("value=\"five\"").contains("base_s must be a number");
         }
     }
+
+    @Test
+    void aSettingsFormRefusedShowsTheSettingsAgainWithTheReasonInItsSection() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            var key = ui.postWithToken("/admin/keys", Map.of("name", "moodle-ingest"));
+            assertThat(key.status()).isEqualTo(400);
+            assertThat(key.body()).contains("<h1>Settings</h1>").contains("This was not done").contains("scopes: give one or more")
+                    .contains("value=\"moodle-ingest\"");
+
+            var user = ui.postWithToken("/admin/users", Map.of("username", "ada", "role", "operator"));
+            assertThat(user.status()).isEqualTo(409);
+            assertThat(user.body()).contains("<h1>Settings</h1>").contains("value=\"ada\"").containsPattern("<option selected>operator</option>");
+        }
+    }
 }

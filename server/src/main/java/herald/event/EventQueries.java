@@ -48,6 +48,29 @@ public final class EventQueries {
         this.scanWindow = scanWindow;
     }
 
+    /** What a list of deliveries shows of each one's event: its type, course and user. */
+    public record Summary(String id, String type, String courseId, String userId) {}
+
+    /** The summaries of the events of these ids (those that still exist), by id. */
+    public java.util.Map<String, Summary> summaries(java.util.Collection<String> ids) {
+        java.util.Map<String, Summary> out = new java.util.HashMap<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += 500) { // well within every driver's bound on parameters
+            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
+            db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, type, course_id, user_id FROM events WHERE id IN ("
+                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                    for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.put(rs.getString(1), new Summary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
     public Optional<StoredEvent> get(String id) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events WHERE id = ?")) {

@@ -109,7 +109,7 @@ public final class OpenEdxSources implements AutoCloseable {
             uri.setTimeout(java.time.Duration.ofSeconds(5));
             client = io.lettuce.core.RedisClient.create(resources, uri);
             try (var c = client.connect()) {
-                StringBuilder msg = new StringBuilder("connected");
+                StringBuilder msg = new StringBuilder("Connected");
                 for (String topic : s.topics()) {
                     String stream = s.stream(topic);
                     long n = c.sync().exists(stream) == 0 ? -1 : c.sync().xlen(stream);

@@ -164,8 +164,8 @@ public final class Sources implements AutoCloseable {
             MoodleLog.Head head = new MoodleLog(s.logTable()).head(c);
             long took = System.currentTimeMillis() - start;
             return head == null
-                    ? new ConnectionTest(true, "connected; " + s.logTable() + " is empty", null, null, took)
-                    : new ConnectionTest(true, "connected; the newest row of " + s.logTable() + " is " + head.id(), head.id(),
+                    ? new ConnectionTest(true, "Connected; " + s.logTable() + " is empty", null, null, took)
+                    : new ConnectionTest(true, "Connected; the newest row of " + s.logTable() + " is " + head.id(), head.id(),
                             head.timecreated() * 1000, took);
         } catch (java.sql.SQLException | RuntimeException e) {
             return new ConnectionTest(false, SourceErrors.describe(e, s), null, null, System.currentTimeMillis() - start);

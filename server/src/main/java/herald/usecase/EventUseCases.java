@@ -16,6 +16,11 @@ public final class EventUseCases {
         return queries.list(filter, beforeSeq, limit);
     }
 
+    /** The type, course and user of each of these events that still exists, by id. */
+    public java.util.Map<String, EventQueries.Summary> summaries(java.util.Collection<String> ids) {
+        return queries.summaries(ids);
+    }
+
     public EventQueries.StoredEvent get(String id) {
         return queries.get(id).orElseThrow(() -> Problem.notFound("event", id));
     }

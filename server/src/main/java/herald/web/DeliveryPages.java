@@ -44,7 +44,7 @@ final class DeliveryPages {
             var d = uc.deliveries().get(ctx.pathParam("id"));
             var svc = uc.services().list(null, 500).stream().filter(s -> s.service().id().equals(d.delivery().serviceId())).findFirst();
             p.page(ctx, "delivery.jte", "Delivery " + d.delivery().id(), d.delivery().status().equals("dead") ? "dead" : "queue",
-                    Map.of("d", d, "serviceName", svc.map(s -> s.service().name()).orElse(d.delivery().serviceId())));
+                    Map.of("d", d, "serviceName", svc.map(s -> s.service().name()).orElse(d.delivery().serviceId() + " (deleted)")));
         });
         p.post("/admin/deliveries/{id}/retry", Need.OPERATOR, ctx -> {
             uc.deliveries().retry(WebUi.actor(ctx), ctx.pathParam("id"));
@@ -64,7 +64,9 @@ final class DeliveryPages {
         var names = new HashMap<String, String>();
         uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
         var params = new HashMap<String, Object>();
-        params.put("rows", rows.subList(0, Math.min(PAGE, rows.size())));
+        var shown = rows.subList(0, Math.min(PAGE, rows.size()));
+        params.put("rows", shown);
+        params.put("events", uc.events().summaries(shown.stream().map(herald.delivery.Delivery::eventId).toList()));
         params.put("status", status);
         params.put("serviceNames", names);
         params.put("q", ctx.queryParamMap());

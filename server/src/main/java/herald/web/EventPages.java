@@ -17,7 +17,12 @@ final class EventPages {
 
     void register(Pages p) {
         p.get("/admin/events", Need.VIEWER, ctx -> {
-            var filter = new EventQueries.Filter(Query.text(ctx, "type"), Query.text(ctx, "source"), Query.text(ctx, "course"),
+            // A Moodle source's events name it by id; the page shows its name and takes either.
+            var sourceNames = new HashMap<String, String>();
+            uc.sources().list(null, 500).forEach(s -> sourceNames.put(s.id(), s.name()));
+            String source = Query.text(ctx, "source");
+            for (var s : sourceNames.entrySet()) if (s.getValue().equals(source)) source = s.getKey();
+            var filter = new EventQueries.Filter(Query.text(ctx, "type"), source, Query.text(ctx, "course"),
                     Query.text(ctx, "user"), Query.time(ctx, "since"), Query.time(ctx, "until"));
             var page = uc.events().list(filter, Query.seq(ctx, "before"), PAGE + 1);
             var rows = page.rows();
@@ -25,6 +30,7 @@ final class EventPages {
             var params = new HashMap<String, Object>();
             params.put("rows", rows.subList(0, Math.min(PAGE, rows.size())));
             params.put("q", ctx.queryParamMap());
+            params.put("sourceNames", sourceNames);
             params.put("next", next == null ? null : "/admin/events?" + Query.without(ctx, "before") + "&before=" + next);
             p.page(ctx, "events.jte", "Events", "events", params);
         });

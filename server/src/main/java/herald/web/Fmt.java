@@ -34,6 +34,12 @@ public final class Fmt {
     }
 
     /** "3 min ago", "in 2 h": how far from now. */
+    /** A service's name, or its id marked as gone (its deliveries outlive it). */
+    public static String serviceName(java.util.Map<String, String> names, String id) {
+        String name = names.get(id);
+        return name != null ? name : id + " (deleted)";
+    }
+
     public static String ago(long millis) {
         if (millis <= 0) return "—";
         long d = System.currentTimeMillis() - millis;

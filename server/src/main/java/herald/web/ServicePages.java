@@ -108,6 +108,7 @@ final class ServicePages {
         params.put("subscriptions", uc.subscriptions().list(s.service().id(), null, 500));
         params.put("eventTypes", uc.catalog().list(null, null));
         params.put("chosen", ctx.formParam("event_type") == null ? "\\core\\event\\user_created" : ctx.formParam("event_type"));
+        params.put("shape", ctx.formParam("subscription_id") == null ? "" : ctx.formParam("subscription_id"));
         params.put("exchange", exchange);
         params.put("error", error);
         p.page(ctx, "testSend.jte", "Send a test event", "services", params);

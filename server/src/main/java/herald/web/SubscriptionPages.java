@@ -45,7 +45,7 @@ final class SubscriptionPages {
                     "event", event == null ? "" : event, "serviceId", serviceId == null ? "" : serviceId));
         });
         p.get("/admin/subscriptions/new", Need.ADMIN, ctx -> {
-            ObjectNode doc = Json.object().put("service_id", String.valueOf(ctx.queryParam("service_id"))).put("format", "event")
+            ObjectNode doc = Json.object().put("service_id", ctx.queryParamAsClass("service_id", String.class).getOrDefault("")).put("format", "event")
                     .put("enabled", true).put("dedupe_window_s", 0);
             doc.putArray("events");
             editor(p, ctx, null, doc, Map.of());

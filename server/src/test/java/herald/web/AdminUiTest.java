@@ -256,6 +256,17 @@ class AdminUiTest {
         page.click("#apply-restore");
         PlaywrightAssertions.assertThat(page.locator(".flash.good")).containsText("Restored");
         assertThat(findService(api, "kept-in-backup")).isNotNull();
+
+        // A key without a scope: the Settings page again, the reason in the keys' section, the name kept.
+        consoleErrors.removeIf(e -> e.contains("status of 400"));
+        page.navigate(base + "/admin/settings#keys");
+        page.fill("#keys input[name=name]", "moodle-ingest");
+        page.click("#keys form[action='/admin/keys'] button");
+        PlaywrightAssertions.assertThat(page.locator("#keys .error")).containsText("scopes");
+        PlaywrightAssertions.assertThat(page.locator("#keys input[name=name]")).hasValue("moodle-ingest");
+        page.locator("#keys").scrollIntoViewIfNeeded();
+        Browser.screenshot(page, "39-settings-refused");
+        consoleErrors.removeIf(e -> e.contains("status of 400"));
         page.context().close();
     }
 

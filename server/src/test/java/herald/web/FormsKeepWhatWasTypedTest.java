@@ -2,14 +2,17 @@ package herald.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.json.Json;
 import herald.testing.Backend;
+import herald.testing.Receiver;
 import herald.testing.TestHerald;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A form the server refuses comes back with the choices and the text the admin gave, the error beside them. */
 class FormsKeepWhatWasTypedTest {
-    private static final Map<String, String> ADMIN = Map.of("HERALD_ADMIN_USER", "ada", "HERALD_ADMIN_PASSWORD", "correct-horse-battery");
+    private static final Map<String, String> ADMIN = Map.of("HERALD_ADMIN_USER", "ada", "HERALD_ADMIN_PASSWORD", "correct-horse-battery",
+            "HERALD_OUTBOUND_ALLOW", "127.0.0.0/8");
 
     @Test
     void aRetryScheduleThatCannotBeReadKeepsItsChoiceAndText() {
@@ -43,6 +46,22 @@ class FormsKeepWhatWasTypedTest {
             var user = ui.postWithToken("/admin/users", Map.of("username", "ada", "role", "operator"));
             assertThat(user.status()).isEqualTo(409);
             assertThat(user.body()).contains("<h1>Settings</h1>").contains("value=\"ada\"").containsPattern("<option selected>operator</option>");
+        }
+    }
+
+    @Test
+    void aTestSendKeepsTheShapeItWasSentIn() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN); Receiver receiver = new Receiver()) {
+            String service = herald.api().serviceSubscribedToAll("crm", receiver.url(), null);
+            var template = Json.object().put("service_id", service).put("format", "template").put("template", "{\"who\": \"{{userid}}\"}");
+            template.putArray("events").add("*");
+            String shaped = herald.api().post("/api/v1/subscriptions", template).json().get("id").asText();
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            var sent = ui.postWithToken("/admin/services/" + service + "/test", Map.of("event_type", "\\core\\event\\user_created",
+                    "subscription_id", shaped));
+            assertThat(sent.status()).isEqualTo(200);
+            assertThat(sent.body()).contains("<option value=\"" + shaped + "\" selected");
         }
     }
 }

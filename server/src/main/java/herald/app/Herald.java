@@ -99,6 +99,7 @@ public final class Herald implements HeraldCli.Running {
     public static final String VERSION = BuildInfo.VERSION;
 
     private final Database db;
+    private final DataDirLock dataDirLock;
     private final EventWriter writer;
     private final Dispatcher dispatcher;
     private final OutboundClients clients;
@@ -124,14 +125,18 @@ public final class Herald implements HeraldCli.Running {
                 () -> new OutboundClients(outboundGuard, config.delivery().concurrency()));
         Thread.ofPlatform().daemon().name("outbound-start").start(clientsStarting);
         Database opened = null;
+        DataDirLock locked = null;
         try {
+            this.dataDirLock = locked = DataDirLock.take(config.database().url());
             this.db = opened = Database.open(config.database().url(), config.database().user(), config.database().password());
-            SecretBox secrets = SecretBox.fromConfig(config.access().masterKey(), config.dataDir());
+            SecretBox.NewKey masterKey = SecretBox.open(config.access().masterKey(), config.dataDir());
+            SecretBox secrets = masterKey.box();
             ApiKeys apiKeys = new ApiKeys(db);
             apiKeys.setEnvironmentAdminKey(config.access().adminKey());
             Formats formats = new Formats();
             ConfigStore configStore = new ConfigStore(secrets, formats);
             checkMasterKey(db, configStore);
+            masterKey.keep(); // only now: a key that cannot read the secrets is not left in the data directory
             SourceStore sourceStore = new SourceStore(secrets);
             if (!config.sources().file().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
                 Sources.loadFile(db, sourceStore, Path.of(config.sources().file()));
@@ -221,6 +226,7 @@ public final class Herald implements HeraldCli.Running {
             // A start that failed lets go of what it opened (a master key that cannot read the secrets,
             // a bad sources file, a refused admin password).
             if (opened != null) opened.close();
+            if (locked != null) locked.close();
             closeWhenBuilt(clientsStarting);
             throw e;
         }
@@ -369,6 +375,7 @@ public final class Herald implements HeraldCli.Running {
             log.warn("outbound.stop error={}", e.toString());
         }
         db.close();
+        if (dataDirLock != null) dataDirLock.close();
         log.info("herald.stopped");
     }
 

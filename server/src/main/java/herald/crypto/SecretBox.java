@@ -37,6 +37,49 @@ public final class SecretBox {
      * {@code master.key} in the data directory, created with mode 0600 on first start.
      */
     public static SecretBox fromConfig(String masterKey, Path dataDir) {
+        NewKey opened = open(masterKey, dataDir);
+        opened.keep();
+        return opened.box();
+    }
+
+    /**
+     * The master key as {@link #fromConfig}, but a key made now (there was no {@code master.key})
+     * is written only by {@link NewKey#keep}: a start refused because the key cannot read the
+     * database's secrets (the file was lost) must not leave a wrong key behind.
+     */
+    public static NewKey open(String masterKey, Path dataDir) {
+        Path file = dataDir.resolve("master.key");
+        if (masterKey.isEmpty() && !Files.exists(file)) {
+            byte[] k = new byte[32];
+            RANDOM.nextBytes(k);
+            return new NewKey(new SecretBox(k), () -> write(file, k));
+        }
+        return new NewKey(existing(masterKey, dataDir), () -> { });
+    }
+
+    /** A master key, and what keeps it (writes it, when it was made now). */
+    public record NewKey(SecretBox box, Runnable writer) {
+        public void keep() {
+            writer.run();
+        }
+    }
+
+    private static void write(Path file, byte[] k) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system; nothing more we can do
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create master key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SecretBox existing(String masterKey, Path dataDir) {
         if (!masterKey.isEmpty()) {
             byte[] k;
             try {
@@ -49,22 +92,9 @@ public final class SecretBox {
         }
         Path file = dataDir.resolve("master.key");
         try {
-            if (Files.exists(file)) {
-                return new SecretBox(Base64.getDecoder().decode(Files.readString(file).trim()));
-            }
-            Files.createDirectories(dataDir);
-            byte[] k = new byte[32];
-            RANDOM.nextBytes(k);
-            Files.writeString(file, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; nothing more we can do
-            }
-            return new SecretBox(k);
+            return new SecretBox(Base64.getDecoder().decode(Files.readString(file).trim()));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read or create master key " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read master key " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -157,7 +157,10 @@ public final class OutboundCall {
     private static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root instanceof java.io.EOFException) return "the receiver closed the connection before its answer was complete";
+        String msg = root.getMessage();
+        // Some of Jetty's messages are an object's toString (a connection and its end point): not for people.
+        if (msg == null || msg.matches("(?s).*\\b[\\w.$]+@[0-9a-f]{5,}\\b.*")) msg = root.getClass().getSimpleName();
         return msg.length() > 1000 ? msg.substring(0, 1000) : msg;
     }
 }

@@ -128,6 +128,35 @@ class OutcomesTest {
     }
 
     @Test
+    void anAnswerCutShortAfterItsStatusIsDeliveredAndTheAttemptSaysSoInWords() throws Exception {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE);
+             var server = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (var socket = server.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                    String line;
+                    int length = 0;
+                    while ((line = in.readLine()) != null && !line.isEmpty()) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).strip());
+                    }
+                    in.skip(length);
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n12345678".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // the test sees what Herald made of it
+                }
+            });
+            serviceSubscribedToAll(h.api(), "cut", "http://127.0.0.1:" + server.getLocalPort(), null);
+            h.api().post("/api/v1/events", Events.courseViewed("cut-short-1"));
+            var d = awaitDelivery(h.api(), "cut-short-1", Duration.ofSeconds(10), x -> x.get("attempts").size() >= 1);
+            var attempt = d.get("attempts").get(0);
+            assertThat(attempt.get("status_code").asInt()).isEqualTo(200);
+            assertThat(d.get("status").asText()).isEqualTo("delivered");
+            assertThat(attempt.get("error").asText()).doesNotContainPattern("@[0-9a-f]{5,}").doesNotContain("Connection");
+        }
+    }
+
+    @Test
     void anAttemptKeepsTheFirst16KiBOfManyResponseHeaders() {
         try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
             Reply reply = Reply.status(200);

@@ -17,6 +17,10 @@ public final class PersonalFields {
             new Field("realuserid", "the administrator logged in as the user", "Moodle log sources"),
             new Field("ip", "the user's IP address", "Moodle log sources"),
             new Field("other.username", "the user name typed", "\\core\\event\\user_login_failed"),
+            new Field("record.userid", "the learner's id in the record an event points to (a grade, an enrolment, a completion)",
+                    "Moodle events with their record (nosey, sources)"),
+            new Field("objectid", "the user's id when the event is about a user account (objecttable user; also contextinstanceid"
+                    + " and record.id)", "\\core\\event\\user_created, user_updated, user_deleted…"),
             new Field("record.email", "e-mail address", "Moodle events with the user's record (nosey, sources)"),
             new Field("record.firstname", "first name", "the same"),
             new Field("record.lastname", "last name", "the same"),

@@ -229,7 +229,7 @@ final class EventBusConsumer {
                 FieldErrors errors = new FieldErrors();
                 Event e = EventParser.parse(doc, "", errors, null);
                 if (e == null) throw new OpenEdxSchemas.Undecodable("not an event: " + errors.list().get(0).field() + " " + errors.list().get(0).message());
-                events.putIfAbsent(e.id(), e); // one signal produced twice in a batch is one event
+                if (events.putIfAbsent(e.id(), e) != null) duplicates++; // one signal produced twice in a batch is one event
             } catch (OpenEdxSchemas.Undecodable u) {
                 failures.add(new EventBusStore.Failed(0, source.id(), m.getStream(), m.getId(), id, type, u.getMessage(),
                         data == null ? null : Base64.getEncoder().encodeToString(data), now));

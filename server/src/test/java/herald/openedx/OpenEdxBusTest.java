@@ -95,6 +95,7 @@ class OpenEdxBusTest {
             var status = api.get("/api/v1/sources/" + id).json().get("status");
             assertThat(status.get("state").asText()).isEqualTo("reading");
             assertThat(status.get("failed").asLong()).isEqualTo(2);
+            assertThat(status.get("duplicates").asLong()).as("the same message twice").isEqualTo(1);
             assertThat(api.get("/api/v1/sources/" + id).json().get("redis_url").asText()).isEqualTo(EventBus.URL);
             var test = api.post("/api/v1/sources/" + id + "/test", Json.object()).json();
             assertThat(test.get("ok").asBoolean()).isTrue();

@@ -82,6 +82,8 @@ public final class Requests {
     /** A whole request body as JSON: an empty body or malformed JSON is a 400 naming line and column. */
     public static JsonNode parseJson(byte[] body) {
         if (body.length == 0) throw Problem.invalid("body", "a JSON body is required");
+        int overlong = overlongAt(body);
+        if (overlong >= 0) throw Problem.invalid("body", "is not valid UTF-8: an overlong form at byte " + overlong);
         JsonNode tree;
         try {
             tree = Json.MAPPER.readTree(body);
@@ -97,6 +99,23 @@ public final class Requests {
         Json.Unstorable bad = Json.unstorable(tree);
         if (bad != null) throw Problem.invalid(bad.path(), bad.reason());
         return tree;
+    }
+
+    /**
+     * Where UTF-8's overlong forms begin ({@code C0 AF}, a second spelling of '/'), or -1. RFC 3629
+     * forbids them and Jackson decodes them; its other checks of UTF-8 refuse the rest.
+     */
+    static int overlongAt(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            int x = b[i] & 0xff;
+            if (x < 0xC0) continue;
+            if (x <= 0xC1) return i;
+            if ((x == 0xE0 || x == 0xF0) && i + 1 < b.length) {
+                int y = b[i + 1] & 0xff;
+                if (x == 0xE0 ? y < 0xA0 : y < 0x90) return i;
+            }
+        }
+        return -1;
     }
 
     /** The body could not be read (the client went away or stalled). */

@@ -84,6 +84,17 @@ class HardeningTest {
         assertThat(nul.errorFields()).containsExactly("data.name");
         // A pair is fine: it is one character beyond the BMP.
         assertThat(api.post("/api/v1/events", "{\"id\":\"ok-\\ud83d\\ude00\",\"type\":\"t.u\",\"data\":{}}").status()).isEqualTo(202);
+        // An overlong spelling of '/' (C0 AF) or of '.' in three bytes (E0 80 AE) is not UTF-8.
+        for (byte[] overlong : new byte[][] {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAE}}) {
+            byte[] body = ("{\"id\":\"over\",\"type\":\"t" + "X".repeat(overlong.length) + "\",\"data\":{}}").getBytes(StandardCharsets.UTF_8);
+            int at = new String(body, StandardCharsets.UTF_8).indexOf('X');
+            System.arraycopy(overlong, 0, body, at, overlong.length);
+            var refused = api.send("POST", "/api/v1/events", body);
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.errorFields()).containsExactly("body");
+        }
+        // Real two- and three-byte characters are not overlong.
+        assertThat(api.post("/api/v1/events", "{\"id\":\"ok-é-€\",\"type\":\"t.é€\",\"data\":{}}").status()).isEqualTo(202);
     }
 
     @Test

@@ -96,14 +96,15 @@ public final class Api {
         return send("DELETE", path, null);
     }
 
-    /** {@code body} is a JSON string as-is, or any object written as JSON. */
+    /** {@code body} is a JSON string as-is, bytes as they are, or any object written as JSON. */
     public Response send(String method, String path, Object body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (key != null) b.header("Authorization", "Bearer " + key);
         headers.forEach(b::header);
-        String text = body == null ? null : body instanceof String s ? s : Json.write(body);
-        if (text != null) b.header("Content-Type", "application/json");
-        b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+        byte[] bytes = body == null ? null : body instanceof byte[] raw ? raw
+                : (body instanceof String s ? s : Json.write(body)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes != null) b.header("Content-Type", "application/json");
+        b.method(method, bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());

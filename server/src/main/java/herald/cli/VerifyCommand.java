@@ -20,8 +20,12 @@ import picocli.CommandLine.Option;
         + " or GitHub's X-Hub-Signature-256) against a secret. Exit 0 when it verifies, 1 when it does not, 2 when its input"
         + " cannot be read.")
 final class VerifyCommand implements Callable<Integer> {
-    @Option(names = "--secret", required = true, description = "The service's signing secret (whsec_..., or GitHub mode's text).")
+    @Option(names = "--secret", description = "The service's signing secret (whsec_..., or GitHub mode's text). A command line"
+            + " is seen by every user of the machine (ps) and kept in shell history: --secret-file keeps it out.")
     String secret;
+
+    @Option(names = "--secret-file", description = "A file holding the signing secret (its first line), instead of --secret.")
+    Path secretFile;
 
     @Option(names = "--request", description = "A saved HTTP request: request line, headers, a blank line, the body.")
     Path request;
@@ -48,6 +52,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private int check() {
+        if ((secret == null) == (secretFile == null)) throw new UsageError("give the signing secret with --secret-file (or --secret)");
+        if (secretFile != null) secret = CliInput.readString(secretFile).lines().findFirst().orElse("").strip();
         byte[] payload;
         Map<String, String> headers = new LinkedHashMap<>();
         if (request != null) {

@@ -72,7 +72,8 @@ class CliToolsTest {
             var tampered = Cli.run(h.environment(), "verify", "--secret", secret, "--request", file.toString());
             assertThat(tampered.exitCode()).isEqualTo(1);
             assertThat(tampered.out()).startsWith("invalid");
-            var parts = Cli.run(h.environment(), "verify", "--secret", secret, "--id", got.header("webhook-id"),
+            Path secretFile = write(secret + "\n");
+            var parts = Cli.run(h.environment(), "verify", "--secret-file", secretFile.toString(), "--id", got.header("webhook-id"),
                     "--timestamp", got.header("webhook-timestamp"), "--signature", got.header("webhook-signature"),
                     "--body", write(got.body()).toString());
             assertThat(parts.exitCode()).as(parts.out()).isZero();

@@ -38,7 +38,7 @@ final class DeliveryPages {
                 return;
             }
             int n = uc.deliveries().replay(WebUi.actor(ctx), body);
-            WebUi.redirect(ctx, "/admin/dead", "Replayed " + Words.count(n, "dead letter") + ": they are due now, each with its own webhook-id.", false);
+            WebUi.redirect(ctx, "/admin/dead", "Replayed " + Words.count(n, "dead letter") + ": they are due now, each with the webhook-id it had.", false);
         });
         p.get("/admin/deliveries/{id}", Need.VIEWER, ctx -> {
             var d = uc.deliveries().get(ctx.pathParam("id"));

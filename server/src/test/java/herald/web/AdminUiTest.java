@@ -131,7 +131,7 @@ class AdminUiTest {
         PlaywrightAssertions.assertThat(page.locator(".preview-warning").first()).containsText("ip");
         // the learner as a pseudonym for this receiver: the preview shows what it will get
         page.fill("#f-privacy-pseudonymize", "userid");
-        PlaywrightAssertions.assertThat(page.locator("#preview-request")).containsText("\"user\" : \"psn_");
+        PlaywrightAssertions.assertThat(page.locator("#preview-request")).containsText("\"user\": \"psn_");
         page.click(".personal-fields summary");
         PlaywrightAssertions.assertThat(page.locator(".personal-fields")).containsText("record.email");
         Browser.screenshot(page, "05-subscription-editor-preview");

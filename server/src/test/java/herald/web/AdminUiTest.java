@@ -194,6 +194,19 @@ class AdminUiTest {
         PlaywrightAssertions.assertThat(page.locator("#tile-died")).hasText("1");
         PlaywrightAssertions.assertThat(page.locator("ul.statuses")).not().containsText("dead");
         Browser.screenshot(page, "02-dashboard");
+
+        // A delivery's page follows it while it is under way: replayed from there, it turns delivered without a reload.
+        receiver.answer(() -> 500);
+        assertThat(api.post("/api/v1/events", Events.courseViewed("ui-3")).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/deliveries?status=dead").json().get("items").size() == 1);
+        page.navigate(base + "/admin/dead");
+        page.click("a:has-text('UTC')");
+        receiver.reply(r -> Receiver.Reply.status(200).after(1_500));
+        page.click("button:has-text('Replay')");
+        PlaywrightAssertions.assertThat(page.locator("#delivery-status")).not().hasText("dead");
+        PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("delivered",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        receiver.answer(() -> 200);
         page.navigate(base + "/admin/audit");
         PlaywrightAssertions.assertThat(page.locator("ol.audit")).containsText("service.created");
         PlaywrightAssertions.assertThat(page.locator("ol.audit")).containsText("user " + ADMIN);

@@ -65,7 +65,7 @@ public final class RenderBenchmark {
         cases.put(REFERENCE, e -> Json.write(Json.read(e)).length());
         for (String format : new Formats().names()) {
             Subscription sub = subscription(format);
-            cases.put(format + " json", e -> renderer.render(e, json, sub).body().length);
+            cases.put(format + " json", e -> renderer.render(null, e, json, sub).body().length);
         }
         cases.put("moodle form underscore", renderCase(renderer, form, subscription("moodle")));
         cases.put("moodle form brackets", renderCase(renderer, brackets, subscription("moodle")));
@@ -96,7 +96,7 @@ public final class RenderBenchmark {
     }
 
     private static Case renderCase(Renderer r, Service svc, Subscription sub) {
-        return e -> r.render(e, svc, sub).body().length;
+        return e -> r.render(null, e, svc, sub).body().length;
     }
 
     /** Renders the rows round after round for {@code seconds}; returns renders per second. */

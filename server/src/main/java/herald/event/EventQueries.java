@@ -59,7 +59,7 @@ public final class EventQueries {
             List<String> part = all.subList(from, Math.min(all.size(), from + 500));
             db.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT id, type, course_id, user_id FROM events WHERE id IN ("
-                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                        + herald.store.Sql.marks(part.size()) + ")")) {
                     for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) out.put(rs.getString(1), new Summary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));

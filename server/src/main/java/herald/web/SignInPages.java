@@ -34,10 +34,14 @@ final class SignInPages {
                 Map.of("errors", Map.of(), "forced", WebUi.user(ctx).user().mustChangePassword())));
         p.post("/admin/password", Need.VIEWER, ctx -> {
             try {
+                // Typed twice: a typing slip in a field that shows dots would lock its owner out.
+                if (!java.util.Objects.equals(ctx.formParam("new_password"), ctx.formParam("new_password_again"))) {
+                    throw Problem.invalid("new_password_again", "is not the same as the new password");
+                }
                 users.changeOwnPassword(WebUi.user(ctx), ctx.formParam("current_password"), ctx.formParam("new_password"));
             } catch (Problem e) {
                 p.page(ctx.status(400), "password.jte", "Change your password", "", Map.of(
-                        "errors", Forms.placed(e, List.of("current_password", "new_password")),
+                        "errors", Forms.placed(e, List.of("current_password", "new_password", "new_password_again")),
                         "forced", WebUi.user(ctx).user().mustChangePassword()));
                 return;
             }

@@ -88,7 +88,7 @@ final class SubscriptionPages {
             params.put("error", null);
         } catch (Problem e) {
             params.put("preview", null);
-            params.put("error", String.join("; ", Forms.placed(e, List.of()).values()));
+            params.put("error", String.join("; ", Forms.placed(byName(e, spec), List.of()).values()));
         }
         p.render(ctx, "preview.jte", params);
     }
@@ -112,8 +112,26 @@ final class SubscriptionPages {
             WebUi.redirect(ctx, "/admin/subscriptions/" + s.id(), id == null ? "Subscription added." : "Saved.", false);
         } catch (Problem e) {
             Forms.refused(ctx, e, id);
-            editor(p, ctx, id, doc, Forms.placed(e, FIELDS));
+            editor(p, ctx, id, doc, Forms.placed(byName(e, doc), FIELDS));
         }
+    }
+
+    /**
+     * The API names an event by its place in {@code events}, but the editor's list joins the ticked
+     * names and the pattern lines, so "events[2]" means nothing there: the error names the text.
+     */
+    private static final java.util.regex.Pattern EVENT_AT = java.util.regex.Pattern.compile("(?:subscription\\.)?events\\[(\\d+)]");
+
+    private static Problem byName(Problem e, ObjectNode doc) {
+        List<herald.problem.FieldError> named = new java.util.ArrayList<>();
+        for (var fe : e.errors()) {
+            var m = EVENT_AT.matcher(fe.field());
+            named.add(m.matches() && doc.path("events").has(Integer.parseInt(m.group(1)))
+                    ? new herald.problem.FieldError("events", "'" + doc.path("events").get(Integer.parseInt(m.group(1))).asText() + "' "
+                            + fe.message())
+                    : fe);
+        }
+        return new Problem(e.kind(), e.getMessage(), named);
     }
 
     /** The subscription document of the editor: its plain fields, the picked events and patterns, the filter rows, the retry choice. */

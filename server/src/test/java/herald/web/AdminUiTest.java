@@ -365,6 +365,8 @@ class AdminUiTest {
         PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/admin/password"));
         page.fill("#f-current-password", oneTime);
         page.fill("#f-new-password", "a-viewer-own-password");
+        page.fill("#f-new-password-again", "a-viewer-own-password");
+        Browser.screenshot(page, "40-choose-password");
         page.click("button:has-text('Change password')");
         PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Dashboard");
 

@@ -64,4 +64,20 @@ class FormsKeepWhatWasTypedTest {
             assertThat(sent.body()).contains("<option value=\"" + shaped + "\" selected");
         }
     }
+
+    @Test
+    void aBadPatternIsNamedByItsTextBesideThePatterns() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
+            String service = herald.api().post("/api/v1/services", Json.object().put("name", "crm").put("url", "https://crm.example/hook"))
+                    .json().get("id").asText();
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            String stars = "*".repeat(17);
+            var refused = ui.postWithToken("/admin/subscriptions/new", Map.of("service_id", service, "format", "event",
+                    "_event", "\\core\\event\\user_created", "_patterns", "\\core\\event\\course_*\n" + stars));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.body()).contains("'" + stars + "' may hold at most 16").doesNotContain("events[2]")
+                    .containsPattern("id=\"f-events-error\"[^>]*>'");
+        }
+    }
 }

@@ -65,7 +65,8 @@ class ListsSayWhatTheyShowTest {
             String oneTime = UiClient.match(Pattern.compile("id=\"secret\" readonly value=\"([^\"]+)\""), made.body());
             UiClient viewer = new UiClient(herald.herald().port());
             viewer.signIn("vic", oneTime);
-            assertThat(viewer.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "vics-own-long-password"))
+            assertThat(viewer.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "vics-own-long-password",
+                    "new_password_again", "vics-own-long-password"))
                     .status()).isEqualTo(303);
             String page = viewer.get("/admin/subscriptions").body();
             assertThat(page).doesNotContain("/admin/inspector").doesNotContain("href=\"/admin/subscriptions/new\"");

@@ -48,10 +48,16 @@ class SignInTest {
             assertThat(in.status()).isEqualTo(303);
             assertThat(in.location()).isEqualTo("/admin/password");
             assertThat(ui.get("/admin/services").location()).as("every page leads to the password change").isEqualTo("/admin/password");
-            var tooShort = ui.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "short"));
+            var tooShort = ui.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "short",
+                    "new_password_again", "short"));
             assertThat(tooShort.status()).isEqualTo(400);
             assertThat(tooShort.body()).contains("at least 12 characters");
-            var changed = ui.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "my-own-long-password"));
+            var slip = ui.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "my-own-long-password",
+                    "new_password_again", "my-own-long-pasword"));
+            assertThat(slip.status()).isEqualTo(400);
+            assertThat(slip.body()).contains("is not the same as the new password");
+            var changed = ui.postWithToken("/admin/password", Map.of("current_password", oneTime, "new_password", "my-own-long-password",
+                    "new_password_again", "my-own-long-password"));
             assertThat(changed.status()).isEqualTo(303);
             assertThat(ui.get("/admin/services").status()).isEqualTo(200);
             assertThat(new UiClient(herald.herald().port()).signIn("admin", oneTime).status()).as("the one-time password is spent").isEqualTo(401);

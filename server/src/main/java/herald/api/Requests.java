@@ -106,17 +106,28 @@ public final class Requests {
      * forbids them and Jackson decodes them; its other checks of UTF-8 refuse the rest.
      */
     static int overlongAt(byte[] b) {
-        for (int i = 0; i < b.length; i++) {
-            int x = b[i] & 0xff;
-            if (x < 0xC0) continue;
-            if (x <= 0xC1) return i;
-            if ((x == 0xE0 || x == 0xF0) && i + 1 < b.length) {
-                int y = b[i + 1] & 0xff;
-                if (x == 0xE0 ? y < 0xA0 : y < 0x90) return i;
+        int i = 0;
+        while (i < b.length) {
+            // Eight ASCII bytes at a time: a byte at a time was a third of Jackson's parse of a batch.
+            if (i + 8 <= b.length && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+                i += 8;
+                continue;
             }
+            int x = b[i] & 0xff;
+            if (x >= 0xC0) {
+                if (x <= 0xC1) return i;
+                if ((x == 0xE0 || x == 0xF0) && i + 1 < b.length) {
+                    int y = b[i + 1] & 0xff;
+                    if (x == 0xE0 ? y < 0xA0 : y < 0x90) return i;
+                }
+            }
+            i++;
         }
         return -1;
     }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** The body could not be read (the client went away or stalled). */
     public static Problem unreadable(Throwable cause) {

@@ -18,6 +18,10 @@ final class EraseCommand implements Callable<Integer> {
     @Option(names = "--user-id", required = true, description = "The learner's id in the LMS.")
     String userId;
 
+    @Option(names = "--source", description = "Only the events of this source (as the events list shows it: a Moodle source's id,"
+            + " an Open edX event's source): with several LMSs behind one Herald, the same id is another person on each.")
+    String source;
+
     EraseCommand(HeraldCli.App app) {
         this.app = app;
     }
@@ -25,7 +29,9 @@ final class EraseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (HeraldCli.Offline herald = CliInput.open(app)) {
-            var done = herald.erasure().erase(Actor.cli(), Json.object().put("user_id", userId));
+            var body = Json.object().put("user_id", userId);
+            if (source != null) body.put("source", source);
+            var done = herald.erasure().erase(Actor.cli(), body);
             System.out.println(Json.write(ErasureUseCases.view(done)));
             return 0;
         } catch (Problem e) {

@@ -51,17 +51,27 @@ public final class Erasure {
      * a pass finds nothing new (at most three).
      */
     public Erased erase(String userId) {
+        return erase(userId, null);
+    }
+
+    /**
+     * As {@link #erase(String)}, the events narrowed to those whose {@code source} is {@code source}
+     * (null: every source). A learner's id is one LMS's own: with two behind one Herald, user 7 of
+     * one is another person than user 7 of the other. The other stores name no source and are
+     * searched as without it.
+     */
+    public Erased erase(String userId, String source) {
         // events, deliveries, dead letters, attempts, webfilter calls, inspector requests, gateway requests,
         // Open edX failed messages deleted, and emptied
         long[] counts = new long[9];
         long[] after = new long[3];
         for (int pass = 0; pass < 3; pass++) {
-            Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ? ORDER BY seq LIMIT " + PAGE,
-                    userId, true, after[0]));
+            Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ?"
+                    + (source == null ? "" : " AND source = ?") + " ORDER BY seq LIMIT " + PAGE, userId, true, after[0], source));
             Found calls = db.read(c -> matching(c, "SELECT seq, seq, NULL, request_body FROM webfilter_calls WHERE seq > ? ORDER BY seq LIMIT "
-                    + PAGE, userId, false, after[1]));
+                    + PAGE, userId, false, after[1], null));
             Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? ORDER BY seq LIMIT "
-                    + PAGE, userId, false, after[2]));
+                    + PAGE, userId, false, after[2], null));
             List<String> requests = db.read(c -> gatewayRequests(c, userId));
             FailedMessages failed = db.read(c -> failedMessages(c, userId));
             after[0] = events.lastSeq();
@@ -134,13 +144,17 @@ public final class Erasure {
     /** Ids of the rows about the learner, and the last row looked at. */
     private record Found(List<String> ids, long lastSeq) {}
 
-    /** The ids (second column) of rows after {@code after} whose user column (third) or document (fourth) is about {@code userId}. */
-    private static Found matching(Connection c, String sql, String userId, boolean byColumn, long after) throws SQLException {
+    /**
+     * The ids (second column) of rows after {@code after} whose user column (third) or document
+     * (fourth) is about {@code userId}; {@code source}, when not null, is bound as the query's second parameter.
+     */
+    private static Found matching(Connection c, String sql, String userId, boolean byColumn, long after, String source) throws SQLException {
         List<String> out = new ArrayList<>();
         while (true) {
             int n = 0;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, after);
+                if (source != null) ps.setString(2, source);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         n++;

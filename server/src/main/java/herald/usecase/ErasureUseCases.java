@@ -25,7 +25,9 @@ public final class ErasureUseCases {
     public Erasure.Erased erase(Actor actor, JsonNode body) {
         FieldErrors errors = new FieldErrors();
         JsonFields f = JsonFields.of(body, "", errors);
-        f.rejectUnknown("user_id");
+        f.rejectUnknown("user_id", "source");
+        String source = f.string("source", false, 255, null);
+        if (source != null && source.isBlank()) source = null;
         JsonNode raw = body == null ? null : body.get("user_id");
         String userId = raw != null && (raw.isIntegralNumber() || raw.isTextual()) ? raw.asText().strip() : null;
         if (userId == null || userId.isEmpty() || userId.length() > 255) {
@@ -34,11 +36,13 @@ public final class ErasureUseCases {
         errors.throwIfAny();
         Erasure.Erased done;
         try {
-            done = erasure.erase(userId);
+            done = erasure.erase(userId, source);
         } catch (IllegalStateException busy) { // committed, but the files could not be cleaned yet: say so, and to retry
             throw herald.problem.Problem.unavailable(busy.getMessage());
         }
-        audit.record(actor, "learner.erased", new AuditLog.Target("learner", "-", null), null, view(done));
+        ObjectNode after = view(done);
+        if (source != null) after.put("source", source);
+        audit.record(actor, "learner.erased", new AuditLog.Target("learner", "-", null), null, after);
         return done;
     }
 

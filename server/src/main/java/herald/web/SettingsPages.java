@@ -73,16 +73,21 @@ final class SettingsPages {
         // The learner's id travels in form fields, never in a URL (where access logs would keep it).
         p.post("/admin/erasure", Need.ADMIN, ctx -> inSection(p, ctx, "erase", () -> {
             String userId = ctx.formParam("user_id") == null ? "" : ctx.formParam("user_id").strip();
+            String source = ctx.formParam("source") == null ? "" : ctx.formParam("source").strip();
             if (!"true".equals(ctx.formParam("_confirmed"))) {
                 if (userId.isEmpty()) throw Problem.invalid("user_id", "is required: the learner's id in the LMS");
-                p.page(ctx, "confirm.jte", "Erase a learner", "settings", Map.of("question", "Erase the learner " + userId + "?",
+                String of = source.isEmpty() ? "" : " of the source " + uc.sources().list(null, 500).stream().filter(s -> s.id().equals(source))
+                        .map(s -> s.name()).findFirst().orElse(source);
+                p.page(ctx, "confirm.jte", "Erase a learner", "settings", Map.of("question", "Erase the learner " + userId + of + "?",
                         "consequence", "Every event about them, with its deliveries, dead letters and attempts, and the webfilter, inspector"
                                 + " and gateway requests naming them, are deleted on every node. This cannot be undone, and a backup does"
                                 + " not bring them back.", "action", "/admin/erasure", "button", "Erase the learner",
-                        "cancel", "/admin/settings#erase", "fields", Map.of("user_id", userId, "_confirmed", "true")));
+                        "cancel", "/admin/settings#erase", "fields", Map.of("user_id", userId, "source", source, "_confirmed", "true")));
                 return;
             }
-            var erased = uc.erasure().erase(WebUi.actor(ctx), Json.object().put("user_id", userId));
+            var body = Json.object().put("user_id", userId);
+            if (!source.isEmpty()) body.put("source", source);
+            var erased = uc.erasure().erase(WebUi.actor(ctx), body);
             p.page(ctx, "erased.jte", "Learner erased", "settings", Map.of("erased", erased));
         }));
         p.post("/admin/import", Need.ADMIN, ctx -> inSection(p, ctx, "import", () -> {
@@ -99,6 +104,9 @@ final class SettingsPages {
         params.put("users", WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN) ? uc.users().list() : List.of());
         params.put("errors", errors == null ? Map.of() : errors);
         params.put("typed", typed == null ? Map.of() : typed);
+        var sourceNames = new java.util.LinkedHashMap<String, String>();
+        if (WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN)) uc.sources().list(null, 500).forEach(s -> sourceNames.put(s.id(), s.name()));
+        params.put("sourceNames", sourceNames);
         p.page(ctx, "settings.jte", "Settings", "settings", params);
     }
 

@@ -176,6 +176,26 @@ class ErasureTest {
     }
 
     @Test
+    void anErasureNarrowedToOneSourceLeavesTheSameIdOfAnotherLmsAlone() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE)) {
+            Api api = h.api();
+            for (String source : List.of("src_campus", "src_college")) {
+                api.post("/api/v1/events", Json.read("{\"eventname\":\"\\\\core\\\\event\\\\course_viewed\",\"userid\":7,\"courseid\":2,"
+                        + "\"id\":\"seven-" + source + "\",\"source\":\"" + source + "\"}"));
+            }
+            var run = Cli.run(h.environment(), "erase", "--user-id", "7", "--source", "src_campus");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(Json.read(run.out()).get("events").asInt()).isEqualTo(1);
+            assertThat(api.get("/api/v1/events/seven-src_campus").status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/events/seven-src_college").status()).as("another LMS's user 7").isEqualTo(200);
+
+            var erased = api.post("/api/v1/erasure", Json.object().put("user_id", 7).put("source", "src_college"));
+            assertThat(erased.json().get("events").asInt()).isEqualTo(1);
+            assertThat(api.post("/api/v1/erasure", Json.object().put("user_id", 7).put("source", 3)).errorFields()).containsExactly("source");
+        }
+    }
+
+    @Test
     void openEdxMessagesKeptUndecodedGoWhenTheyNameTheLearnerAndLoseTheirDataWhenTheyCannotBeRead() {
         try (EventBus bus = new EventBus(); TestHerald h = TestHerald.start(Backend.SQLITE)) {
             String topic = "learning-course-enrollment-lifecycle";

@@ -34,6 +34,29 @@ public final class Fmt {
     }
 
     /** "3 min ago", "in 2 h": how far from now. */
+    /**
+     * The dotted paths whose values differ between two JSON documents (an audit entry's before and
+     * after), at most 20; empty when either is missing.
+     */
+    public static java.util.List<String> changed(com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (before != null && after != null) changed("", before, after, out);
+        return out;
+    }
+
+    private static void changed(String at, com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b,
+                                java.util.List<String> out) {
+        if (out.size() >= 20 || java.util.Objects.equals(a, b)) return;
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) changed(at.isEmpty() ? k : at + "." + k, a.get(k), b.get(k), out);
+        } else {
+            out.add(at.isEmpty() ? "(the whole)" : at);
+        }
+    }
+
     /** A service's name, or its id marked as gone (its deliveries outlive it). */
     public static String serviceName(java.util.Map<String, String> names, String id) {
         String name = names.get(id);

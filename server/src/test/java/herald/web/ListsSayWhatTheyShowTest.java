@@ -72,4 +72,18 @@ class ListsSayWhatTheyShowTest {
             assertThat(page).doesNotContain("/admin/inspector").doesNotContain("href=\"/admin/subscriptions/new\"");
         }
     }
+
+    @Test
+    void anAuditEntryNamesWhatChanged() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
+            Api api = herald.api();
+            String id = api.post("/api/v1/services", Json.object().put("name", "crm").put("url", "https://crm.example/hook")).json()
+                    .get("id").asText();
+            assertThat(api.patch("/api/v1/services/" + id, Json.object().put("url", "https://crm.example/v2")).status()).isEqualTo(200);
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            String page = ui.get("/admin/audit").body();
+            assertThat(page).containsPattern("Changed: <span class=\"mono\">url</span>");
+        }
+    }
 }

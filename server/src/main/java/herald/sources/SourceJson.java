@@ -88,13 +88,15 @@ public final class SourceJson {
         } else if (lower.matches(".*[?&;](password|pass|pwd)=.*")) {
             // Kept out of the URL so that it is stored encrypted and never shown.
             errors.add("jdbc_url", "must not carry the password; give it in password");
+        } else if (JdbcUrls.hosts(url).isEmpty()) {
+            errors.add("jdbc_url", "is not a URL the database driver can read, or names no host");
         } else {
             int query = lower.indexOf('?');
             for (String pair : query < 0 ? new String[0] : lower.substring(query + 1).split("[&;]")) {
                 String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')).strip() : pair.strip();
                 if (DRIVER_OPTIONS_REFUSED.contains(key)) {
-                    errors.add("jdbc_url", "must not set " + key + ": it would connect elsewhere than the hosts the URL names,"
-                            + " or load classes or files of Herald's machine");
+                    errors.add("jdbc_url", "must not set " + key + ": it would load a class of Herald's machine, or connect"
+                            + " by something other than a host");
                     return;
                 }
             }
@@ -102,12 +104,12 @@ public final class SourceJson {
     }
 
     /**
-     * The drivers' options (lower case) that would get round the guard's check of the URL's hosts
-     * (pgjdbc's PGHOST and PGPORT replace them, a service file names others, MariaDB's socket options
-     * reach a local socket) or that name a class or a file to load.
+     * The drivers' options (lower case) that name a class to load, or that reach a database by
+     * something other than the hosts checked (a service file, a local socket or pipe). Hosts the
+     * options name ({@code ?host=}, {@code PGHOST}) are checked as the driver reads them ({@link JdbcUrls}).
      */
     private static final java.util.Set<String> DRIVER_OPTIONS_REFUSED = java.util.Set.of(
-            "pghost", "pgport", "service", "socketfactory", "socketfactoryarg", "sslfactory", "sslfactoryarg",
+            "service", "socketfactory", "socketfactoryarg", "sslfactory", "sslfactoryarg",
             "sslhostnameverifier", "sslpasswordcallback", "authenticationpluginclassname", "loggerfile",
             "localsocket", "pipe", "sharedmemory", "credentialtype", "codecs");
 

@@ -54,8 +54,10 @@ class SourceHardeningTest {
         try (TestHerald h = TestHerald.start(Backend.SQLITE)) {
             for (String url : List.of("jdbc:mariadb://169.254.169.254:3306/moodle", "jdbc:postgresql://[fe80::1]:5432/moodle",
                     "jdbc:mysql://metadata.google.internal/moodle", "jdbc:mariadb://127.0.0.1:3306,169.254.1.1:3306/moodle",
-                    // pgjdbc takes the host from PGHOST over the URL's: the guard would check one host and the driver reach another
-                    "jdbc:postgresql://127.0.0.1/moodle?PGHOST=169.254.169.254", "jdbc:postgresql://127.0.0.1/moodle?ssl=true&PGPORT=1",
+                    // The hosts as the driver reads them: pgjdbc takes them from options over the authority, and both
+                    // drivers split an authority at ',' whatever comes before it.
+                    "jdbc:postgresql://127.0.0.1/moodle?PGHOST=169.254.169.254", "jdbc:postgresql://127.0.0.1/moodle?ssl=true&host=169.254.169.254",
+                    "jdbc:postgresql://127.0.0.1;,169.254.169.254:5432/moodle", "jdbc:mariadb://127.0.0.1;,169.254.169.254:3306/moodle",
                     "jdbc:postgresql://127.0.0.1/moodle?socketFactory=org.example.Evil", "jdbc:mariadb://127.0.0.1/moodle?localSocket=/run/x")) {
                 var r = h.api().post("/api/v1/sources", SourceApiTest.source("meta-" + url.hashCode()).put("jdbc_url", url));
                 assertThat(r.status()).as(url).isEqualTo(400);

@@ -55,6 +55,12 @@ final class HookRoutes {
         Requests.checkDeclaredLength(ctx.header("Content-Length"), maxBody);
         byte[] body = ctx.bodyAsBytes();
         if (body.length > maxBody) throw Problem.tooLarge("body", "must be at most " + maxBody + " bytes", "the body is too large");
+        // Whole, strict UTF-8 (a hook's body is read as text; a malformed byte would become U+FFFD unseen).
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw Problem.invalid("body", "is not valid UTF-8");
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
         var received = hooks.receive(ctx.pathParam("name"), new HookRequests.Incoming(headers, ctx.queryParamMap(), body));

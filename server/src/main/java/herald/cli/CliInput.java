@@ -43,6 +43,20 @@ final class CliInput {
         }
     }
 
+    /** The first line of a small file (a secret): at most {@code max} bytes are read; none is a usage error. */
+    static String firstLine(Path file, int max) {
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            if (Files.isDirectory(file)) throw new UsageError("cannot read " + file + ": is a directory");
+            head = in.readNBytes(max);
+        } catch (IOException e) {
+            throw new UsageError("cannot read " + file + ": " + reason(e, "no such file"));
+        }
+        String line = new String(head, java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+        if (line.isEmpty() || line.chars().anyMatch(c -> c < 0x20)) throw new UsageError(file + " holds no secret on its first line");
+        return line;
+    }
+
     static void writeString(Path file, String text) {
         try {
             if (Files.isDirectory(file)) throw new UsageError("cannot write " + file + ": is a directory");

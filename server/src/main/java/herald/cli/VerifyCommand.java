@@ -53,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private int check() {
         if ((secret == null) == (secretFile == null)) throw new UsageError("give the signing secret with --secret-file (or --secret)");
-        if (secretFile != null) secret = CliInput.readString(secretFile).lines().findFirst().orElse("").strip();
+        if (secretFile != null) secret = CliInput.firstLine(secretFile, 8192);
         byte[] payload;
         Map<String, String> headers = new LinkedHashMap<>();
         if (request != null) {

@@ -198,7 +198,7 @@ final class DeliverySender {
             case OutcomeRules.Gone x -> DeliveryStats.Outcome.DEAD;
         }, r.durationMs(), now);
         log.info("delivery.attempted id={} event={} service={} status={} duration_ms={} error={} detail={} probe={}", d.id(),
-                d.eventId(), svc.name(), r.status(), r.durationMs(), r.errorKind(), r.error(), probe);
+                d.eventId(), svc.name(), r.status(), r.durationMs(), r.errorKind(), attempt.error(), probe);
         if (probe || svc.maxConcurrency() != null) dispatch.wakeLocal(); // a limited service has room again
     }
 

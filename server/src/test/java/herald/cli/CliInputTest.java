@@ -44,6 +44,9 @@ class CliInputTest {
         assertInputError(herald("verify", "--secret", SECRET, "--id", "msg_1", "--timestamp", "1", "--signature", "v1,x",
                 "--body", missing.toString()), "cannot read " + missing + ": no such file");
         assertInputError(herald("import", "local-webhooks", missing.toString()), "cannot read " + missing + ": no such file");
+        // A secret file is read for its first line only: /dev/zero is an empty line, not the heap.
+        assertInputError(herald("verify", "--secret-file", "/dev/zero", "--id", "msg_1", "--timestamp", "1", "--signature", "v1,x",
+                "--body", missing.toString()), "/dev/zero holds no secret on its first line");
     }
 
     @Test

@@ -110,6 +110,15 @@ class HookTest {
         assertThat(send("POST", "/hooks/keyed", "{}", "X-API-Key", "a-long-api-key-12345").statusCode()).isEqualTo(202);
         assertThat(send("POST", "/hooks/keyed?api_key=a-long-api-key-12345", "{}").statusCode()).isEqualTo(202);
         assertThat(send("POST", "/hooks/keyed?api_key=wrong", "{}").statusCode()).isEqualTo(403);
+        // A body that is not UTF-8 (an overlong '/') is refused, not read with a replacement character.
+        var overlong = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + herald.herald().port() + "/hooks/keyed?api_key=a-long-api-key-12345"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 'v', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'}))
+                .build();
+        try {
+            assertThat(java.net.http.HttpClient.newHttpClient().send(overlong, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
         // A key told to come in a header events otherwise keep is not kept.
         hook("keyed-by-id", "json", "k.event", "{\"type\":\"api_key\",\"header\":\"X-Request-Id\",\"key\":\"a-long-api-key-67890\"}");
         var inRequestId = send("POST", "/hooks/keyed-by-id", "{}", "X-Request-Id", "a-long-api-key-67890", "X-Correlation-Id", "c-1");

@@ -1,5 +1,8 @@
 package herald.delivery;
 
+import herald.outbound.OutboundCall;
+import herald.outbound.SecretMask;
+
 /**
  * One HTTP call of a delivery, as recorded. {@code statusCode} is null when no response came.
  * {@code requestBody} is what was sent (the first {@link #MAX_BODY} bytes), with the service's
@@ -11,10 +14,23 @@ public record Attempt(String id, String deliveryId, long startedAt, long duratio
     /** The most bytes of a request body the attempt log keeps. */
     public static final int MAX_BODY = 64 * 1024;
 
-    /** A request body as the log keeps it: the start, with a note of what was cut off. */
-    static String kept(byte[] body) {
-        if (body.length <= MAX_BODY) return new String(body, java.nio.charset.StandardCharsets.UTF_8);
-        return new String(body, 0, MAX_BODY, java.nio.charset.StandardCharsets.UTF_8) + "…[" + (body.length - MAX_BODY)
-                + " more bytes not kept]";
+    /** The most of a response the attempt log keeps (characters). */
+    static final int MAX_RESPONSE = 16 * 1024;
+
+    /**
+     * A request body as the log keeps it, masked, then cut: the start, with a note of what was cut
+     * off. Masked before the cut, so a secret across the cut leaves no start of itself behind.
+     */
+    static String kept(byte[] body, SecretMask mask) {
+        if (body.length <= MAX_BODY) return mask.mask(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        String masked = mask.mask(new String(body, 0, Math.min(body.length, MAX_BODY + OutboundCall.MASK_MARGIN),
+                java.nio.charset.StandardCharsets.UTF_8));
+        return masked.substring(0, Math.min(masked.length(), MAX_BODY)) + "…[" + (body.length - MAX_BODY) + " more bytes not kept]";
+    }
+
+    /** A response's start as the log keeps it: masked, then cut to {@link #MAX_RESPONSE} (the call read a margin more). */
+    static String excerpt(String response, SecretMask mask) {
+        String masked = mask.maskAnswer(response);
+        return masked == null || masked.length() <= MAX_RESPONSE ? masked : masked.substring(0, MAX_RESPONSE);
     }
 }

@@ -168,9 +168,9 @@ final class DeliverySender {
         // What is kept of the exchange never holds the service's secrets (a moodle payload carries its token).
         SecretMask secrets = mask(svc);
         Attempt attempt = new Attempt(Ids.newId("att"), d.id(), r.startedAt(), r.durationMs(), r.status(), r.errorKind(),
-                secrets.mask(r.error()), secrets.mask(Json.writeStrings(r.sentHeaders())), secrets.mask(r.responseHeaders()),
-                secrets.mask(r.excerpt()), request.method(), secrets.mask(request.url()),
-                secrets.mask(Attempt.kept(request.body())));
+                secrets.maskAnswer(r.error()), secrets.mask(Json.writeStrings(r.sentHeaders())), secrets.maskAnswer(r.responseHeaders()),
+                Attempt.excerpt(r.excerpt(), secrets), request.method(), secrets.mask(request.url()),
+                Attempt.kept(request.body(), secrets));
         meters.attempt(svc.name(), r.durationMs());
         RetryPolicy policy = sub != null && sub.retry() != null ? sub.retry() : svc.retry();
         long now = System.currentTimeMillis();

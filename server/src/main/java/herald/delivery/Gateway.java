@@ -154,7 +154,7 @@ public final class Gateway {
         long latency = attempts.stream().mapToLong(Attempt::durationMs).sum();
         // The service's own credentials are masked in the answer as in the attempt log: a receiver that
         // echoes the request would otherwise show them to a key that may only call it.
-        return new Result(id, ok, r.status(), mask.mask(r.excerpt()), r.status() == null ? mask.mask(r.error()) : null, latency,
+        return new Result(id, ok, r.status(), mask.maskAnswer(r.excerpt()), r.status() == null ? mask.maskAnswer(r.error()) : null, latency,
                 attempts.size());
     }
 
@@ -309,10 +309,9 @@ public final class Gateway {
     }
 
     private static Attempt attempt(String id, OutboundCall.Response r, OutboundCall.Request req, SecretMask mask) {
-        return new Attempt(Ids.newId("att"), id, r.startedAt(), r.durationMs(), r.status(), r.errorKind(), mask.mask(r.error()),
-                mask.mask(Json.writeStrings(r.sentHeaders())), mask.mask(r.responseHeaders()),
-                mask.mask(r.excerpt() == null || r.excerpt().length() <= 16_384 ? r.excerpt() : r.excerpt().substring(0, 16_384)),
-                req.method(), mask.mask(req.url()), mask.mask(Attempt.kept(req.body())));
+        return new Attempt(Ids.newId("att"), id, r.startedAt(), r.durationMs(), r.status(), r.errorKind(), mask.maskAnswer(r.error()),
+                mask.mask(Json.writeStrings(r.sentHeaders())), mask.maskAnswer(r.responseHeaders()),
+                Attempt.excerpt(r.excerpt(), mask), req.method(), mask.mask(req.url()), Attempt.kept(req.body(), mask));
     }
 
     private static boolean connectionFailed(OutboundCall.Response r) {

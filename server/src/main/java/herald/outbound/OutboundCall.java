@@ -28,6 +28,11 @@ import org.eclipse.jetty.http.HttpField;
 public final class OutboundCall {
     /** How much of a response body is kept for the log. */
     static final int EXCERPT_BYTES = 16 * 1024;
+    /**
+     * Read beyond what is kept, so that a secret across the cut is masked whole before the cut
+     * (a longer one than this may leave its start behind).
+     */
+    public static final int MASK_MARGIN = 1024;
 
     /**
      * What to send. {@code messageId} is the signature's {@code webhook-id} (an AMQP message's
@@ -75,7 +80,7 @@ public final class OutboundCall {
 
     /** Sends {@code req} to {@code svc}'s receiver and waits for the answer (on the caller's thread; a virtual one suits). */
     public Response send(Service svc, Request req) {
-        return send(svc, req, EXCERPT_BYTES, svc.timeoutMs());
+        return send(svc, req, EXCERPT_BYTES + MASK_MARGIN, svc.timeoutMs());
     }
 
     /**

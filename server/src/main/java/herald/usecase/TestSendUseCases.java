@@ -91,7 +91,7 @@ public final class TestSendUseCases {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         response.sentHeaders().forEach((k, v) -> headers.put(k, mask.mask(v)));
         return new Exchange(r.method(), mask.mask(r.url()), headers, mask.mask(new String(r.body(), StandardCharsets.UTF_8)),
-                response.status(), mask.mask(response.responseHeaders()), mask.mask(response.excerpt()), response.errorKind(),
-                mask.mask(response.error()), response.durationMs(), preview.warnings());
+                response.status(), mask.maskAnswer(response.responseHeaders()), mask.maskAnswer(response.excerpt()), response.errorKind(),
+                mask.maskAnswer(response.error()), response.durationMs(), preview.warnings());
     }
 }

@@ -28,6 +28,15 @@ public final class ServiceStates {
             return new State(serviceId, false, CLOSED, 0, 0, 0, 0);
         }
 
+        /**
+         * As shown at {@code now}: the failures of a window that has ended count no more (the stored
+         * count is reset only by the next failure).
+         */
+        public State shownAt(long now, Service.Breaker breaker) {
+            if (failures == 0 || breaker == null || windowStart > now - breaker.windowS() * 1000L) return this;
+            return new State(serviceId, paused, this.breaker, 0, windowStart, openUntil, timesOpened);
+        }
+
         /** While open or probing, only the probe may call the service. */
         public boolean blocksCalls() {
             return !breaker.equals(CLOSED);

@@ -141,7 +141,7 @@ public final class ServiceUseCases {
             return null;
         });
         dispatcher.statesChanged();
-        return states.get(id);
+        return states.get(id).shownAt(System.currentTimeMillis(), s.breaker());
     }
 
     /** Closes the service's circuit breaker now, on every node; its waiting deliveries go at once. */
@@ -153,7 +153,7 @@ public final class ServiceUseCases {
             return null;
         });
         dispatcher.statesChanged();
-        return states.get(id);
+        return states.get(id).shownAt(System.currentTimeMillis(), s.breaker());
     }
 
     private ServiceStatus status(Service s, Map<String, ServiceStates.State> all) {
@@ -161,7 +161,8 @@ public final class ServiceUseCases {
         // Saving is allowed (the allow list may change); every attempt fails with refused_address until it does.
         String refusal = guard.urlRefusal(s.url());
         if (refusal != null) warnings.add(new Warning("url", refusal));
-        return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())), warnings, replyQueues.status(s));
+        return new ServiceStatus(s, all.getOrDefault(s.id(), ServiceStates.State.fresh(s.id())).shownAt(System.currentTimeMillis(), s.breaker()),
+                warnings, replyQueues.status(s));
     }
 
     /** Reply-queue consumers follow the change at once, in the background: a broker may take seconds to answer, or none. */

@@ -87,4 +87,25 @@ class CircuitBreakerTest {
             assertThat(receiver.received().size()).isLessThanOrEqualTo(opened + 4);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theFailuresShownAreThoseOfTheWindowStillRunning() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Receiver receiver = new Receiver()) {
+            receiver.answer(() -> 500);
+            var settings = Json.object();
+            settings.putObject("circuit_breaker").put("threshold", 5).put("window_s", 3).put("cooldown_s", 30);
+            settings.putObject("retry").putArray("schedule_s");
+            String id = serviceSubscribedToAll(h.api(), "flaky", receiver.url(), settings);
+            h.api().post("/api/v1/events", Events.courseViewed("window-1"));
+            h.api().post("/api/v1/events", Events.courseViewed("window-2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+            // Counted while the window runs, then no more: the stored count waits for the next failure to be reset.
+            await().atMost(Duration.ofSeconds(3)).until(() ->
+                    h.api().get("/api/v1/services/" + id).json().at("/circuit_breaker/failures").asInt() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    h.api().get("/api/v1/services/" + id).json().at("/circuit_breaker/failures").asInt() == 0);
+            assertThat(h.api().post("/api/v1/services/" + id + "/pause", Json.object()).json().at("/circuit_breaker/failures").asInt())
+                    .isZero();
+        }
+    }
 }

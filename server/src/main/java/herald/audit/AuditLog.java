@@ -30,7 +30,7 @@ public final class AuditLog {
     public record Target(String type, String id, String name) {}
 
     private static final java.util.Set<String> SECRET_FIELDS = java.util.Set.of(
-            "token", "password", "secret", "key", "client_key_pem", "client_key_password", "password_hash", "previous");
+            "token", "password", "secret", "key", "client_key_pem", "client_key_password", "password_hash");
     private static final int MAX_DOCUMENT_CHARS = 64 * 1024;
 
     private final Database db;
@@ -116,8 +116,8 @@ public final class AuditLog {
             o.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 JsonNode v = o.get(name);
+                // A list of secrets (a signing secret's previous ones) keeps its shape: each one's secret is masked in it.
                 if (SECRET_FIELDS.contains(name) && v.isTextual() && !v.asText().isEmpty()) o.put(name, "********");
-                else if (SECRET_FIELDS.contains(name) && v.isArray()) o.put(name, "********");
                 else masked(v);
             }
         } else if (node != null && node.isArray()) {

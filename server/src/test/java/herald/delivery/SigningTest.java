@@ -122,6 +122,13 @@ class SigningTest {
             String id = svc.get("id").asText(), oldSecret = svc.get("signing").get("secret").asText();
             String newSecret = api.post("/api/v1/services/" + id + "/signing/rotate", Json.object().put("overlap_s", 3600))
                     .json().get("signing").get("secret").asText();
+            // The audit log shows the previous secrets as the API does: a list, each secret masked, with when it ends.
+            var entry = api.get("/api/v1/audit?action=service.signing_rotated").json().get("items").get(0);
+            var previous = entry.at("/after/signing/previous");
+            assertThat(previous.isArray()).as(entry.toString()).isTrue();
+            assertThat(previous.get(0).get("secret").asText()).isEqualTo("********");
+            assertThat(previous.get(0).has("expires_at")).isTrue();
+            assertThat(entry.toString()).doesNotContain(oldSecret).doesNotContain(newSecret);
             var ended = Json.object();
             ended.putObject("signing").putArray("previous");
             assertThat(api.patch("/api/v1/services/" + id, ended).json().get("signing").get("previous")).isEmpty();

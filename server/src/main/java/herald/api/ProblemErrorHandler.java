@@ -32,8 +32,10 @@ final class ProblemErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
+        // A message Jetty could not read is answered as a request to "/badMessage", a path of its own.
+        String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
         byte[] body = Responses.problemBody(code, HttpStatus.getMessage(code), detail(code, message),
-                request.getHttpURI() == null ? null : request.getHttpURI().getPath());
+                "/badMessage".equals(path) ? null : path);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.PROBLEM_JSON);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         // Jetty answers these itself and may close the connection after: say so, so clients do not reuse it.

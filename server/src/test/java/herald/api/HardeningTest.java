@@ -186,6 +186,8 @@ class HardeningTest {
             assertThat(head).contains("content-type: application/problem+json");
             String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
             assertThat(Json.read(body).get("status").asInt()).isEqualTo(status);
+            assertThat(Json.read(body).path("instance").asText("")).as("Jetty's own name for a bad message is not the request's")
+                    .isNotEqualTo("/badMessage");
         }
     }
 

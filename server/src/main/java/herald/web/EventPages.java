@@ -40,7 +40,20 @@ final class EventPages {
             for (var d : uc.deliveries().forEvent(e.id())) details.add(uc.deliveries().get(d.id()));
             var names = new HashMap<String, String>();
             uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
-            p.page(ctx, "event.jte", "Event " + e.type(), "events", Map.of("e", e, "deliveries", details, "serviceNames", names));
+            // Taken by none: say which subscriptions select its name, and why each passed it over.
+            var passedOver = new java.util.LinkedHashMap<herald.subscription.Subscription, String>();
+            if (details.isEmpty()) {
+                var doc = herald.json.Json.read(e.body());
+                for (var s : uc.subscriptions().receiving(e.type(), null, null, 50)) {
+                    passedOver.put(s, s.createdAt() > e.receivedAt() ? "it was added after the event arrived"
+                            : !s.filter().matches(doc) ? "its filter left the event out"
+                            : s.dedupeWindowS() > 0 ? "its format (" + s.format() + ") has nothing to send for it, or an alike event came"
+                                    + " within its dedupe window"
+                            : "its format (" + s.format() + ") has nothing to send for this event");
+                }
+            }
+            p.page(ctx, "event.jte", "Event " + e.type(), "events", Map.of("e", e, "deliveries", details, "serviceNames", names,
+                    "passedOver", passedOver));
         });
     }
 }

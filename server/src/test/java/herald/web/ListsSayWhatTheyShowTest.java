@@ -86,4 +86,23 @@ class ListsSayWhatTheyShowTest {
             assertThat(page).containsPattern("Changed: <span class=\"mono\">url</span>");
         }
     }
+
+    @Test
+    void anEventNoSubscriptionTookSaysWhichPassedItOverAndWhy() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
+            Api api = herald.api();
+            String id = api.post("/api/v1/services", Json.object().put("name", "crm").put("url", "https://crm.example/hook")).json()
+                    .get("id").asText();
+            var sub = Json.object().put("service_id", id);
+            sub.putArray("events").add("\\core\\event\\course_viewed");
+            sub.putObject("filter").putArray("all").addObject().put("path", "courseid").put("equals", 4);
+            assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
+            api.post("/api/v1/events", Json.read("{\"eventname\":\"\\\\core\\\\event\\\\course_viewed\",\"courseid\":5,\"userid\":2,"
+                    + "\"id\":\"elsewhere-5\"}"));
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            assertThat(ui.get("/admin/events/elsewhere-5").body()).contains("No subscription took this event")
+                    .contains("crm's subscription</a>: its filter left the event out");
+        }
+    }
 }

@@ -172,6 +172,7 @@ class AdminUiTest {
         page.navigate(base + "/admin/dead");
         PlaywrightAssertions.assertThat(page.locator("tbody tr")).hasCount(1);
         Browser.screenshot(page, "08-dead-letters");
+        onAPhoneToo(page, "41-phone-dead-letters"); // the event and the error, without the page going sideways
         page.click("a:has-text('UTC')");
         PlaywrightAssertions.assertThat(page.locator("#delivery-status")).hasText("dead");
         assertThat(page.locator(".attempt").count()).isEqualTo(2);

@@ -147,7 +147,8 @@ final class SettingsPages {
         params.put("summary", summary);
         params.put("document", text);
         params.put("mode", mode.name().toLowerCase());
-        params.put("passphrase", passphrase == null ? "" : passphrase);
+        // Asked again rather than written into the page, where it would stay in the browser's memory and saved pages.
+        params.put("sealed", passphrase != null && !passphrase.isEmpty());
         p.page(ctx, "restorePreview.jte", "Restore: what will change", "settings", params);
     }
 

@@ -54,6 +54,8 @@ public final class ApiServer {
             });
             r.before("/api/*", auth::authenticate);
             r.beforeMatched(auth::authorize);
+            QueryParameters queryParameters = new QueryParameters(openApi());
+            r.beforeMatched(queryParameters::check);
             r.after(ctx -> {
                 drainBody(ctx);
                 Long start = ctx.attribute("herald.start");

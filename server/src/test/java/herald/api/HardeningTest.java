@@ -168,6 +168,16 @@ class HardeningTest {
     }
 
     @Test
+    void aQueryParameterARouteDoesNotTakeIsA400NamingIt() {
+        var typo = api.get("/api/v1/deliveries?service=svc_x");
+        assertThat(typo.status()).as("a mistyped filter is not answered with the whole list").isEqualTo(400);
+        assertThat(typo.errorFields()).containsExactly("service");
+        assertThat(typo.text()).contains("service_id");
+        assertThat(api.get("/api/v1/deliveries?service_id=svc_x&limit=5").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/services/svc_nope?verbose=1").errorFields()).containsExactly("verbose");
+    }
+
+    @Test
     void errorsJettyAnswersItselfAreProblemJson() throws IOException {
         String big = "x".repeat(20_000);
         List<String> requests = new java.util.ArrayList<>();

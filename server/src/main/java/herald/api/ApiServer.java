@@ -54,7 +54,8 @@ public final class ApiServer {
             });
             r.before("/api/*", auth::authenticate);
             r.beforeMatched(auth::authorize);
-            QueryParameters queryParameters = new QueryParameters(openApi());
+            byte[] openApi = openApi(); // read once: served as it is, and the routes' query parameters taken from it
+            QueryParameters queryParameters = new QueryParameters(openApi);
             r.beforeMatched(queryParameters::check);
             r.after(ctx -> {
                 drainBody(ctx);
@@ -107,7 +108,6 @@ public final class ApiServer {
             new HookRoutes(useCases.hooks(), maxBody).register(api, r);
             new AuditRoutes(useCases.audit()).register(api);
             new ErasureRoutes(useCases.erasure()).register(api);
-            byte[] openApi = openApi();
             api.get("/api/v1/openapi.json", Permission.READ, ctx -> ctx.contentType("application/json").result(openApi));
             pages.register(r);
         });

@@ -16,9 +16,22 @@ import java.util.TreeSet;
  * not checked.
  */
 final class QueryParameters {
-    private final Map<String, Set<String>> byRoute = new HashMap<>();
+    private final byte[] openApi;
+    /** Read from the document at the first API request, not at start-up (which has a budget). */
+    private volatile Map<String, Set<String>> byRoute;
 
     QueryParameters(byte[] openApi) {
+        this.openApi = openApi;
+    }
+
+    private Map<String, Set<String>> byRoute() {
+        Map<String, Set<String>> read = byRoute;
+        if (read == null) byRoute = read = read(openApi);
+        return read;
+    }
+
+    private static Map<String, Set<String>> read(byte[] openApi) {
+        Map<String, Set<String>> byRoute = new HashMap<>();
         JsonNode doc = Json.read(new String(openApi, java.nio.charset.StandardCharsets.UTF_8));
         JsonNode shared = doc.path("components").path("parameters");
         doc.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
@@ -28,6 +41,7 @@ final class QueryParameters {
             for (JsonNode p : op.getValue().path("parameters")) add(p, shared, names);
             byRoute.put(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), names);
         }));
+        return Map.copyOf(byRoute);
     }
 
     private static void add(JsonNode p, JsonNode shared, Set<String> names) {
@@ -40,7 +54,7 @@ final class QueryParameters {
         var matched = ctx.endpoints().matchedHttpEndpoint();
         if (!ctx.path().startsWith("/api/") || matched == null) return;
         String route = ctx.method().name() + " " + matched.path;
-        Set<String> takes = byRoute.get(route);
+        Set<String> takes = byRoute().get(route);
         if (takes == null) return;
         for (String name : ctx.queryParamMap().keySet()) {
             if (!takes.contains(name)) {

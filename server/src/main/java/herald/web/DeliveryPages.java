@@ -42,9 +42,8 @@ final class DeliveryPages {
         });
         p.get("/admin/deliveries/{id}", Need.VIEWER, ctx -> {
             var d = uc.deliveries().get(ctx.pathParam("id"));
-            var svc = uc.services().list(null, 500).stream().filter(s -> s.service().id().equals(d.delivery().serviceId())).findFirst();
             p.page(ctx, "delivery.jte", "Delivery " + d.delivery().id(), d.delivery().status().equals("dead") ? "dead" : "queue",
-                    Map.of("d", d, "serviceName", svc.map(s -> s.service().name()).orElse(d.delivery().serviceId() + " (deleted)")));
+                    Map.of("d", d, "serviceName", Fmt.serviceName(WebUi.serviceNames(uc), d.delivery().serviceId())));
         });
         p.post("/admin/deliveries/{id}/retry", Need.OPERATOR, ctx -> {
             uc.deliveries().retry(WebUi.actor(ctx), ctx.pathParam("id"));
@@ -61,8 +60,7 @@ final class DeliveryPages {
                 Query.text(ctx, "course_id"), Query.text(ctx, "user_id"), Query.time(ctx, "since"), Query.time(ctx, "until"),
                 Query.text(ctx, "error"));
         var rows = uc.deliveries().list(filter, Query.text(ctx, "before"), PAGE + 1);
-        var names = new HashMap<String, String>();
-        uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
+        var names = WebUi.serviceNames(uc);
         var params = new HashMap<String, Object>();
         var shown = rows.subList(0, Math.min(PAGE, rows.size()));
         params.put("rows", shown);

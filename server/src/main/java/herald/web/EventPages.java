@@ -18,8 +18,7 @@ final class EventPages {
     void register(Pages p) {
         p.get("/admin/events", Need.VIEWER, ctx -> {
             // A Moodle source's events name it by id; the page shows its name and takes either.
-            var sourceNames = new HashMap<String, String>();
-            uc.sources().list(null, 500).forEach(s -> sourceNames.put(s.id(), s.name()));
+            var sourceNames = WebUi.sourceNames(uc);
             String source = Query.text(ctx, "source");
             for (var s : sourceNames.entrySet()) if (s.getValue().equals(source)) source = s.getKey();
             var filter = new EventQueries.Filter(Query.text(ctx, "type"), source, Query.text(ctx, "course"),
@@ -38,8 +37,7 @@ final class EventPages {
             var e = uc.events().get(ctx.pathParam("id"));
             var details = new ArrayList<herald.usecase.DeliveryUseCases.DeliveryDetail>();
             for (var d : uc.deliveries().forEvent(e.id())) details.add(uc.deliveries().get(d.id()));
-            var names = new HashMap<String, String>();
-            uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
+            var names = WebUi.serviceNames(uc);
             // Taken by none: say which subscriptions select its name, and why each passed it over.
             var passedOver = new java.util.LinkedHashMap<herald.subscription.Subscription, String>();
             if (details.isEmpty()) {

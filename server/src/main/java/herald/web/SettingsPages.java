@@ -76,8 +76,7 @@ final class SettingsPages {
             String source = ctx.formParam("source") == null ? "" : ctx.formParam("source").strip();
             if (!"true".equals(ctx.formParam("_confirmed"))) {
                 if (userId.isEmpty()) throw Problem.invalid("user_id", "is required: the learner's id in the LMS");
-                String of = source.isEmpty() ? "" : " of the source " + uc.sources().list(null, 500).stream().filter(s -> s.id().equals(source))
-                        .map(s -> s.name()).findFirst().orElse(source);
+                String of = source.isEmpty() ? "" : " of the source " + WebUi.sourceNames(uc).getOrDefault(source, source);
                 p.page(ctx, "confirm.jte", "Erase a learner", "settings", Map.of("question", "Erase the learner " + userId + of + "?",
                         "consequence", "Every event about them, with its deliveries, dead letters and attempts, and the webfilter, inspector"
                                 + " and gateway requests naming them, are deleted on every node. This cannot be undone, and a backup does"
@@ -104,9 +103,7 @@ final class SettingsPages {
         params.put("users", WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN) ? uc.users().list() : List.of());
         params.put("errors", errors == null ? Map.of() : errors);
         params.put("typed", typed == null ? Map.of() : typed);
-        var sourceNames = new java.util.LinkedHashMap<String, String>();
-        if (WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN)) uc.sources().list(null, 500).forEach(s -> sourceNames.put(s.id(), s.name()));
-        params.put("sourceNames", sourceNames);
+        params.put("sourceNames", WebUi.user(ctx).user().role().includes(herald.access.Role.ADMIN) ? WebUi.sourceNames(uc) : Map.of());
         p.page(ctx, "settings.jte", "Settings", "settings", params);
     }
 

@@ -39,8 +39,7 @@ final class SubscriptionPages {
             String serviceId = blankToNull(ctx.queryParam("service_id"));
             var rows = event != null ? uc.subscriptions().receiving(event, serviceId, null, 500)
                     : uc.subscriptions().list(serviceId, null, 500);
-            var names = new HashMap<String, String>();
-            uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
+            var names = WebUi.serviceNames(uc);
             p.page(ctx, "subscriptions.jte", "Subscriptions", "subscriptions", Map.of("subscriptions", rows, "serviceNames", names,
                     "event", event == null ? "" : event, "serviceId", serviceId == null ? "" : serviceId));
         });

@@ -208,6 +208,20 @@ public final class WebUi implements PageRoutes {
         else ctx.redirect(to, io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
+    /** Every service's name by its id, for pages that show deliveries or subscriptions (see {@link Fmt#serviceName}). */
+    static java.util.Map<String, String> serviceNames(herald.usecase.UseCases uc) {
+        var names = new java.util.LinkedHashMap<String, String>();
+        uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
+        return names;
+    }
+
+    /** Every Moodle source's name by its id: its events name it by id. */
+    static java.util.Map<String, String> sourceNames(herald.usecase.UseCases uc) {
+        var names = new java.util.LinkedHashMap<String, String>();
+        uc.sources().list(null, 500).forEach(s -> names.put(s.id(), s.name()));
+        return names;
+    }
+
     static Actor actor(Context ctx) {
         SignedIn who = ctx.attribute(USER);
         return Actor.user(who.user().id(), who.user().username());

@@ -1,9 +1,11 @@
 package herald.amqp;
 
 import com.rabbitmq.client.Address;
+import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ResolvedInetAddress;
 import herald.outbound.OutboundClients;
 import herald.outbound.OutboundGuard;
 import herald.subscription.Service;
@@ -21,8 +23,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Connections to a service's broker, opened as every outbound call of Herald is: the host's
- * addresses checked by the SSRF guard before connecting (a plain {@code amqp://} connection goes to
- * the address that was checked), TLS with the service's authorities and client certificate for
+ * addresses checked by the SSRF guard before connecting, and the connection made to the address
+ * that was checked (no second lookup that DNS could answer otherwise), TLS with the service's authorities and client certificate for
  * {@code amqps://}, the service's credentials ({@code guest}/{@code guest} when it has none), the
  * virtual host from the URL's path. No automatic recovery: whoever holds the connection opens a new
  * one when it finds it closed, so nothing waits on a recovery it cannot see.
@@ -64,10 +66,19 @@ public final class AmqpConnections {
             f.useSslProtocol(OutboundClients.sslContext(svc.tls()));
             f.enableHostnameVerification();
         }
-        // TLS verifies the name, so it connects by name (the check above saw its addresses); plain AMQP
-        // connects to the very address checked, so a second lookup cannot point elsewhere.
-        Address address = new Address(tls ? host : checked.getHostAddress(), port);
-        return f.newConnection(List.of(address), name);
+        return f.newConnection(null, pinned(host, port, checked), name);
+    }
+
+    /**
+     * The broker's address as the client is to connect to it: the checked address, carrying the
+     * host's name, so that TLS verifies the name while the socket goes where the guard looked. Given
+     * a name, the client looks it up again when it connects, and a rebinding name could then answer
+     * with an address the guard refuses.
+     */
+    static AddressResolver pinned(String host, int port, InetAddress checked) throws UnknownHostException {
+        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host; // an IPv6 literal is its own name
+        Address address = new ResolvedInetAddress(host, InetAddress.getByAddress(name, checked.getAddress()), port);
+        return () -> List.of(address);
     }
 
     private InetAddress checkedAddress(String host) throws UnknownHostException, Refused {

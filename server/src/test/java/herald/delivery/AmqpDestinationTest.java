@@ -16,6 +16,8 @@ import herald.testing.Backend;
 import herald.testing.Events;
 import herald.testing.Rabbit;
 import herald.testing.Receiver;
+import herald.testing.TcpProxy;
+import herald.testing.TestCerts;
 import herald.testing.TestHerald;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,6 +70,41 @@ class AmqpDestinationTest {
             assertThat(p.getAppId()).startsWith("Herald/");
             JsonNode body = Json.read(new String(got.get(0).getBody(), StandardCharsets.UTF_8));
             assertThat(body.toString()).contains("amqp-1");
+        }
+    }
+
+    /**
+     * {@code amqps://} connects to the address the guard checked, and still verifies the broker's
+     * certificate against the URL's host name: the broker's certificate here names {@code localhost}
+     * only, so reaching it as {@code 127.0.0.1} fails as TLS, and as {@code localhost} succeeds.
+     */
+    @Test
+    void amqpsVerifiesTheBrokersCertificateAgainstTheUrlsHostName() throws Exception {
+        TestCerts certs = TestCerts.get();
+        try (TestHerald h = TestHerald.start(Backend.SQLITE); Rabbit rabbit = new Rabbit();
+                TcpProxy broker = TcpProxy.tls(5672, certs.path("named.p12"), TestCerts.STORE_PASSWORD)) {
+            String exchange = rabbit.exchange("tls");
+            String queue = rabbit.queue("tls-crm", exchange, "#");
+            Api api = h.api();
+            for (String host : List.of("127.0.0.1", "localhost")) {
+                ObjectNode svc = amqpService(exchange, null).put("name", "crm-" + host).put("url", "amqps://" + host + ":" + broker.port() + "/%2F");
+                svc.putObject("tls").put("ca_pem", certs.read("ca.pem"));
+                svc.putObject("retry").putArray("schedule_s");
+                String id = api.post("/api/v1/services", svc).json().get("id").asText();
+                ObjectNode sub = Json.object().put("service_id", id);
+                sub.putArray("events").add(host.equals("localhost") ? "course.*" : "quiz.*");
+                api.post("/api/v1/subscriptions", sub);
+            }
+
+            api.post("/api/v1/events", Events.generic("amqps-by-address", "quiz.submitted"));
+            JsonNode byAddress = awaitDelivery(api, "amqps-by-address", Duration.ofSeconds(20), x -> x.get("status").asText().equals("dead"));
+            assertThat(byAddress.get("attempts").get(0).get("error_kind").asText()).isEqualTo("tls");
+            assertThat(rabbit.drain(queue)).isEmpty();
+
+            api.post("/api/v1/events", Events.generic("amqps-by-name", "course.completed"));
+            JsonNode byName = awaitDelivery(api, "amqps-by-name", Duration.ofSeconds(20), x -> x.get("status").asText().equals("delivered"));
+            assertThat(byName.get("attempts").get(0).get("status_code").asInt()).isEqualTo(200);
+            assertThat(rabbit.drain(queue)).hasSize(1);
         }
     }
 

@@ -7,23 +7,56 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ServerSocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback TCP proxy the test controls, to make a database go away and come back: {@link #cut()}
  * closes the listening port and every open connection; {@link #restore()} listens on the same port again.
+ * {@link #tls} makes one that ends TLS in front of a plain server (a broker's TLS listener).
  */
 public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
+    private final ServerSocketFactory sockets;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
     public TcpProxy(int targetPort) {
+        this(targetPort, ServerSocketFactory.getDefault());
+    }
+
+    private TcpProxy(int targetPort, ServerSocketFactory sockets) {
         this.targetPort = targetPort;
+        this.sockets = sockets;
         this.port = listen(0);
     }
+
+    /** Ends TLS with the key and certificate in {@code pkcs12}, and passes the plain bytes to {@code targetPort}. */
+    public static TcpProxy tls(int targetPort, Path pkcs12, String password) {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(pkcs12)) {
+                keys.load(in, password.toCharArray());
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password.toCharArray());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return new TcpProxy(targetPort, ctx.getServerSocketFactory());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS from " + pkcs12, e);
+        }
+    }
+
 
     public int port() {
         return port;
@@ -43,7 +76,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private int listen(int onPort) {
         try {
-            ServerSocket ss = new ServerSocket();
+            ServerSocket ss = sockets.createServerSocket();
             ss.setReuseAddress(true);
             ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
             server = ss;
@@ -58,14 +91,23 @@ public final class TcpProxy implements AutoCloseable {
         while (!ss.isClosed()) {
             try {
                 Socket client = ss.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 open.add(client);
-                open.add(upstream);
-                Thread.ofVirtual().start(() -> pump(client, upstream));
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                Thread.ofVirtual().start(() -> connect(client));
             } catch (IOException e) {
                 return; // closed by cut()
             }
+        }
+    }
+
+    private void connect(Socket client) {
+        try {
+            if (client instanceof SSLSocket tls) tls.startHandshake();
+            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            open.add(upstream);
+            Thread.ofVirtual().start(() -> pump(client, upstream));
+            pump(upstream, client);
+        } catch (IOException e) {
+            closeQuietly(client); // a handshake the client gave up (a certificate it refused), or no server behind
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Test certificates made by the {@code openssl} command line (Debian's package; {@code .ci/run}
  * installs it when absent), so that the key files are the very formats operators bring: a test CA,
- * a server certificate it signed for 127.0.0.1, a self-signed one, and client certificates whose
+ * a server certificate it signed for 127.0.0.1, one it signed for the name {@code localhost} only, a self-signed one, and client certificates whose
  * keys are PKCS#8, PKCS#1 (RSA) and SEC1 (EC). Made once per JVM, in a temporary directory.
  */
 public final class TestCerts {
@@ -51,15 +51,18 @@ public final class TestCerts {
             Path dir = Files.createTempDirectory("herald-certs");
             TestCerts c = new TestCerts(dir);
             Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+            Files.writeString(dir.resolve("named.ext"), "subjectAltName=DNS:localhost\n");
             Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
             c.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
                     "-subj", "/CN=Herald Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
                     "-addext", "keyUsage=critical,keyCertSign,cRLSign");
             c.openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
             c.signed("server.csr", "server.pem", "server.ext");
+            c.signed("server.csr", "named.pem", "named.ext");
             c.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "self.key", "-out", "self.pem", "-days", "2",
                     "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
-            for (String name : List.of("server", "self")) {
+            Files.copy(dir.resolve("server.key"), dir.resolve("named.key"));
+            for (String name : List.of("server", "named", "self")) {
                 c.openssl("pkcs12", "-export", "-in", name + ".pem", "-inkey", name + ".key", "-out", name + ".p12",
                         "-passout", "pass:" + STORE_PASSWORD, "-name", name);
             }

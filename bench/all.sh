@@ -109,8 +109,8 @@ else
     run startup 300 bench/startup.sh
     run ingest 900 bench/ingest.sh --warmup-seconds 10 --seconds 8 --quiet-wait-seconds 30
     run delivery-sqlite 1500 bench/delivery.sh --backend sqlite --cases throughput,latency,isolation,ordered,backlog \
-        --isolation-runs 2 --backlog 1000000
-    run delivery-postgres 1080 bench/delivery.sh --backend postgres --cases throughput,latency,isolation --isolation-runs 2
+        --isolation-runs 3 --backlog 1000000
+    run delivery-postgres 1080 bench/delivery.sh --backend postgres --cases throughput,latency,isolation --isolation-runs 3
     run moodle-tail 480 bench/moodle-tail.sh
     run cluster 900 bench/cluster.sh
     if [ -x bench/e2e.sh ]; then

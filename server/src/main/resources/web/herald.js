@@ -11,6 +11,12 @@
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (!(t instanceof HTMLElement)) return;
+    // a phone's menu: opens and closes in place (without script, its link's #menu target shows it)
+    if (t.classList.contains("menu-toggle")) {
+      e.preventDefault();
+      var open = t.closest("header").classList.toggle("open");
+      t.setAttribute("aria-expanded", open ? "true" : "false");
+    }
     // copy a one-time secret or an address
     if (t.dataset.copy) {
       var input = document.getElementById(t.dataset.copy);

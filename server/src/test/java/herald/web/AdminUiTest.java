@@ -424,6 +424,21 @@ class AdminUiTest {
         Object fits = page.evaluate("(() => { const box = document.querySelector('#h-services ~ .table');"
                 + " return box.scrollWidth <= box.clientWidth || box.scrollWidth + ' px in ' + box.clientWidth; })()");
         assertThat(fits).as("the dashboard's services table fits at 390 px").isEqualTo(true);
+        // Twelve links are folded behind "Menu", so a page starts near the top; tapped, it opens in place and leads on.
+        PlaywrightAssertions.assertThat(page.locator("nav[aria-label=Main]")).isHidden();
+        Number header = (Number) page.evaluate("document.querySelector('header.top').getBoundingClientRect().height");
+        assertThat(header.doubleValue()).as("the header's height on a phone").isLessThan(60);
+        page.click(".menu-toggle");
+        PlaywrightAssertions.assertThat(page.locator(".menu-toggle")).hasAttribute("aria-expanded", "true");
+        PlaywrightAssertions.assertThat(page.locator(".who a:has-text('Password')")).isVisible();
+        Browser.screenshot(page, "42-phone-menu");
+        page.click("nav[aria-label=Main] a:has-text('Services')");
+        PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Services");
+        PlaywrightAssertions.assertThat(page.locator("nav[aria-label=Main]")).isHidden();
+        page.setViewportSize(1280, 900); // wide, the links are in sight and "Menu" is not
+        PlaywrightAssertions.assertThat(page.locator("nav[aria-label=Main]")).isVisible();
+        PlaywrightAssertions.assertThat(page.locator(".menu-toggle")).isHidden();
+        page.setViewportSize(390, 900);
         // The services list is wider than a phone: it scrolls in its box, and a shadow at its right edge says so.
         page.navigate(base + "/admin/services");
         Object cue = page.evaluate("(() => { const box = document.querySelector('main .table');"

@@ -102,6 +102,14 @@ final class DeliverySender {
         }
     }
 
+    /** A delivery that no attempt can send (it cannot be rendered or its request built): dead, with why, no attempt spent. */
+    private void unsendable(Delivery d, Service svc, long at, String why) {
+        var dead = new OutcomeRules.Dead(why);
+        store.finish(d, "dead", at, dead.error(), null);
+        meters.outcome(dead);
+        stats.record(svc.id(), DeliveryStats.Outcome.DEAD, -1, at);
+    }
+
     void send(Delivery d, String eventBody, Router.Table table, boolean probe, Slot slot) {
         try {
             if (!slot.acquire()) {
@@ -144,10 +152,14 @@ final class DeliverySender {
                         rendered.routingKey());
             }
         } catch (RenderException e) {
-            var dead = new OutcomeRules.Dead("render: " + e.getMessage());
-            store.finish(d, "dead", start, dead.error(), null);
-            meters.outcome(dead);
-            stats.record(svc.id(), DeliveryStats.Outcome.DEAD, -1, start);
+            unsendable(d, svc, start, "render: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A fault of Herald's own in rendering (it touches no database): the same one every time,
+            // so the delivery is dead with the reason rather than left to be claimed and crash again
+            // at every lease's end.
+            log.error("delivery.render_failed id={} service={} error={}", d.id(), svc.name(), e.toString(), e);
+            unsendable(d, svc, start, "render: Herald could not render it (" + e + ")");
             return;
         }
         OutboundCall.Response r;
@@ -156,10 +168,7 @@ final class DeliverySender {
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The request could not even be built (a URL or header the client refuses): it never
             // will be, so the delivery is dead with the reason rather than claimed again and again.
-            var dead = new OutcomeRules.Dead("request: " + e.getMessage());
-            store.finish(d, "dead", start, dead.error(), null);
-            meters.outcome(dead);
-            stats.record(svc.id(), DeliveryStats.Outcome.DEAD, -1, start);
+            unsendable(d, svc, start, "request: " + e.getMessage());
             log.warn("delivery.unsendable id={} service={} error={}", d.id(), svc.name(), e.toString());
             return;
         } finally {

@@ -83,16 +83,24 @@ public final class Json {
 
     /** The largest exponent a number may have: 1e999999999 is valid JSON, but writing it out plainly is a gigabyte. */
     public static final int MAX_EXPONENT = 400;
+    /**
+     * How much longer a document's numbers may grow when written out in full (see the mapper): 1e399
+     * is 5 bytes sent and 400 stored, so a 1 MiB body of them would be stored as 80 MiB, more than
+     * the heap. Numbers as data has them (1e10, 2.5e-3) add a few bytes each: a whole body of them
+     * stays within this.
+     */
+    public static final int MAX_NUMBER_GROWTH = 4 * 1024 * 1024;
 
     /**
      * The first value in {@code root} that cannot be stored and rendered faithfully: a string (or
      * field name) holding an unpaired UTF-16 surrogate ({@code "\ud800"} in JSON), which becomes
      * {@code ?} on the way to UTF-8 so that two different ids would collide; a NUL, which
-     * PostgreSQL refuses; a number whose exponent is beyond {@link #MAX_EXPONENT}. Null when all is well.
+     * PostgreSQL refuses; a number whose exponent is beyond {@link #MAX_EXPONENT}, or the number
+     * whose full writing takes the document's numbers past {@link #MAX_NUMBER_GROWTH}. Null when all is well.
      */
     public static Unstorable unstorable(JsonNode root) {
         StringBuilder at = new StringBuilder();
-        String reason = unstorable(root, at);
+        String reason = unstorable(root, at, new long[1]);
         return reason == null ? null : new Unstorable(at.isEmpty() ? "body" : at.toString(), reason);
     }
 
@@ -100,11 +108,23 @@ public final class Json {
      * Why {@code n} cannot be stored, with {@code at} left at the path of what failed; null when all
      * is well. The path is written only on the way down into containers and to what failed: every
      * ingested event is checked, and building each value's path cost more than the check.
+     * {@code grown} sums what the numbers so far add when written out in full.
      */
-    private static String unstorable(JsonNode n, StringBuilder at) {
+    private static String unstorable(JsonNode n, StringBuilder at, long[] grown) {
         if (n.isTextual()) return storable(n.textValue()) ? null : "must not hold NUL characters or unpaired UTF-16 surrogates";
-        if (n.isBigDecimal() && Math.abs((long) n.decimalValue().precision() - n.decimalValue().scale()) > MAX_EXPONENT) {
-            return "is a number out of range (exponent beyond " + MAX_EXPONENT + ")";
+        if (n.isBigDecimal()) {
+            java.math.BigDecimal d = n.decimalValue();
+            long precision = d.precision(), scale = d.scale();
+            if (Math.abs(precision - scale - 1) > MAX_EXPONENT) {
+                return "is a number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")";
+            }
+            // Written out: the digits, and the zeros an exponent stood for (before the digits or after them).
+            long plain = scale <= 0 ? precision - scale : Math.max(precision + 1, scale + 2);
+            grown[0] += Math.max(0, plain - precision - 1);
+            if (grown[0] > MAX_NUMBER_GROWTH) {
+                return "is a number whose exponent stands for many zeros, and with the numbers before it the document written"
+                        + " out in full would grow by more than " + MAX_NUMBER_GROWTH / 1024 + " KiB";
+            }
         }
         if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
@@ -112,7 +132,7 @@ public final class Json {
                 if (!mayFail(v)) continue;
                 int len = at.length();
                 at.append('[').append(i).append(']');
-                String bad = unstorable(v, at);
+                String bad = unstorable(v, at, grown);
                 if (bad != null) return bad;
                 at.setLength(len);
             }
@@ -124,7 +144,7 @@ public final class Json {
                 int len = at.length();
                 if (len > 0) at.append('.');
                 at.append(e.getKey());
-                String bad = unstorable(v, at);
+                String bad = unstorable(v, at, grown);
                 if (bad != null) return bad;
                 at.setLength(len);
             }

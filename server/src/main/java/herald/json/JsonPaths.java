@@ -13,8 +13,9 @@ public final class JsonPaths {
         while (cur != null && start <= path.length()) {
             int dot = path.indexOf('.', start);
             String step = dot < 0 ? path.substring(start) : path.substring(start, dot);
-            if (cur.isArray() && step.chars().allMatch(Character::isDigit) && !step.isEmpty()) {
-                cur = cur.get(Integer.parseInt(step));
+            if (cur.isArray()) {
+                int index = index(step);
+                cur = index < 0 ? null : cur.get(index);
             } else {
                 cur = cur.get(step);
             }
@@ -22,5 +23,21 @@ public final class JsonPaths {
             start = dot + 1;
         }
         return cur;
+    }
+
+    /**
+     * {@code step} as an array index: one to nine ASCII digits; -1 for any other step. A longer one
+     * is past the end of any array a document can hold, and parsing it as an int threw.
+     */
+    public static int index(String step) {
+        int n = step.length();
+        if (n == 0 || n > 9) return -1;
+        int value = 0;
+        for (int i = 0; i < n; i++) {
+            char c = step.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

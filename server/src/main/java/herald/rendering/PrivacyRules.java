@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import herald.json.JsonPaths;
 import herald.subscription.Privacy;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,20 +66,15 @@ final class PrivacyRules {
 
     private static JsonNode child(JsonNode node, String key) {
         if (node.isArray()) {
-            int index = index(key);
+            int index = JsonPaths.index(key);
             return index < 0 ? null : node.get(index);
         }
         return node.get(key);
     }
 
-    private static int index(String key) {
-        if (key.isEmpty() || key.length() > 9 || !key.chars().allMatch(Character::isDigit)) return -1;
-        return Integer.parseInt(key);
-    }
-
     private static void remove(JsonNode parent, String key) {
         if (parent instanceof ObjectNode o) o.remove(key);
-        else if (parent instanceof ArrayNode a && index(key) >= 0 && index(key) < a.size()) a.remove(index(key));
+        else if (parent instanceof ArrayNode a && JsonPaths.index(key) >= 0 && JsonPaths.index(key) < a.size()) a.remove(JsonPaths.index(key));
     }
 
     private static void replace(JsonNode parent, String key, Pseudonyms pseudonyms, String serviceId) {
@@ -86,7 +82,7 @@ final class PrivacyRules {
         if (value == null) return;
         JsonNode replaced = pseudonymized(value, pseudonyms, serviceId, 0);
         if (parent instanceof ObjectNode o) o.set(key, replaced);
-        else if (parent instanceof ArrayNode a) a.set(index(key), replaced);
+        else if (parent instanceof ArrayNode a) a.set(JsonPaths.index(key), replaced);
     }
 
     private static JsonNode pseudonymized(JsonNode value, Pseudonyms pseudonyms, String serviceId, int depth) {

@@ -189,7 +189,10 @@ public final class Template {
 
         private static JsonNode step(JsonNode v, String name) {
             if (v == null) return null;
-            if (v.isArray() && !name.isEmpty() && name.chars().allMatch(Character::isDigit)) return v.get(Integer.parseInt(name));
+            if (v.isArray()) {
+                int index = herald.json.JsonPaths.index(name);
+                return index < 0 ? null : v.get(index);
+            }
             return v.isObject() ? v.get(name) : null;
         }
     }

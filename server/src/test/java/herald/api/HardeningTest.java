@@ -116,6 +116,48 @@ class HardeningTest {
         var hugeExponent = api.post("/api/v1/events", "{\"id\":\"exp\",\"type\":\"t.e\",\"data\":{\"n\":1e999999999}}");
         assertThat(hugeExponent.status()).isEqualTo(400);
         assertThat(hugeExponent.errorFields()).containsExactly("data.n");
+        // 1e399 is 5 bytes and is stored as 400 digits: a 1 MiB body of them ran the heap out. Bounded, and nothing stored.
+        String amplified = "{\"id\":\"amp\",\"type\":\"t.e\",\"data\":[" + String.join(",", java.util.Collections.nCopies(12_000, "1e399")) + "]}";
+        var refused = api.post("/api/v1/events", amplified);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorFields()).containsExactly("data[" + Json.MAX_NUMBER_GROWTH / 398 + "]");
+        assertThat(api.get("/api/v1/events/amp").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/events", "{\"id\":\"amp-1\",\"type\":\"t.e\",\"data\":{\"n\":1e399}}").status()).isEqualTo(202);
+        assertThat(api.get("/api/v1/events/amp-1").json().get("event").get("data").get("n").decimalValue()).isEqualByComparingTo("1e399");
+    }
+
+    /**
+     * An all-digit step into an array too long for an int was parsed as one and threw: the filter's
+     * event got a 503 "retry" for ever, the template's delivery crashed at every lease's end, and its
+     * page and the preview answered 500. It is a step past the end of any array: missing.
+     */
+    @Test
+    void anArrayIndexTooLongForAnIntIsAMissingStep() {
+        ObjectNode filtered = Json.object().put("service_id", serviceId);
+        filtered.putArray("events").add("t.index.filter");
+        filtered.putObject("filter").putArray("all").addObject().put("path", "data.99999999999").put("exists", true);
+        assertThat(api.post("/api/v1/subscriptions", filtered).status()).isEqualTo(201);
+        var event = api.post("/api/v1/events", "{\"id\":\"idx-1\",\"type\":\"t.index.filter\",\"data\":[1,2,3]}");
+        assertThat(event.status()).as(event.text()).isEqualTo(202);
+        assertThat(api.get("/api/v1/events/idx-1").json().get("deliveries")).isEmpty();
+
+        ObjectNode templated = Json.object().put("service_id", serviceId).put("format", "template")
+                .put("template", "{\"x\": \"{{data.99999999999}}\", \"y\": {{data.1}}}");
+        templated.putArray("events").add("t.index.template");
+        assertThat(api.post("/api/v1/subscriptions", templated).status()).isEqualTo(201);
+        ObjectNode previewed = Json.object().set("subscription", templated);
+        previewed.set("event", Json.read("{\"id\":\"idx-p\",\"type\":\"t.index.template\",\"data\":[1,2,3]}"));
+        var preview = api.post("/api/v1/subscriptions/preview", previewed);
+        assertThat(preview.status()).as(preview.text()).isEqualTo(200);
+        assertThat(preview.json().get("body").asText()).isEqualTo("{\"x\": \"\", \"y\": 2}");
+        assertThat(api.post("/api/v1/events", "{\"id\":\"idx-2\",\"type\":\"t.index.template\",\"data\":[1,2,3]}").status())
+                .isEqualTo(202);
+        String delivery = api.get("/api/v1/events/idx-2").json().get("deliveries").get(0).get("id").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> api.get("/api/v1/deliveries/" + delivery).json().get("attempts").size() >= 1);
+        var page = api.get("/api/v1/deliveries/" + delivery);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.json().get("attempts").get(0).get("request").get("body").asText()).isEqualTo("{\"x\": \"\", \"y\": 2}");
     }
 
     @Test

@@ -128,12 +128,17 @@ public final class HookRequests {
     /** The event document the request describes (an event as ingest takes it). */
     public static ObjectNode event(Hook hook, Incoming in, OpenEdxSchemas schemas, long nowMs) throws Refused {
         if (in.body().length == 0) throw new Refused(Refused.Kind.UNREADABLE, "the body is empty");
-        return switch (hook.format()) {
+        ObjectNode event = switch (hook.format()) {
             case "local_webhooks" -> moodle(object(in.body()), hook, false);
             case "nosey" -> moodle(object(in.body()), hook, true);
             case "openedx_webhooks" -> openedx(in.body(), hook, schemas);
             default -> generic(hook, in, nowMs);
         };
+        // Held to what the ingest API holds its bodies to: a NUL (which PostgreSQL refuses), a lone
+        // surrogate, or numbers that written out in full would be gigabytes (1e999999999).
+        Json.Unstorable bad = Json.unstorable(event);
+        if (bad != null) throw new Refused(Refused.Kind.UNREADABLE, bad.path() + " " + bad.reason());
+        return event;
     }
 
     private static ObjectNode generic(Hook hook, Incoming in, long nowMs) throws Refused {

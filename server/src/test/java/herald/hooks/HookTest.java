@@ -83,6 +83,12 @@ class HookTest {
         assertThat(send("POST", "/hooks/crm", "{\"x\":\"" + "y".repeat(5000) + "\"}", "Authorization", "Bearer a-long-bearer-token-1")
                 .statusCode()).isEqualTo(413);
         assertThat(api.get("/api/v1/hooks").text()).doesNotContain("a-long-bearer-token-1");
+        // What the ingest API refuses, a hook refuses too: 1e999999999 written out is a gigabyte, a NUL PostgreSQL refuses.
+        for (String unstorable : java.util.List.of("{\"n\":1e999999999}", "{\"s\":\"a\\u0000b\"}")) {
+            var refused = send("POST", "/hooks/crm", unstorable, "Authorization", "Bearer a-long-bearer-token-1");
+            assertThat(refused.statusCode()).as(unstorable).isEqualTo(400);
+            assertThat(refused.body()).contains("data.");
+        }
     }
 
     @Test

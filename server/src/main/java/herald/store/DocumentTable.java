@@ -76,6 +76,17 @@ public final class DocumentTable<T extends Stored> {
         }
     }
 
+    /** Each row's {@code column} (one of its plain columns) by id, ordered by that column: no document is read or opened. */
+    public java.util.LinkedHashMap<String, String> column(Connection c, String column) throws SQLException {
+        String checked = checkedColumn(column);
+        var out = new java.util.LinkedHashMap<String, String>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, " + checked + " FROM " + table + " ORDER BY " + checked + ", id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+        }
+        return out;
+    }
+
     public List<T> all(Connection c) throws SQLException {
         return list(c, null, null, null, Integer.MAX_VALUE);
     }

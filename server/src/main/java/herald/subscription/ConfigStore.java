@@ -49,6 +49,11 @@ public final class ConfigStore {
         return services.list(c, null, null, afterId, limit);
     }
 
+    /** Every service's name by its id, in the order of the names. */
+    public java.util.Map<String, String> serviceNames(Connection c) throws SQLException {
+        return services.column(c, "name");
+    }
+
     public List<Service> allServices(Connection c) throws SQLException {
         return services.all(c);
     }

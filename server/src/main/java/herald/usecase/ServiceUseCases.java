@@ -61,6 +61,11 @@ public final class ServiceUseCases {
         return out;
     }
 
+    /** Every service's name by its id, in the order of the names (for lists that name services, and choices of one). */
+    public Map<String, String> names() {
+        return db.read(store::serviceNames);
+    }
+
     public ServiceStatus get(String id) {
         return status(find(id), states.all());
     }

@@ -27,6 +27,8 @@ final class ServicePages {
             "tls.ca_pem", "tls.client_cert_pem", "tls.client_key_pem", "tls.client_key_password", "type", "exchange", "routing_key",
             "reply_queue", "reply_event_type", "soap_version", "soap_action", "soap_envelope");
 
+    /** Services a page of the list shows; the next page goes on from the last (newest first). */
+    static final int PAGE = 200;
     private final UseCases uc;
     private final ServiceUseCases services;
 
@@ -39,7 +41,11 @@ final class ServicePages {
         p.get("/admin/services", Need.VIEWER, ctx -> {
             var figures = new HashMap<String, herald.delivery.DeliveryStats.ServiceFigures>();
             uc.dashboard().get(DashboardUseCases.Range.HOUR).services().forEach(r -> figures.put(r.service().id(), r.figures()));
-            p.page(ctx, "services.jte", "Services", "services", Map.of("services", services.list(null, 500), "figures", figures));
+            var rows = services.list(Query.text(ctx, "after"), PAGE + 1);
+            String next = rows.size() > PAGE ? "/admin/services?after=" + rows.get(PAGE - 1).service().id() : null;
+            var params = new HashMap<String, Object>(Map.of("services", rows.subList(0, Math.min(PAGE, rows.size())), "figures", figures));
+            params.put("next", next);
+            p.page(ctx, "services.jte", "Services", "services", params);
         });
         p.get("/admin/services/new", Need.ADMIN, ctx -> editor(p, ctx, null, defaults(), Map.of()));
         p.post("/admin/services/new", Need.ADMIN, ctx -> save(p, ctx, null));

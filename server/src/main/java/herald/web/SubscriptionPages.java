@@ -27,6 +27,8 @@ final class SubscriptionPages {
             "ordering_key");
     private static final int MAX_FILTER_ROWS = 20;
 
+    /** Subscriptions a page of the list shows; the next page goes on from the last (newest first). */
+    static final int PAGE = 200;
     private final UseCases uc;
 
     SubscriptionPages(UseCases uc) {
@@ -37,11 +39,15 @@ final class SubscriptionPages {
         p.get("/admin/subscriptions", Need.VIEWER, ctx -> {
             String event = blankToNull(ctx.queryParam("event"));
             String serviceId = blankToNull(ctx.queryParam("service_id"));
-            var rows = event != null ? uc.subscriptions().receiving(event, serviceId, null, 500)
-                    : uc.subscriptions().list(serviceId, null, 500);
+            String after = Query.text(ctx, "after");
+            var rows = event != null ? uc.subscriptions().receiving(event, serviceId, after, PAGE + 1)
+                    : uc.subscriptions().list(serviceId, after, PAGE + 1);
+            String next = rows.size() > PAGE ? "/admin/subscriptions?" + Query.without(ctx, "after") + "&after=" + rows.get(PAGE - 1).id() : null;
             var names = WebUi.serviceNames(uc);
-            p.page(ctx, "subscriptions.jte", "Subscriptions", "subscriptions", Map.of("subscriptions", rows, "serviceNames", names,
-                    "event", event == null ? "" : event, "serviceId", serviceId == null ? "" : serviceId));
+            var params = new HashMap<String, Object>(Map.of("subscriptions", rows.subList(0, Math.min(PAGE, rows.size())),
+                    "serviceNames", names, "event", event == null ? "" : event, "serviceId", serviceId == null ? "" : serviceId));
+            params.put("next", next);
+            p.page(ctx, "subscriptions.jte", "Subscriptions", "subscriptions", params);
         });
         p.get("/admin/subscriptions/new", Need.ADMIN, ctx -> {
             ObjectNode doc = Json.object().put("service_id", ctx.queryParamAsClass("service_id", String.class).getOrDefault("")).put("format", "event")
@@ -192,7 +198,7 @@ final class SubscriptionPages {
         params.put("groups", groups);
         params.put("chosen", chosen);
         params.put("patterns", String.join("\n", patterns));
-        params.put("services", uc.services().list(null, 500));
+        params.put("services", WebUi.serviceNames(uc)); // all of them: a subscription's own service must be among the choices
         params.put("formats", uc.subscriptions().formatNames());
         p.page(ctx, "subscription.jte", id == null ? "Add a subscription" : "Subscription", "subscriptions", params);
     }

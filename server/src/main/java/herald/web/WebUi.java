@@ -210,9 +210,7 @@ public final class WebUi implements PageRoutes {
 
     /** Every service's name by its id, for pages that show deliveries or subscriptions (see {@link Fmt#serviceName}). */
     static java.util.Map<String, String> serviceNames(herald.usecase.UseCases uc) {
-        var names = new java.util.LinkedHashMap<String, String>();
-        uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
-        return names;
+        return uc.services().names();
     }
 
     /** Every Moodle source's name by its id: its events name it by id. */

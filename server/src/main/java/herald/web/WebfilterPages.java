@@ -24,7 +24,7 @@ final class WebfilterPages {
 
     void register(Pages p) {
         p.get("/admin/webfilters", Need.VIEWER, ctx -> p.page(ctx, "webfilters.jte", "Webfilters", "webfilters",
-                Map.of("webfilters", uc.webfilters().list(null, 500), "types", uc.webfilters().types(), "services", serviceNames())));
+                Map.of("webfilters", uc.webfilters().list(null, 500), "types", uc.webfilters().types(), "services", WebUi.serviceNames(uc))));
         p.get("/admin/webfilters/new", Need.ADMIN, ctx -> editor(p, ctx, null, Json.object().put("enabled", true).put("order", 0)
                 .put("timeout_ms", WebfilterJson.DEFAULT_TIMEOUT_MS), Map.of()));
         p.post("/admin/webfilters/new", Need.ADMIN, ctx -> save(p, ctx, null));
@@ -82,14 +82,8 @@ final class WebfilterPages {
         params.put("doc", doc);
         params.put("errors", errors);
         params.put("types", uc.webfilters().types().all());
-        params.put("services", serviceNames());
+        params.put("services", WebUi.serviceNames(uc));
         params.put("calls", id == null ? List.of() : uc.webfilters().calls(id, 50));
         p.page(ctx, "webfilter.jte", id == null ? "Add a webfilter" : "Webfilter", "webfilters", params);
-    }
-
-    private Map<String, String> serviceNames() {
-        var names = new java.util.TreeMap<String, String>();
-        uc.services().list(null, 500).forEach(s -> names.put(s.service().id(), s.service().name()));
-        return names;
     }
 }

@@ -38,6 +38,36 @@ class ListsSayWhatTheyShowTest {
         }
     }
 
+    /**
+     * The lists showed their newest 500 with no word of the rest, and a subscription's editor offered
+     * the newest 500 services: an older subscription's own service was not among them, and saving the
+     * form unchanged gave its events to the first one offered.
+     */
+    @Test
+    void longListsGoOnPageByPageAndAnEditorAlwaysOffersItsOwnService() {
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {
+            Api api = herald.api();
+            String oldest = api.serviceSubscribedToAll("the-oldest", "http://127.0.0.1:9/hook", Json.object());
+            String sub = api.get("/api/v1/subscriptions?service_id=" + oldest).json().get("items").get(0).get("id").asText();
+            for (int i = 0; i < ServicePages.PAGE + 5; i++) {
+                assertThat(api.post("/api/v1/services", Json.object().put("name", "newer-" + i).put("url", "http://127.0.0.1:9/h")).status())
+                        .isEqualTo(201);
+            }
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            String first = ui.get("/admin/services").body();
+            assertThat(first).doesNotContain(">the-oldest<").contains("Older services");
+            var next = Pattern.compile("href=\"(/admin/services\\?after=[^\"]+)\"[^>]*>Older services").matcher(first);
+            assertThat(next.find()).isTrue();
+            assertThat(ui.get(next.group(1)).body()).contains(">the-oldest<").doesNotContain("Older services");
+
+            String editor = ui.get("/admin/subscriptions/" + sub).body();
+            assertThat(editor).containsPattern("<option value=\"" + oldest + "\" selected>the-oldest</option>");
+            assertThat(editor).doesNotContain("Choose a service");
+            assertThat(ui.get("/admin/subscriptions/new").body()).contains("<option value=\"\" selected>Choose a service</option>");
+        }
+    }
+
     @Test
     void eventsNameTheirSourceAndAreFoundByIt() {
         try (TestHerald herald = TestHerald.start(Backend.SQLITE, ADMIN)) {

@@ -78,6 +78,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -135,8 +137,9 @@ public final class Herald implements HeraldCli.Running {
             apiKeys.setEnvironmentAdminKey(config.access().adminKey());
             Formats formats = new Formats();
             ConfigStore configStore = new ConfigStore(secrets, formats);
-            checkMasterKey(db, configStore);
-            masterKey.keep(); // only now: a key that cannot read the secrets is not left in the data directory
+            checkMasterKey(db, secrets, configStore, config.access().masterKey().isEmpty()
+                    ? "The master key in " + config.dataDir().resolve("master.key") + " (this node's own: HERALD_MASTER_KEY is not set)"
+                    : "HERALD_MASTER_KEY", masterKey::keep); // kept only once it reads what is stored
             SourceStore sourceStore = new SourceStore(secrets);
             if (!config.sources().file().isEmpty()) { // before any thread starts, so that a bad file stops the start cleanly
                 Sources.loadFile(db, sourceStore, Path.of(config.sources().file()));
@@ -399,13 +402,49 @@ public final class Herald implements HeraldCli.Running {
      * A master key that cannot read the stored secrets (another node's, or not the one they were
      * written with) stops the start with the reason: otherwise every ingest and delivery would fail.
      */
-    private static void checkMasterKey(Database db, ConfigStore configStore) {
+    /** What the first start seals with its master key (settings {@code master_key_check}), for every later start to open. */
+    private static final String MASTER_KEY_CHECK = "herald master key check";
+
+    /**
+     * Refuses a key that cannot open what this database holds: its services' secrets, and the check
+     * value the first start sealed. Without the check, two nodes started on an empty database with
+     * keys of their own both started, and the second could read nothing the first wrote (ingest
+     * 503, services 500) while it answered healthy. A new key is kept ({@code keep}) only once what
+     * exists is read, and before the check value it seals is stored (a key lost after sealing would
+     * lock every later start out). Inserted if absent, then read back: of two nodes starting
+     * together, the one whose key did not seal it refuses.
+     */
+    private static void checkMasterKey(Database db, SecretBox secrets, ConfigStore configStore, String keyFrom, Runnable keep) {
         try {
             db.read(configStore::allServices);
+            String existing = db.read(Herald::masterKeyCheck);
+            if (existing != null) opens(secrets, existing);
+            keep.run();
+            if (existing == null) {
+                db.inTransaction(c -> {
+                    try (PreparedStatement put = c.prepareStatement(
+                            "INSERT INTO settings (name, value) VALUES ('master_key_check', ?) ON CONFLICT (name) DO NOTHING")) {
+                        put.setString(1, secrets.encrypt(MASTER_KEY_CHECK));
+                        return put.executeUpdate();
+                    }
+                });
+                opens(secrets, db.read(Herald::masterKeyCheck));
+            }
         } catch (IllegalArgumentException cannotDecrypt) {
-            throw new ConfigException(java.util.List.of("HERALD_MASTER_KEY cannot read the secrets stored in this database ("
+            throw new ConfigException(java.util.List.of(keyFrom + " cannot read the secrets stored in this database ("
                     + cannotDecrypt.getMessage() + "); start with the key they were written with (every node of one"
-                    + " database needs the same key)"));
+                    + " database needs the same key: set HERALD_MASTER_KEY alike on each)"));
         }
+    }
+
+    private static String masterKeyCheck(java.sql.Connection c) throws java.sql.SQLException {
+        try (PreparedStatement get = c.prepareStatement("SELECT value FROM settings WHERE name = 'master_key_check'");
+             ResultSet rs = get.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static void opens(SecretBox secrets, String sealed) {
+        if (!MASTER_KEY_CHECK.equals(secrets.decrypt(sealed))) throw new IllegalArgumentException("the check value differs");
     }
 }

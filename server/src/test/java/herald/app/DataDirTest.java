@@ -49,7 +49,7 @@ class DataDirTest {
             assertThat(key.toFile().delete()).isTrue(); // lost
             assertThatThrownBy(() -> Herald.start(HeraldConfig.fromMap(env)))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("HERALD_MASTER_KEY cannot read the secrets");
+                    .hasMessageContaining("master.key (this node's own: HERALD_MASTER_KEY is not set) cannot read the secrets");
             assertThat(key).as("the backup of the key can still be put back as it was").doesNotExist();
         }
     }

@@ -83,6 +83,21 @@ class NodesTest {
         }
     }
 
+    /**
+     * Two nodes started on an empty database with keys of their own (no HERALD_MASTER_KEY, so each
+     * made a master.key) both started, having no secret to try their key on; the second could then
+     * read nothing the first wrote, while it answered healthy. The first start seals a check value.
+     */
+    @Test
+    void aSecondNodeWithAKeyOfItsOwnIsRefusedEvenOnAnEmptyDatabase() {
+        try (TestHerald a = TestHerald.start(Backend.POSTGRES)) {
+            assertThatThrownBy(() -> TestHerald.start(Backend.SQLITE, Map.of("HERALD_DATABASE_URL", a.environment().get("HERALD_DATABASE_URL"))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("master.key (this node's own: HERALD_MASTER_KEY is not set) cannot read the secrets stored in this database");
+            assertThat(a.api().post("/api/v1/events", Events.courseViewed("still-1")).status()).isEqualTo(202);
+        }
+    }
+
     /** Threads of running outbound clients: each client has one DNS timeout thread. */
     private static long outboundClientThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dns-timeouts")).count();

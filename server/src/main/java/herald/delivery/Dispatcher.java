@@ -40,10 +40,11 @@ public final class Dispatcher implements AutoCloseable {
     /** How often the shared per-service states are re-read; pausing on another node shows within this. */
     private static final long STATES_TTL_MS = 200;
     /**
-     * A hand-off decides on this node's last read of the services' states; older than this (an idle
-     * loop reads them once a second), it reads them inside its own transaction.
+     * A hand-off decides on this node's last read of the services' states; older than this, it reads
+     * them inside its own transaction. The claims' bound: a pause on another node holds within it
+     * (it was a second, and another node went on handing off a paused service's deliveries for that long).
      */
-    private static final long HANDOFF_STATES_MAX_AGE_MS = 1_000;
+    private static final long HANDOFF_STATES_MAX_AGE_MS = STATES_TTL_MS;
 
     private final Database db;
     private final DeliveryStore store;

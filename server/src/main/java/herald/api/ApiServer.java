@@ -85,8 +85,10 @@ public final class ApiServer {
                 if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.TOO_LARGE,
                         "the body is larger than the limit of " + maxBody + " bytes"));
             });
-            r.get("/health", ctx -> Responses.json(ctx, traffic.draining() ? 503 : 200,
-                    Json.object().put("status", traffic.draining() ? "draining" : "up")));
+            r.get("/health", ctx -> {
+                String health = traffic.health();
+                Responses.json(ctx, health.equals("up") ? 200 : 503, Json.object().put("status", health));
+            });
             // Prometheus sends its key as a bearer token; HERALD_METRICS_PUBLIC opens the page to anyone who reaches the port.
             r.get("/metrics", ctx -> {
                 if (!http.metricsPublic()) {

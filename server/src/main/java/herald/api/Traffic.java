@@ -18,9 +18,18 @@ public final class Traffic {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean draining;
+    private final java.util.function.BooleanSupplier databaseAnswers;
 
-    public Traffic(MeterRegistry metrics) {
+    /** {@code databaseAnswers}: whether the database answers now (for {@code /health}). */
+    public Traffic(MeterRegistry metrics, java.util.function.BooleanSupplier databaseAnswers) {
         this.metrics = metrics;
+        this.databaseAnswers = databaseAnswers;
+    }
+
+    /** What {@code /health} says: {@code up}, {@code draining} (shutting down), or {@code database_unreachable}. */
+    public String health() {
+        if (draining) return "draining";
+        return databaseAnswers.getAsBoolean() ? "up" : "database_unreachable";
     }
 
     /** From now on new requests are refused with {@link #drainingProblem()}. */

@@ -130,7 +130,7 @@ public final class Herald implements HeraldCli.Running {
         DataDirLock locked = null;
         try {
             this.dataDirLock = locked = DataDirLock.take(config.database().url());
-            this.db = opened = Database.open(config.database().url(), config.database().user(), config.database().password());
+            this.db = opened = openDatabase(config);
             SecretBox.NewKey masterKey = SecretBox.open(config.access().masterKey(), config.dataDir());
             SecretBox secrets = masterKey.box();
             ApiKeys apiKeys = new ApiKeys(db);
@@ -223,7 +223,7 @@ public final class Herald implements HeraldCli.Running {
                     new HookUseCases(db, hookStore, ingestUseCases, schemas, audit),
                     new GatewayUseCases(db, configStore, dispatcher.gateway()),
                     new ErasureUseCases(new Erasure(db, schemas), audit));
-            this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics), metrics,
+            this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics, db::answers), metrics,
                     new WebUi(useCases, config.http().maxBodyBytes()));
         } catch (RuntimeException | Error e) {
             // A start that failed lets go of what it opened (a master key that cannot read the secrets,
@@ -402,6 +402,18 @@ public final class Herald implements HeraldCli.Running {
      * A master key that cannot read the stored secrets (another node's, or not the one they were
      * written with) stops the start with the reason: otherwise every ingest and delivery would fail.
      */
+    /** The database, or one line saying why it cannot be used (exit code 2) rather than a pool's stack trace. */
+    private static Database openDatabase(HeraldConfig config) {
+        try {
+            return Database.open(config.database().url(), config.database().user(), config.database().password());
+        } catch (Database.Unreachable e) {
+            throw new ConfigException(List.of("HERALD_DATABASE_URL: cannot reach the database at " + config.database() + ": "
+                    + e.getMessage()));
+        } catch (Database.NewerSchema e) {
+            throw new ConfigException(List.of("HERALD_DATABASE_URL: " + e.getMessage()));
+        }
+    }
+
     /** What the first start seals with its master key (settings {@code master_key_check}), for every later start to open. */
     private static final String MASTER_KEY_CHECK = "herald master key check";
 

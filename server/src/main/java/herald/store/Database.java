@@ -34,6 +34,44 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
     }
 
+    /** The last check of whether PostgreSQL answers (see {@link #answers}), and when it began. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Boolean>> answering =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile long answeringSince;
+
+    /**
+     * Whether the database answers now, for {@code /health}: a node that lost its way to PostgreSQL
+     * cannot take events, and its balancer should send them elsewhere. At most one check a second,
+     * waited for at most 2 s; SQLite, a file of this process's own, always answers.
+     */
+    public boolean answers() {
+        if (dialect == Dialect.SQLITE) return true;
+        var check = answering.get();
+        long now = System.currentTimeMillis();
+        if (check == null || (check.isDone() && now - answeringSince > 1_000)) {
+            var next = new java.util.concurrent.CompletableFuture<Boolean>();
+            if (answering.compareAndSet(check, next)) {
+                answeringSince = now;
+                Thread.ofVirtual().name("database-check").start(() -> {
+                    try (Connection c = pool.getConnection()) {
+                        next.complete(c.isValid(2));
+                    } catch (SQLException | RuntimeException e) {
+                        next.complete(false);
+                    }
+                });
+            }
+            check = answering.get();
+        }
+        try {
+            return check.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public static Database open(String url, String user, String password) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("herald");
@@ -63,10 +101,41 @@ public final class Database implements AutoCloseable {
         }
         // While the database is down a request waits this long for a connection, then answers 503.
         hc.setConnectionTimeout(10_000);
-        HikariDataSource pool = new HikariDataSource(hc);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            throw new Unreachable(rootMessage(e), e);
+        }
         Database db = new Database(dialect, pool);
-        db.migrate();
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
         return db;
+    }
+
+    /** The database could not be reached or opened when Herald started (down, a wrong address, no such database). */
+    public static final class Unreachable extends RuntimeException {
+        Unreachable(String why, Throwable cause) {
+            super(why, cause);
+        }
+    }
+
+    /** The schema was migrated by a newer Herald than this one: this build does not know its tables. */
+    public static final class NewerSchema extends RuntimeException {
+        NewerSchema(int found) {
+            super("this database's schema is version " + found + ", from a newer Herald; this build knows up to " + SCHEMA_VERSION
+                    + " (start the newer build, or upgrade this one: every node of one database runs one version)");
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static void createParentDir(String path) {
@@ -102,6 +171,7 @@ public final class Database implements AutoCloseable {
                 String version = rs.getString(1);
                 if (version != null) newest = Math.max(newest, Integer.parseInt(version));
             }
+            if (newest > SCHEMA_VERSION) throw new NewerSchema(newest); // Flyway only warns, and this build would run on tables it does not know
             return newest == SCHEMA_VERSION;
         } catch (SQLException | NumberFormatException noHistoryOrAnother) {
             return false; // Flyway reads it, and creates or upgrades the schema

@@ -35,7 +35,12 @@ class DatabaseOutageTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ingest.acknowledged.size() >= total / 5);
                 proxy.cut();
                 await().atMost(Duration.ofSeconds(30L + 15L * downFor)).until(() -> ingest.answered(503) >= downFor);
+                // A balancer hears it too: the node cannot take events while its database does not answer.
+                var down = api.get("/health");
+                assertThat(down.status()).isEqualTo(503);
+                assertThat(down.json().get("status").asText()).isEqualTo("database_unreachable");
                 proxy.restore();
+                await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/health").status() == 200);
                 ingest.awaitDone();
                 assertThat(ingest.acknowledged).as(ingest.answers()).hasSize(total);
                 assertThat(ingest.serverErrors()).as("only 503s: " + ingest.answers()).isEqualTo(ingest.answered(503));

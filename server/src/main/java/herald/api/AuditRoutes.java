@@ -29,7 +29,7 @@ final class AuditRoutes {
 
     static ObjectNode view(AuditLog.Entry e) {
         ObjectNode o = Json.object();
-        o.put("id", e.seq());
+        o.put("id", Long.toString(e.seq())); // ids are strings (the contract), this one a number in the log
         o.put("time", Requests.iso(e.at()));
         o.putObject("actor").put("kind", e.actor().kind().wire()).put("id", e.actor().id()).put("name", e.actor().name());
         o.put("action", e.action());

@@ -16,12 +16,9 @@ final class KeyRoutes {
 
     void register(ApiRoutes r) {
         r.get("/api/v1/api-keys", Permission.READ, ctx -> {
-            Requests.noCursor(ctx);
-            var o = Json.object();
-            var items = o.putArray("items");
-            keys.list().forEach(k -> items.add(view(k)));
-            o.putNull("next_cursor");
-            Responses.json(ctx, 200, o);
+            String after = Requests.cursor(ctx); // newest first, as every list: after this id
+            var rows = keys.list().stream().filter(k -> after == null || k.id().compareTo(after) < 0).toList();
+            Responses.page(ctx, rows, Requests.limit(ctx, 500), KeyRoutes::view, k -> k.id()); // one page without limit, as before
         });
         r.post("/api/v1/api-keys", Permission.ADMIN, ctx -> {
             ApiKeys.Created created = keys.create(Actors.of(ctx), Requests.jsonBody(ctx, 64 * 1024));

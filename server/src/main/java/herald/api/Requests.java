@@ -149,8 +149,13 @@ public final class Requests {
     }
 
     public static int limit(Context ctx) {
+        return limit(ctx, 50);
+    }
+
+    /** {@code limit} of a list whose page without it is {@code absent} long (a short list that was one page). */
+    public static int limit(Context ctx, int absent) {
         String raw = ctx.queryParam("limit");
-        if (raw == null) return 50;
+        if (raw == null) return absent;
         try {
             int n = Integer.parseInt(raw);
             if (n >= 1 && n <= 500) return n;

@@ -50,6 +50,21 @@ public final class Responses {
         json(ctx, 200, o);
     }
 
+    /**
+     * A page of a list that keeps its order (it only grows at its end, or never changes), paged by
+     * position: the cursor is where the next page starts.
+     */
+    public static void positions(Context ctx, List<? extends JsonNode> all, int limit) {
+        Long after = Requests.numberCursor(ctx);
+        int start = after == null ? 0 : (int) Math.max(0, Math.min(after, all.size()));
+        ObjectNode o = Json.object();
+        ArrayNode items = o.putArray("items");
+        all.subList(start, Math.min(all.size(), start + limit)).forEach(items::add);
+        if (start + limit < all.size()) o.put("next_cursor", Requests.encodeCursor(Integer.toString(start + limit)));
+        else o.putNull("next_cursor");
+        json(ctx, 200, o);
+    }
+
     /** The HTTP status that answers a problem of {@code kind}. */
     public static int status(Problem.Kind kind) {
         return switch (kind) {

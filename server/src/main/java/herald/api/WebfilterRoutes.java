@@ -51,12 +51,8 @@ final class WebfilterRoutes {
             Responses.json(ctx, 200, o);
         });
         r.get("/api/v1/filter-types", Permission.READ, ctx -> {
-            Requests.noCursor(ctx);
-            var o = Json.object();
-            var items = o.putArray("items");
-            webfilters.types().all().forEach(t -> items.add(typeView(t)));
-            o.putNull("next_cursor");
-            Responses.json(ctx, 200, o);
+            // A fixed list, paged by position as the event-type catalog is.
+            Responses.positions(ctx, webfilters.types().all().stream().map(WebfilterRoutes::typeView).toList(), Requests.limit(ctx, 500));
         });
         r.post("/api/v1/filters/{filter_type}", Permission.INGEST, ctx -> {
             WebfilterRunner.Result res = webfilters.run(ctx.pathParam("filter_type"), Requests.jsonBody(ctx, maxBody));
@@ -91,7 +87,7 @@ final class WebfilterRoutes {
     }
 
     private static ObjectNode callView(WebfilterStore.CallLog c) {
-        ObjectNode o = Json.object().put("id", c.seq()).put("time", Requests.iso(c.at())).put("filter_type", c.filterType())
+        ObjectNode o = Json.object().put("id", Long.toString(c.seq())).put("time", Requests.iso(c.at())).put("filter_type", c.filterType())
                 .put("duration_ms", c.durationMs()).put("outcome", c.outcome());
         if (c.status() == null) o.putNull("status"); else o.put("status", c.status());
         o.put("error_kind", c.errorKind()).put("error", c.error()).put("request_body", c.requestBody()).put("response_body", c.responseBody());

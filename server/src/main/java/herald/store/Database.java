@@ -34,15 +34,18 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** The last check of whether PostgreSQL answers (see {@link #answers}), and when it began. */
+    /** The last check of whether PostgreSQL answers (see {@link #answers}), when it began, and the last answer had. */
     private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Boolean>> answering =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile long answeringSince;
+    private volatile boolean answered = true;
 
     /**
-     * Whether the database answers now, for {@code /health}: a node that lost its way to PostgreSQL
-     * cannot take events, and its balancer should send them elsewhere. At most one check a second,
-     * waited for at most 2 s; SQLite, a file of this process's own, always answers.
+     * Whether the database answers, for {@code /health}: a node that lost its way to PostgreSQL
+     * cannot take events, and its balancer should send them elsewhere. One check at a time, begun
+     * at most once a second; a check not done within 250 ms leaves the last answer standing (while
+     * PostgreSQL is away a check waits out the pool's 10 s, and a probe must not). SQLite, a file of
+     * this process's own, always answers.
      */
     public boolean answers() {
         if (dialect == Dialect.SQLITE) return true;
@@ -53,22 +56,25 @@ public final class Database implements AutoCloseable {
             if (answering.compareAndSet(check, next)) {
                 answeringSince = now;
                 Thread.ofVirtual().name("database-check").start(() -> {
+                    boolean ok;
                     try (Connection c = pool.getConnection()) {
-                        next.complete(c.isValid(2));
+                        ok = c.isValid(2);
                     } catch (SQLException | RuntimeException e) {
-                        next.complete(false);
+                        ok = false;
                     }
+                    answered = ok;
+                    next.complete(ok);
                 });
             }
             check = answering.get();
         }
         try {
-            return check.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            return check.get(250, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return false;
+            return answered;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return answered;
         }
     }
 

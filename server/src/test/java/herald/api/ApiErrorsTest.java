@@ -154,7 +154,7 @@ class ApiErrorsTest {
             for (String cursor : forged) assertProblem(api.get("/api/v1/" + list + "?cursor=" + cursor), 400, "cursor");
         }
         // A list of one page gives no cursor, so it takes none.
-        assertProblem(api.get("/api/v1/api-keys?cursor=" + Requests.encodeCursor("key_1")), 400, "cursor");
+        assertProblem(api.get("/api/v1/webfilters/wf_x/calls?cursor=" + Requests.encodeCursor("1")), 400, "cursor");
     }
 
     @Test
@@ -173,6 +173,24 @@ class ApiErrorsTest {
             cursor = r.json().get("next_cursor").isNull() ? null : r.json().get("next_cursor").asText();
         } while (cursor != null);
         assertThat(paged).containsAll(made).doesNotHaveDuplicates();
+
+        // The lists that were one page take limit and cursor as the contract says lists do (limit was a 400).
+        for (int i = 0; i < 3; i++) api.post("/api/v1/api-keys", Json.read("{\"name\":\"paged-key-" + i + "\",\"scopes\":[\"read\"]}"));
+        for (String list : List.of("api-keys", "filter-types")) {
+            List<String> all = new ArrayList<>();
+            api.get("/api/v1/" + list).json().get("items").forEach(k -> all.add(k.toString()));
+            assertThat(all).as(list).hasSizeGreaterThan(2);
+            List<String> pages = new ArrayList<>();
+            String next = null;
+            do {
+                var r = api.get("/api/v1/" + list + "?limit=2" + (next == null ? "" : "&cursor=" + next));
+                assertThat(r.status()).as(r.text()).isEqualTo(200);
+                assertThat(r.json().get("items").size()).isLessThanOrEqualTo(2);
+                r.json().get("items").forEach(k -> pages.add(k.toString()));
+                next = r.json().get("next_cursor").isNull() ? null : r.json().get("next_cursor").asText();
+            } while (next != null);
+            assertThat(pages).as(list).isEqualTo(all);
+        }
     }
 
     @Test

@@ -78,8 +78,12 @@ public final class ApiServer {
             });
             r.error(405, ctx -> {
                 if (pages.owns(ctx.path())) pages.notFound(ctx); // a person's browser: a page, not a problem document
-                else if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.METHOD_NOT_ALLOWED,
-                        ctx.method().name() + " is not allowed on " + ctx.path()));
+                else if (!isProblem(ctx)) {
+                    String allowed = String.join(", ", allowedOn(ctx.path()));
+                    if (!allowed.isEmpty()) ctx.header("Allow", allowed); // RFC 9110 asks a 405 to say what is allowed
+                    Responses.problem(ctx, new Problem(Problem.Kind.METHOD_NOT_ALLOWED,
+                            ctx.method().name() + " is not allowed on " + ctx.path() + (allowed.isEmpty() ? "" : ": " + allowed)));
+                }
             });
             r.error(413, ctx -> {
                 if (!isProblem(ctx)) Responses.problem(ctx, new Problem(Problem.Kind.TOO_LARGE,
@@ -151,6 +155,18 @@ public final class ApiServer {
 
     public int port() {
         return web.port();
+    }
+
+    /** The methods the routes matching {@code path} take ({@code {id}} matches one path segment). */
+    private List<String> allowedOn(String path) {
+        java.util.TreeSet<String> methods = new java.util.TreeSet<>();
+        for (String[] route : routes()) {
+            String pattern = java.util.Arrays.stream(route[1].split("/", -1))
+                    .map(seg -> seg.startsWith("{") && seg.endsWith("}") ? "[^/]+" : java.util.regex.Pattern.quote(seg))
+                    .collect(java.util.stream.Collectors.joining("/"));
+            if (path.matches(pattern)) methods.add(route[0]);
+        }
+        return List.copyOf(methods);
     }
 
     /** Every HTTP route served, as {method, path}, for tests that must cover them all. */

@@ -74,6 +74,11 @@ class ApiErrorsTest {
             assertThat(r.json().get("type").asText()).isEqualTo("urn:herald:problem:method-not-allowed");
             assertThat(r.header("Allow")).as(call[1] + ": RFC 9110 asks a 405 to say what is allowed").isNotBlank();
         }
+        // Ingest is served in front of the router: its POST is named too, and a PATCH was answered with no Allow at all.
+        var patch = api.send("PATCH", "/api/v1/events", "{}");
+        assertProblem(patch, 405);
+        assertThat(patch.header("Allow")).isEqualTo("GET, POST");
+        assertThat(api.send("PATCH", "/api/v1/services/svc_x", "{}").status()).isNotEqualTo(405); // PATCH is a service's
         assertProblem(api.get("/api/v1/nothing-here"), 404);
     }
 

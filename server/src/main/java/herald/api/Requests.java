@@ -96,7 +96,7 @@ public final class Requests {
         } catch (IOException e) {
             throw Problem.invalid("body", "unreadable body: " + e.getMessage());
         }
-        Json.Unstorable bad = Json.unstorable(tree);
+        Json.Unstorable bad = Json.unstorable(tree, body.length);
         if (bad != null) throw Problem.invalid(bad.path(), bad.reason());
         return tree;
     }

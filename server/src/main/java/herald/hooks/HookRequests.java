@@ -136,7 +136,7 @@ public final class HookRequests {
         };
         // Held to what the ingest API holds its bodies to: a NUL (which PostgreSQL refuses), a lone
         // surrogate, or numbers that written out in full would be gigabytes (1e999999999).
-        Json.Unstorable bad = Json.unstorable(event);
+        Json.Unstorable bad = Json.unstorable(event, in.body().length);
         if (bad != null) throw new Refused(Refused.Kind.UNREADABLE, bad.path() + " " + bad.reason());
         return event;
     }

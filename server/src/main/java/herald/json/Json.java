@@ -85,22 +85,23 @@ public final class Json {
     public static final int MAX_EXPONENT = 400;
     /**
      * How much longer a document's numbers may grow when written out in full (see the mapper): 1e399
-     * is 5 bytes sent and 400 stored, so a 1 MiB body of them would be stored as 80 MiB, more than
-     * the heap. Numbers as data has them (1e10, 2.5e-3) add a few bytes each: a whole body of them
-     * stays within this.
+     * is 5 bytes sent and 400 stored. Bounded by the size of the text they came in, and at least
+     * this: the stored form is then at most about twice what was sent, as a document of plain
+     * values is. Numbers as data has them (1e10, 2.5e-3) add a few bytes each.
      */
-    public static final int MAX_NUMBER_GROWTH = 4 * 1024 * 1024;
+    public static final int MIN_NUMBER_GROWTH = 64 * 1024;
 
     /**
      * The first value in {@code root} that cannot be stored and rendered faithfully: a string (or
      * field name) holding an unpaired UTF-16 surrogate ({@code "\ud800"} in JSON), which becomes
      * {@code ?} on the way to UTF-8 so that two different ids would collide; a NUL, which
      * PostgreSQL refuses; a number whose exponent is beyond {@link #MAX_EXPONENT}, or the number
-     * whose full writing takes the document's numbers past {@link #MAX_NUMBER_GROWTH}. Null when all is well.
+     * whose full writing takes the document's numbers past {@code sourceBytes} (the size of the
+     * text it was read from) or {@link #MIN_NUMBER_GROWTH}, the larger. Null when all is well.
      */
-    public static Unstorable unstorable(JsonNode root) {
+    public static Unstorable unstorable(JsonNode root, long sourceBytes) {
         StringBuilder at = new StringBuilder();
-        String reason = unstorable(root, at, new long[1]);
+        String reason = unstorable(root, at, new long[] {0, Math.max(MIN_NUMBER_GROWTH, sourceBytes)});
         return reason == null ? null : new Unstorable(at.isEmpty() ? "body" : at.toString(), reason);
     }
 
@@ -108,7 +109,7 @@ public final class Json {
      * Why {@code n} cannot be stored, with {@code at} left at the path of what failed; null when all
      * is well. The path is written only on the way down into containers and to what failed: every
      * ingested event is checked, and building each value's path cost more than the check.
-     * {@code grown} sums what the numbers so far add when written out in full.
+     * {@code grown}: what the numbers so far add when written out in full, and how much they may.
      */
     private static String unstorable(JsonNode n, StringBuilder at, long[] grown) {
         if (n.isTextual()) return storable(n.textValue()) ? null : "must not hold NUL characters or unpaired UTF-16 surrogates";
@@ -121,9 +122,9 @@ public final class Json {
             // Written out: the digits, and the zeros an exponent stood for (before the digits or after them).
             long plain = scale <= 0 ? precision - scale : Math.max(precision + 1, scale + 2);
             grown[0] += Math.max(0, plain - precision - 1);
-            if (grown[0] > MAX_NUMBER_GROWTH) {
+            if (grown[0] > grown[1]) {
                 return "is a number whose exponent stands for many zeros, and with the numbers before it the document written"
-                        + " out in full would grow by more than " + MAX_NUMBER_GROWTH / 1024 + " KiB";
+                        + " out in full would grow by more than " + grown[1] / 1024 + " KiB (its own size, or 64 KiB)";
             }
         }
         if (n.isArray()) {

@@ -227,12 +227,15 @@ public final class WebfilterRunner implements AutoCloseable {
                 : Json.MAPPER.nullNode();
     }
 
-    /** An answer's body as a JSON object; anything else (empty, not JSON, a list, a string) is {@code {}}. */
+    /**
+     * An answer's body as a JSON object; anything else (empty, not JSON, a list, a string, or what
+     * ingest would refuse: a reply of 1e9999s is merged and written out in full) is {@code {}}.
+     */
     private static JsonNode object(String text) {
         if (text == null || text.isBlank()) return Json.object();
         try {
             JsonNode n = Json.read(text);
-            return n.isObject() ? n : Json.object();
+            return n.isObject() && Json.unstorable(n, text.length()) == null ? n : Json.object();
         } catch (IllegalArgumentException e) {
             return Json.object();
         }

@@ -79,6 +79,23 @@ class WebfilterTest {
         }
     }
 
+    /**
+     * An endpoint's answer is held to what ingest takes: its data is merged and written out in full,
+     * so a reply of 1e9999s (7 KB) was a 10 MB answer, a larger one ran the heap out, and 1e999999999
+     * could not be written at all (500 for every login through the filter). It counts as {@code {}}.
+     */
+    @Test
+    void anAnswerIngestWouldRefuseCountsAsNone() {
+        try (Receiver hostile = new Receiver(); Receiver huge = new Receiver()) {
+            hostile.reply(r -> Reply.status(200).body("{\"data\":{\"x\":1e999999999}}"));
+            huge.reply(r -> Reply.status(200).body("{\"data\":{\"y\":[" + String.join(",", java.util.Collections.nCopies(1000, "1e9999")) + "]}}"));
+            webfilter(LOGIN, hostile, Json.object().put("order", 1));
+            webfilter(LOGIN, huge, Json.object().put("order", 2));
+            JsonNode answer = call(LOGIN, "{\"user\":{\"id\":4}}");
+            assertThat(answer.get("data")).isEqualTo(Json.read("{\"user\":{\"id\":4}}"));
+        }
+    }
+
     @Test
     void aStatusHaltsOnlyWithItsOptionAndOtherwiseCountsLikeAnyAnswer() {
         try (Receiver forbidden = new Receiver(); Receiver broken = new Receiver()) {

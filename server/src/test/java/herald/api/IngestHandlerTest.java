@@ -144,7 +144,7 @@ class IngestHandlerTest {
         // Another method on the path is Javalin's 405, after its key check.
         Answer put = send("PUT", "/api/v1/events", event("fp-put"));
         assertProblem(put, 405, "/api/v1/events");
-        assertThat(put.json().get("detail").asText()).isEqualTo("PUT is not allowed on /api/v1/events");
+        assertThat(put.json().get("detail").asText()).isEqualTo("PUT is not allowed on /api/v1/events: GET, POST");
         assertThat(send("PUT", "/api/v1/events", null, event("fp-put"), false).status()).isEqualTo(401);
         assertProblem(send("POST", "/api/v1/events/x", event("fp-path")), 405, "/api/v1/events/x"); // GET's path
 

@@ -114,9 +114,7 @@ public final class AmqpConnections {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof AuthenticationFailureException) return "the broker refused the credentials";
         }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String msg = herald.text.Words.rootMessage(t);
         return msg.length() > 1000 ? msg.substring(0, 1000) : msg;
     }
 

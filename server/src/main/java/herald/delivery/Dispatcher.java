@@ -41,8 +41,7 @@ public final class Dispatcher implements AutoCloseable {
     private static final long STATES_TTL_MS = 200;
     /**
      * A hand-off decides on this node's last read of the services' states; older than this, it reads
-     * them inside its own transaction. The claims' bound: a pause on another node holds within it
-     * (it was a second, and another node went on handing off a paused service's deliveries for that long).
+     * them itself. The claims' bound, so a pause on another node holds within it (it was a second).
      */
     private static final long HANDOFF_STATES_MAX_AGE_MS = STATES_TTL_MS;
 
@@ -77,6 +76,10 @@ public final class Dispatcher implements AutoCloseable {
     private final Object idle = new Object();
     private volatile Map<String, ServiceStates.State> stateSnapshot = Map.of();
     private volatile long statesReadAt;
+    /** What a hand-off read itself when the loop's read was too old, kept as long: one read per bound, not one per commit. */
+    private record StatesRead(Map<String, ServiceStates.State> states, long at) {}
+    private static final StatesRead NONE_READ = new StatesRead(Map.of(), 0);
+    private volatile StatesRead handoffRead = NONE_READ;
     private final Object signal = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong polls = new AtomicLong();
@@ -114,6 +117,7 @@ public final class Dispatcher implements AutoCloseable {
             @Override
             public void statesChanged() {
                 statesReadAt = 0;
+                handoffRead = NONE_READ;
             }
 
             @Override
@@ -170,6 +174,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Re-reads the per-service states now (after a pause or resume on this node) and wakes the loop. */
     public void statesChanged() {
         statesReadAt = 0;
+        handoffRead = NONE_READ;
         wake();
     }
 
@@ -348,8 +353,9 @@ public final class Dispatcher implements AutoCloseable {
 
     private Handoff open(Connection c, Router.Table table, long now) throws SQLException {
         if (!running || !DeliverySwitch.deliveriesEnabled(c)) return null;
-        var current = now - statesReadAt > HANDOFF_STATES_MAX_AGE_MS ? ServiceStates.all(c) : stateSnapshot;
-        return new Handoff(table, current, now + lease(table));
+        StatesRead read = now - statesReadAt <= HANDOFF_STATES_MAX_AGE_MS ? new StatesRead(stateSnapshot, statesReadAt) : handoffRead;
+        if (now - read.at() > HANDOFF_STATES_MAX_AGE_MS) handoffRead = read = new StatesRead(ServiceStates.all(c), now);
+        return new Handoff(table, read.states(), now + lease(table));
     }
 
     /** One ingest commit's deliveries handed straight to this dispatcher (see {@link #handoff}). */

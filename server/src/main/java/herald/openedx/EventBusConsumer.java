@@ -310,15 +310,9 @@ final class EventBusConsumer {
     /** What a person can act on: no URL, no password. */
     private static String describe(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof io.lettuce.core.RedisConnectionException) return "cannot connect to Redis (" + rootCause(e) + ")";
+        if (e instanceof io.lettuce.core.RedisConnectionException) return "cannot connect to Redis (" + herald.text.Words.rootCause(e).getClass().getSimpleName() + ")";
         if (m.contains("NOAUTH") || m.contains("WRONGPASS")) return "Redis refused the password";
         return m.length() > 300 ? m.substring(0, 300) : m.replaceAll("redis(s?)://[^\\s]*", "redis$1://…");
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null) c = c.getCause();
-        return c.getClass().getSimpleName();
     }
 
     private void closeConnection() {

@@ -160,8 +160,7 @@ public final class OutboundCall {
     }
 
     private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        Throwable root = herald.text.Words.rootCause(t);
         if (root instanceof java.io.EOFException) return "the receiver closed the connection before its answer was complete";
         String msg = root.getMessage();
         // Some of Jetty's messages are an object's toString (a connection and its end point): not for people.

@@ -111,7 +111,7 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(hc);
         } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
-            throw new Unreachable(rootMessage(e), e);
+            throw new Unreachable(herald.text.Words.rootMessage(e), e);
         }
         Database db = new Database(dialect, pool);
         try {
@@ -136,12 +136,6 @@ public final class Database implements AutoCloseable {
             super("this database's schema is version " + found + ", from a newer Herald; this build knows up to " + SCHEMA_VERSION
                     + " (start the newer build, or upgrade this one: every node of one database runs one version)");
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static void createParentDir(String path) {

@@ -77,7 +77,7 @@ public final class DocumentTable<T extends Stored> {
     }
 
     /** Each row's {@code column} (one of its plain columns) by id, ordered by that column: no document is read or opened. */
-    public java.util.LinkedHashMap<String, String> column(Connection c, String column) throws SQLException {
+    public java.util.Map<String, String> column(Connection c, String column) throws SQLException {
         String checked = checkedColumn(column);
         var out = new java.util.LinkedHashMap<String, String>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, " + checked + " FROM " + table + " ORDER BY " + checked + ", id");

@@ -66,9 +66,13 @@ public record HeraldConfig(
     /** Ingest: the largest batch, and how many PostgreSQL transactions may commit at once. */
     public record IngestSettings(int maxBatch, int writers) {}
 
-    /** The delivery engine. */
-    /** {@code deadLetterRetentionDays}: 0 keeps dead letters until they are replayed or erased. */
-    public record DeliverySettings(int concurrency, int leaseS, int retentionDays, int maxPayloadBytes, int deadLetterRetentionDays) {}
+    /**
+     * The delivery engine. {@code deadLetterRetentionDays}: 0 keeps dead letters until they are
+     * replayed or erased. {@code bodyMemory}: how much of the events' bodies deliveries being sent
+     * may hold, in characters (about bytes); by default a quarter of the heap.
+     */
+    public record DeliverySettings(int concurrency, int leaseS, int retentionDays, int maxPayloadBytes, int deadLetterRetentionDays,
+                                   long bodyMemory) {}
 
     /** A JSON file of Moodle sources applied at start ("" for none). */
     public record SourceSettings(String file) {}
@@ -110,6 +114,7 @@ public record HeraldConfig(
         d.put("HERALD_OPS_DEAD_LETTERS", "100");
         d.put("HERALD_METRICS_PUBLIC", "false");
         d.put("HERALD_DELIVERY_LEASE_S", "300");
+        d.put("HERALD_DELIVERY_MEMORY_BYTES", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -167,6 +172,8 @@ public record HeraldConfig(
                 intIn(v, "HERALD_OPS_LAG_ROWS", 1, 1_000_000_000, errors), intIn(v, "HERALD_OPS_LAG_S", 1, 31_536_000, errors),
                 intIn(v, "HERALD_OPS_DEAD_LETTERS", 1, 1_000_000, errors));
         int leaseS = intIn(v, "HERALD_DELIVERY_LEASE_S", 5, 86_400, errors);
+        long bodyMemory = v.get("HERALD_DELIVERY_MEMORY_BYTES").isBlank() ? Runtime.getRuntime().maxMemory() / 4
+                : intIn(v, "HERALD_DELIVERY_MEMORY_BYTES", 1024, Integer.MAX_VALUE, errors);
         boolean metricsPublic = bool(v, "HERALD_METRICS_PUBLIC", errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
         if (!logFormat.equals("plain") && !logFormat.equals("json")) {
@@ -208,7 +215,7 @@ public record HeraldConfig(
                 new DatabaseSettings(dbUrl, v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD")),
                 new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), adminUser, adminPassword),
                 new IngestSettings(maxBatch, writers),
-                new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload, deadLetterDays),
+                new DeliverySettings(concurrency, leaseS, retentionDays, maxPayload, deadLetterDays, bodyMemory),
                 new SourceSettings(sourcesFile),
                 new OutboundSettings(List.copyOf(allow)),
                 operational);

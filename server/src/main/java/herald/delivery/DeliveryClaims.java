@@ -1,8 +1,11 @@
 package herald.delivery;
 
+import herald.outbound.ServiceStates;
+import herald.routing.Router;
 import herald.store.Database;
 import herald.store.Dialect;
 import herald.store.Sql;
+import herald.subscription.Service;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -46,6 +49,28 @@ final class DeliveryClaims {
     /** The same claim for one service, inside the caller's transaction (which holds its budget). */
     List<Delivery> claimForService(Connection c, String serviceId, long now, int limit, long leaseMs) throws SQLException {
         return claim(c, now, limit, leaseMs, serviceId);
+    }
+
+    /** A lease outlasts the longest timeout (and at least {@code leaseMs}), so a slow send is never claimed twice. */
+    static long lease(Router.Table table, long leaseMs) {
+        long longest = 0;
+        for (Service s : table.services().values()) longest = Math.max(longest, s.timeoutMs());
+        return Math.max(leaseMs, longest + 5_000);
+    }
+
+    /** A limited service's claims within its budget (see {@link ServiceStates#takeWithinBudget}). */
+    ServiceStates.Budgeted<Delivery> ofService(DeliveryStore store, String serviceId, long now, long leaseMs) {
+        return new ServiceStates.Budgeted<>() {
+            @Override
+            public int inFlight(Connection c) throws SQLException {
+                return store.inFlight(c, serviceId, now);
+            }
+
+            @Override
+            public List<Delivery> take(Connection c, int budget) throws SQLException {
+                return claimForService(c, serviceId, now, budget, leaseMs);
+            }
+        };
     }
 
     /**

@@ -48,7 +48,7 @@ public final class DeliveryIntake {
         private final List<Delivery> deliveries = new ArrayList<>();
         /** Ordered deliveries, whose fate waits for {@link #placeInLines}: their place in {@link #deliveries}. */
         private final List<Ordered> ordered = new ArrayList<>();
-        private Dispatcher.Handoff handoff;
+        private Handoff handoff;
         private boolean handoffAsked;
         private int pending;
 

@@ -11,11 +11,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.IntConsumer;
 
@@ -43,21 +45,37 @@ public final class DeliveryStore {
         }
     }
 
-    /** The bodies of the given events, by id. */
-    public Map<String, String> eventBodies(List<String> eventIds) {
-        if (eventIds.isEmpty()) return Map.of();
-        String marks = Sql.marks(eventIds.size());
+    /**
+     * Stored bodies by id ({@code events.body}, {@code gateway_requests.request}), read in id order
+     * while what was read before is under {@code free} characters (bytes, in the database's count):
+     * the rest are named unread, not read, so that a driver that holds whole results (PostgreSQL's)
+     * does not hold them either. Ids with no row are in neither.
+     */
+    Bodies bodiesWithin(String table, String column, List<String> ids, long free) {
+        if (ids.isEmpty()) return new Bodies(Map.of(), Set.of());
+        String sql = "SELECT id, CASE WHEN COALESCE(SUM(octet_length(" + column + ")) OVER (ORDER BY id"
+                + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) < ? THEN " + column + " END"
+                + " FROM " + table + " WHERE id IN (" + Sql.marks(ids.size()) + ")";
         return db.read(c -> {
-            Map<String, String> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, body FROM events WHERE id IN (" + marks + ")")) {
-                for (int i = 0; i < eventIds.size(); i++) ps.setString(i + 1, eventIds.get(i));
+            Map<String, String> read = new HashMap<>();
+            Set<String> unread = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, free);
+                for (int i = 0; i < ids.size(); i++) ps.setString(i + 2, ids.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                    while (rs.next()) {
+                        String body = rs.getString(2);
+                        if (body == null) unread.add(rs.getString(1)); // the column is NOT NULL: over the budget
+                        else read.put(rs.getString(1), body);
+                    }
                 }
             }
-            return out;
+            return new Bodies(read, unread);
         });
     }
+
+    /** What {@link #bodiesWithin} read, and which ids it left for the budget. */
+    record Bodies(Map<String, String> read, Set<String> unread) {}
 
     /** Records an attempt and the delivery's new state together; a no-op if the lease was lost meanwhile. */
     public void finish(Delivery d, String status, long nextAttemptAt, String lastError, Attempt attempt) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class Dispatcher implements AutoCloseable {
      * takes the room of the one before), so 1,000 busy keys took two turns.
      */
     private final Semaphore room;
+    private final BodyBudget budget;
     private final SendSlot.Shared slots;
     private static final int MAX_CLAIM = 500;
     private final int concurrency;
@@ -129,6 +131,7 @@ public final class Dispatcher implements AutoCloseable {
         });
         this.permits = new Semaphore(concurrency);
         this.room = new Semaphore(16 * concurrency);
+        this.budget = new BodyBudget(settings.bodyMemory(), this::wakeLocal);
         this.slots = new SendSlot.Shared(permits, room, slowTimer, concurrency);
         // Every send arms a slow timer and nearly all are cancelled: they leave the queue at once
         // rather than expire in it (thousands a second, each waking the timer thread).
@@ -192,12 +195,36 @@ public final class Dispatcher implements AutoCloseable {
         return room.availablePermits();
     }
 
+    /** The claim loop's thread: tests end it as an error would, to see /health say so. */
+    Thread loopThread() {
+        return loop;
+    }
+
+    /** Characters of bodies held by deliveries being sent; tests check none leaks. */
+    long heldBodies() {
+        return budget.held();
+    }
+
     /** How many times the loop has looked for due work; tests await it instead of sleeping. */
     public long polls() {
         return polls.get();
     }
 
+    /** Whether the claim loop runs; it ends only when stopped, or by an error it cannot go on from (then /health says so). */
+    public boolean runs() {
+        return loop.isAlive() || !running;
+    }
+
     private void run() {
+        try {
+            loop();
+        } catch (Error e) {
+            log.error("dispatcher.stopped error={}", e.toString(), e);
+            throw e;
+        }
+    }
+
+    private void loop() {
         while (running) {
             try {
                 store.releaseLeftOver();
@@ -213,7 +240,7 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.warn("dispatcher.poll_failed error={}", e.toString());
-                sleepQuietly();
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // and try again (an interrupt ends the wait and the loop)
             }
         }
     }
@@ -241,12 +268,13 @@ public final class Dispatcher implements AutoCloseable {
         return used;
     }
 
-    /** Claims at most {@code free} deliveries (probes aside) and starts them; each takes a unit of {@code free}. */
+    /** Claims at most {@code free} deliveries (probes aside), as many as the body budget reads, and starts them; each takes a unit of {@code free}. */
     private int claimAndSend(int free) throws InterruptedException {
         long now = System.currentTimeMillis();
+        int readable = budget.claimable(free);
         Router.Table table = db.read(router::table);
         Map<String, ServiceStates.State> current = currentStates(table);
-        long lease = lease(table);
+        long lease = DeliveryClaims.lease(table, leaseMs);
         List<Delivery> due = new ArrayList<>();
         Set<String> probes = new HashSet<>();
         // Taking probes is a write: only when a cooldown (or a probe's lease) has run out, as last read.
@@ -272,23 +300,13 @@ public final class Dispatcher implements AutoCloseable {
             int slow = slowSends(svc.id());
             boolean limited = svc.maxConcurrency() != null || svc.rateLimitPerS() != null;
             if (limited || slow > 0) excluded.add(svc.id());
-            if (limited && !waits && slow < concurrency && svc.enabled() && due.size() < free) {
-                due.addAll(states.takeWithinBudget(svc, Math.min(free - due.size(), MAX_CLAIM), now, new ServiceStates.Budgeted<>() {
-                    @Override
-                    public int inFlight(Connection c) throws SQLException {
-                        return store.inFlight(c, svc.id(), now);
-                    }
-
-                    @Override
-                    public List<Delivery> take(Connection c, int budget) throws SQLException {
-                        return claims.claimForService(c, svc.id(), now, budget, lease);
-                    }
-                }));
+            if (limited && !waits && slow < concurrency && svc.enabled() && due.size() < readable) {
+                due.addAll(states.takeWithinBudget(svc, Math.min(readable - due.size(), MAX_CLAIM), now, claims.ofService(store, svc.id(), now, lease)));
             } else if (!limited && !waits && slow > 0 && slow < concurrency && svc.enabled()) {
                 slowRoom.put(svc.id(), concurrency - slow);
             }
         }
-        int want = Math.min(free - due.size(), MAX_CLAIM);
+        int want = Math.min(readable - due.size(), MAX_CLAIM);
         int before = due.size();
         if (want > 0 && excluded.isEmpty()) {
             due.addAll(claims.claim(now, want, lease));
@@ -304,13 +322,18 @@ public final class Dispatcher implements AutoCloseable {
         // A full batch means more may be due: hand-offs wait until a claim comes back short.
         if (want > 0) behind = due.size() - before >= want;
         if (due.isEmpty()) return 0;
-        Map<String, String> bodies = gateway.bodies(due);
+        Gateway.Read read = gateway.bodies(due, budget);
+        for (Delivery d : read.unread()) { // over the body budget: back to wait, attempt not spent
+            store.releaseLater(d);
+            if (probes.contains(d.id())) states.releaseProbe(d.serviceId());
+        }
+        due.removeAll(read.unread());
         if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
-        start(due, bodies, table, probes);
+        start(due, read.bodies(), table, probes);
         return due.size();
     }
 
-    /** Sends each delivery on its own virtual thread; each already holds its room. */
+    /** Sends each delivery on its own virtual thread; each already holds its room and its body's budget. */
     private void start(List<Delivery> due, Map<String, String> bodies, Router.Table table, Set<String> probes) {
         for (Delivery d : due) {
             SendSlot slot = new SendSlot(slots, slowByService.computeIfAbsent(d.serviceId(), k -> new AtomicInteger()));
@@ -321,6 +344,7 @@ public final class Dispatcher implements AutoCloseable {
                     sender.sendOrRelease(d, bodies.get(d.eventId()), table, probe, slot);
                 } finally {
                     slot.done();
+                    budget.release(BodyBudget.size(bodies.get(d.eventId())));
                     if (inFlight.decrementAndGet() == 0) {
                         synchronized (idle) {
                             idle.notifyAll();
@@ -355,98 +379,32 @@ public final class Dispatcher implements AutoCloseable {
         if (!running || !DeliverySwitch.deliveriesEnabled(c)) return null;
         StatesRead read = now - statesReadAt <= HANDOFF_STATES_MAX_AGE_MS ? new StatesRead(stateSnapshot, statesReadAt) : handoffRead;
         if (now - read.at() > HANDOFF_STATES_MAX_AGE_MS) handoffRead = read = new StatesRead(ServiceStates.all(c), now);
-        return new Handoff(table, read.states(), now + lease(table));
+        return new Handoff(this, table, read.states(), now + DeliveryClaims.lease(table, leaseMs));
     }
 
-    /** One ingest commit's deliveries handed straight to this dispatcher (see {@link #handoff}). */
-    final class Handoff {
-        private final Router.Table table;
-        private final long leaseUntil;
-        private final Map<String, ServiceStates.State> states;
-        private final List<Delivery> taken = new ArrayList<>();
-        private final Map<String, String> bodies = new HashMap<>();
+    /** Room for one more claimed or handed-off delivery, if any is free. */
+    boolean tryRoom() {
+        return room.tryAcquire();
+    }
 
-        private Handoff(Router.Table table, Map<String, ServiceStates.State> states, long leaseUntil) {
-            this.table = table;
-            this.states = states;
-            this.leaseUntil = leaseUntil;
-        }
+    void releaseRoom(int deliveries) {
+        room.release(deliveries);
+    }
 
-        /**
-         * Whether this node sends the delivery itself; if so it must be stored as {@code delivering}
-         * until {@link #leaseUntil()}. Services that something holds back (paused, breaker, limits,
-         * slow sends) are left to claims.
-         */
-        boolean take(Delivery d, Service svc, String eventBody) {
-            if (!mayTake(svc.id()) || !room.tryAcquire()) return false;
-            taken.add(d);
-            bodies.putIfAbsent(d.eventId(), eventBody);
-            return true;
-        }
+    BodyBudget budget() {
+        return budget;
+    }
 
-        /** Whether deliveries of the service may be handed off: nothing holds it back (pause, breaker, limits, slow sends). */
-        boolean mayTake(String serviceId) {
-            Service svc = table.services().get(serviceId);
-            if (svc == null || !svc.enabled()) return false;
-            ServiceStates.State st = states.get(svc.id());
-            if (st != null && (st.paused() || st.blocksCalls())) return false;
-            return svc.maxConcurrency() == null && svc.rateLimitPerS() == null && slowSends(svc.id()) == 0;
-        }
-
-        /**
-         * Takes the next delivery of a key (of a service it {@link #mayTake}, already stored as
-         * {@code delivering}), in the room {@code inherited} gives (of a delivery that ended) or
-         * else in free room; false when there is none. Its event is read once the commit is done.
-         */
-        boolean takeNext(Delivery d, java.util.function.BooleanSupplier inherited) {
-            if (!inherited.getAsBoolean() && !room.tryAcquire()) return false;
-            taken.add(d);
-            return true;
-        }
-
-        long leaseUntil() {
-            return leaseUntil;
-        }
-
-        /** The commit is done: send them. */
-        void committed() {
-            List<Delivery> unread = taken.stream().filter(d -> !bodies.containsKey(d.eventId())).toList();
-            if (!unread.isEmpty()) {
-                try {
-                    bodies.putAll(gateway.bodies(unread));
-                } catch (RuntimeException e) {
-                    log.warn("dispatcher.handoff_unread deliveries={} error={}", unread.size(), e.toString());
-                    abandoned();
-                    return;
-                }
-            }
-            meters.handedOff(taken.size());
-            start(taken, bodies, table, Set.of());
-            taken.clear();
-        }
-
-        /**
-         * The commit failed: their room goes back. A commit cut off mid-way (the database gone before
-         * it answered) may still have stored them: they are released once the database answers.
-         */
-        void abandoned() {
-            room.release(taken.size());
-            taken.forEach(store::releaseLater);
-            taken.clear();
-        }
+    /** Sends what a hand-off took, once its commit is done; each already holds its room and its body's budget. */
+    void sendHandedOff(List<Delivery> taken, Map<String, String> bodies, Router.Table table) {
+        meters.handedOff(taken.size());
+        start(taken, bodies, table, Set.of());
     }
 
     /** Sends of the service running longer than {@link SendSlot#SLOW_MS} on this node (tests await it). */
     int slowSends(String serviceId) {
         AtomicInteger n = slowByService.get(serviceId);
         return n == null ? 0 : n.get();
-    }
-
-    /** A lease outlasts the longest timeout, so a slow send is never claimed twice. */
-    private long lease(Router.Table table) {
-        long longest = 0;
-        for (Service s : table.services().values()) longest = Math.max(longest, s.timeoutMs());
-        return Math.max(leaseMs, longest + 5_000);
     }
 
     private Map<String, ServiceStates.State> currentStates(Router.Table table) {
@@ -460,14 +418,6 @@ public final class Dispatcher implements AutoCloseable {
                     .forEach(st -> db.inTransaction(c -> store.setPaused(c, st.serviceId(), true)));
         }
         return stateSnapshot;
-    }
-
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Stops claiming and waits for in-flight sends to finish (up to 30 s). */

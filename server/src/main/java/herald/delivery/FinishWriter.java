@@ -65,14 +65,14 @@ final class FinishWriter implements AutoCloseable {
     /** Whether the group just recorded left next deliveries of keys to claims; writer thread only. */
     private boolean leftToClaims;
     /** The hand-off the group being recorded opened (its room goes back if the commit fails); writer thread only. */
-    private Dispatcher.Handoff opened;
+    private Handoff opened;
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private final Thread writer;
 
     /** Opens a hand-off to this node's dispatcher inside an outcome's transaction; null when it cannot take any now. */
     interface NextSender {
-        Dispatcher.Handoff open(Connection c, long now) throws SQLException;
+        Handoff open(Connection c, long now) throws SQLException;
     }
 
     /** {@code wake}: the dispatcher claims now, next deliveries of keys were left to claims. */
@@ -119,7 +119,7 @@ final class FinishWriter implements AutoCloseable {
         long giveUpAt = System.currentTimeMillis() + RECORD_RETRY_MS;
         for (long pause = 200; ; pause = Math.min(pause * 2, 5_000)) {
             try {
-                Dispatcher.Handoff next = record(group);
+                Handoff next = record(group);
                 group.forEach(w -> w.done().complete(null));
                 if (next != null) next.committed();
                 if (leftToClaims) wake.run();
@@ -144,7 +144,7 @@ final class FinishWriter implements AutoCloseable {
         }
     }
 
-    private Dispatcher.Handoff record(List<Waiting> group) {
+    private Handoff record(List<Waiting> group) {
         opened = null;
         leftToClaims = false;
         return db.inBookkeepingTransaction(c -> {
@@ -179,11 +179,11 @@ final class FinishWriter implements AutoCloseable {
      * that is older by more than {@link OrderingKeys#TURN_MS}: else a few busy keys would keep the
      * room and hold the other keys up. Those not taken are left to claims, in their place in line.
      */
-    private Dispatcher.Handoff moveOn(Connection c, List<Finish> ended, long now) throws SQLException {
+    private Handoff moveOn(Connection c, List<Finish> ended, long now) throws SQLException {
         if (ended.isEmpty()) return null;
         List<String> endedIds = ended.stream().map(f -> f.delivery().id()).toList();
         OrderingKeys.lockLines(c, db.dialect(), endedIds);
-        Dispatcher.Handoff handoff = nextSender.open(c, now);
+        Handoff handoff = nextSender.open(c, now);
         opened = handoff;
         List<String> takeable = new ArrayList<>();
         Deque<DeliverySender.Slot> rooms = new ArrayDeque<>();

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +58,32 @@ public final class Gateway {
         this.wake = wake;
     }
 
-    /** The event of each delivery, or for a gateway call its stored request, by the delivery's event id. */
-    Map<String, String> bodies(List<Delivery> due) {
+    /**
+     * The event of each delivery, or for a gateway call its stored request, by the delivery's event
+     * id, read within the budget and held in it (the sender releases them); the deliveries whose body
+     * the budget left unread are named, to be given back.
+     */
+    Read bodies(List<Delivery> due, BodyBudget budget) {
         List<String> events = new ArrayList<>(), requests = new ArrayList<>();
         for (Delivery d : due) (isGateway(d) ? requests : events).add(d.eventId());
-        Map<String, String> out = new HashMap<>(store.eventBodies(events.stream().distinct().toList()));
-        out.putAll(requests(requests));
-        return out;
+        var fromEvents = store.bodiesWithin("events", "body", events.stream().distinct().toList(), budget.free());
+        var fromRequests = store.bodiesWithin("gateway_requests", "request", requests.stream().distinct().toList(),
+                budget.free() - fromEvents.read().values().stream().mapToLong(String::length).sum());
+        Map<String, String> read = new HashMap<>(fromEvents.read());
+        read.putAll(fromRequests.read());
+        List<Delivery> unread = new ArrayList<>();
+        long chars = 0;
+        for (Delivery d : due) {
+            if (fromEvents.unread().contains(d.eventId()) || fromRequests.unread().contains(d.eventId())) unread.add(d);
+            else chars += BodyBudget.size(read.get(d.eventId()));
+        }
+        budget.hold(chars);
+        budget.observed(read.values().stream().mapToLong(String::length).sum(), read.size());
+        return new Read(read, unread);
     }
+
+    /** Bodies read by the delivery's event id, and the deliveries left unread for the budget. */
+    record Read(Map<String, String> bodies, List<Delivery> unread) {}
 
     static boolean isGateway(Delivery d) {
         return NO_SUBSCRIPTION.equals(d.subscriptionId());
@@ -180,22 +197,6 @@ public final class Gateway {
         if (existing != null) return existing;
         wake.run();
         return id;
-    }
-
-    /** The stored requests of gateway deliveries, by request id (for the dispatcher, beside event bodies). */
-    Map<String, String> requests(List<String> requestIds) {
-        if (requestIds.isEmpty()) return Map.of();
-        String marks = String.join(",", Collections.nCopies(requestIds.size(), "?"));
-        return db.read(c -> {
-            Map<String, String> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests WHERE id IN (" + marks + ")")) {
-                for (int i = 0; i < requestIds.size(); i++) ps.setString(i + 1, requestIds.get(i));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            return out;
-        });
     }
 
     /** The HTTP request of a stored call, for {@code svc} ({@code messageId}: its webhook-id). */

@@ -40,7 +40,7 @@ public final class RequestPreview {
         if (Gateway.isGateway(d)) return ofGateway(d);
         Optional<Service> svc = db.read(c -> configs.service(c, d.serviceId()));
         Optional<Subscription> sub = db.read(c -> configs.subscription(c, d.subscriptionId()));
-        String body = store.eventBodies(java.util.List.of(d.eventId())).get(d.eventId());
+        String body = store.bodiesWithin("events", "body", java.util.List.of(d.eventId()), Long.MAX_VALUE).read().get(d.eventId());
         if (svc.isEmpty() || sub.isEmpty() || body == null) {
             return new Request(null, null, null, null, svc.isEmpty() ? "service deleted"
                     : sub.isEmpty() ? "subscription deleted" : "event missing");

@@ -19,16 +19,27 @@ public final class Traffic {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final java.util.function.BooleanSupplier databaseAnswers;
+    private final java.util.function.BooleanSupplier dispatcherRuns;
 
-    /** {@code databaseAnswers}: whether the database answers now (for {@code /health}). */
-    public Traffic(MeterRegistry metrics, java.util.function.BooleanSupplier databaseAnswers) {
+    /**
+     * {@code databaseAnswers}: whether the database answers now; {@code dispatcherRuns}: whether the
+     * delivery loop still runs (both for {@code /health}).
+     */
+    public Traffic(MeterRegistry metrics, java.util.function.BooleanSupplier databaseAnswers,
+                   java.util.function.BooleanSupplier dispatcherRuns) {
         this.metrics = metrics;
         this.databaseAnswers = databaseAnswers;
+        this.dispatcherRuns = dispatcherRuns;
     }
 
-    /** What {@code /health} says: {@code up}, {@code draining} (shutting down), or {@code database_unreachable}. */
+    /**
+     * What {@code /health} says: {@code up}, {@code draining} (shutting down), {@code
+     * database_unreachable}, or {@code dispatcher_stopped} (the delivery loop ended, by an error it
+     * could not go on from: the node takes events but sends none until it is restarted).
+     */
     public String health() {
         if (draining) return "draining";
+        if (!dispatcherRuns.getAsBoolean()) return "dispatcher_stopped";
         return databaseAnswers.getAsBoolean() ? "up" : "database_unreachable";
     }
 

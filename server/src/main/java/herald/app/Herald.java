@@ -223,7 +223,7 @@ public final class Herald implements HeraldCli.Running {
                     new HookUseCases(db, hookStore, ingestUseCases, schemas, audit),
                     new GatewayUseCases(db, configStore, dispatcher.gateway()),
                     new ErasureUseCases(new Erasure(db, schemas), audit));
-            this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics, db::answers), metrics,
+            this.api = new ApiServer(config.http(), useCases, new Auth(apiKeys), new Traffic(metrics, db::answers, dispatcher::runs), metrics,
                     new WebUi(useCases, config.http().maxBodyBytes()));
         } catch (RuntimeException | Error e) {
             // A start that failed lets go of what it opened (a master key that cannot read the secrets,

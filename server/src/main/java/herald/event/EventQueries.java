@@ -29,9 +29,17 @@ public final class EventQueries {
 
     /**
      * Rows newest first; {@code scannedDownTo} is set when a filter without an index stopped at the
-     * scan window before finding a page: the rows older than it are yet to be looked at.
+     * scan window before finding a page, or when the page ended at {@link #PAGE_BODIES}: the rows
+     * older than it are yet to be looked at.
      */
     public record Page(List<StoredEvent> rows, Long scannedDownTo) {}
+
+    /**
+     * What one page may hold of its events' bodies, in characters (bytes, as the database counts
+     * them): a page of larger events is shorter, and goes on from a cursor. A page of 500 events near
+     * the 1 MiB body limit was 500 MiB of text, and several times that as JSON.
+     */
+    static final long PAGE_BODIES = 2L * 1024 * 1024;
 
     /** How many events one request may step over while filtering on a field that has no index. */
     static final long SCAN_WINDOW = 100_000;
@@ -81,7 +89,7 @@ public final class EventQueries {
     }
 
     public Page list(Filter f, Long beforeSeq, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE 1=1");
+        StringBuilder sql = new StringBuilder(" FROM events WHERE 1=1");
         List<Object> args = new ArrayList<>();
         if (f.type() != null) { sql.append(" AND type = ?"); args.add(f.type()); }
         if (f.source() != null) { sql.append(" AND source = ?"); args.add(f.source()); }
@@ -104,14 +112,42 @@ public final class EventQueries {
                     args.add(floor);
                 }
             }
+            Long cut = bodiesCut(c, sql.toString(), args, limit);
+            if (cut != null) {
+                sql.append(" AND seq >= ?");
+                args.add(cut);
+            }
             sql.append(" ORDER BY seq DESC LIMIT ?");
             args.add(limit);
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + sql)) {
                 for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
                 List<StoredEvent> rows = rows(ps);
-                return new Page(rows, rows.size() < limit ? floor : null);
+                return new Page(rows, cut != null ? cut : rows.size() < limit ? floor : null);
             }
         });
+    }
+
+    /**
+     * The oldest seq of the page when its bodies pass {@link #PAGE_BODIES} (the first row always
+     * goes, however large), or null when the whole page is within it. Sizes are read first, so that
+     * what is beyond is not fetched at all (PostgreSQL's driver holds a whole result).
+     */
+    private static Long bodiesCut(Connection c, String from, List<Object> args, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, octet_length(body)" + from + " ORDER BY seq DESC LIMIT ?")) {
+            int i = 1;
+            for (Object a : args) ps.setObject(i++, a);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                long before = 0;
+                Long last = null;
+                while (rs.next()) {
+                    if (last != null && before >= PAGE_BODIES) return last;
+                    last = rs.getLong(1);
+                    before += rs.getLong(2);
+                }
+                return null;
+            }
+        }
     }
 
     private static long maxSeq(Connection c) throws SQLException {

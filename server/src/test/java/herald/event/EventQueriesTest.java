@@ -42,4 +42,24 @@ class EventQueriesTest {
             assertThat(queries.list(new EventQueries.Filter(null, null, null, null, null, null), null, 30).rows()).hasSize(25);
         }
     }
+
+    /** A page holds at most PAGE_BODIES of bodies: 500 events near the 1 MiB limit were 500 MiB in one answer. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aPageOfLargeEventsEndsAtItsBudgetAndGoesOnByCursor(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            for (int i = 0; i < 5; i++) { // 600,000 characters each: four fit under 2 MiB (0, 0.6, 1.2, 1.8 M before each)
+                var e = Events.generic("large-" + i, "test.large");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("data")).put("blob", "x".repeat(600_000));
+                assertThat(h.api().post("/api/v1/events", e).status()).isEqualTo(202);
+            }
+            var first = h.api().get("/api/v1/events?limit=10").json();
+            assertThat(first.get("items")).extracting(n -> n.get("id").asText())
+                    .containsExactly("large-4", "large-3", "large-2", "large-1");
+            String cursor = first.get("next_cursor").asText();
+            var second = h.api().get("/api/v1/events?limit=10&cursor=" + cursor).json();
+            assertThat(second.get("items")).extracting(n -> n.get("id").asText()).containsExactly("large-0");
+            assertThat(second.get("next_cursor").isNull()).isTrue();
+        }
+    }
 }

@@ -2,6 +2,7 @@ package herald.api;
 
 import herald.config.HeraldConfig.HttpSettings;
 import herald.json.Json;
+import herald.json.TreeBudget;
 import herald.problem.Problem;
 import herald.usecase.UseCases;
 import io.javalin.Javalin;
@@ -30,7 +31,8 @@ public final class ApiServer {
         this.pages = pages;
         this.traffic = traffic;
         long maxBody = http.maxBodyBytes();
-        IngestHandler ingest = new IngestHandler(traffic, auth, useCases.ingest(), maxBody);
+        TreeBudget trees = new TreeBudget(http.requestMemory());
+        IngestHandler ingest = new IngestHandler(traffic, auth, useCases.ingest(), maxBody, trees);
         this.web = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -51,6 +53,7 @@ public final class ApiServer {
             r.before(ctx -> {
                 if (traffic.draining() && !ctx.path().equals("/health")) throw traffic.drainingProblem();
                 ctx.attribute("herald.start", traffic.begin());
+                ctx.attribute(Requests.TREES, trees.charge());
             });
             r.before("/api/*", auth::authenticate);
             r.beforeMatched(auth::authorize);
@@ -59,6 +62,7 @@ public final class ApiServer {
             r.beforeMatched(queryParameters::check);
             r.after(ctx -> {
                 drainBody(ctx);
+                Requests.charge(ctx).close(); // the request's trees are let go
                 Long start = ctx.attribute("herald.start");
                 if (start == null) return;
                 // The route matched, not ctx.endpoint(): in an after-handler that is the after-handler ("*").

@@ -63,7 +63,7 @@ final class HookRoutes {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-        var received = hooks.receive(ctx.pathParam("name"), new HookRequests.Incoming(headers, ctx.queryParamMap(), body));
+        var received = hooks.receive(ctx.pathParam("name"), new HookRequests.Incoming(headers, ctx.queryParamMap(), body, Requests.charge(ctx)));
         Responses.json(ctx, received.duplicate() ? 200 : 202, Json.object().put("id", received.eventId()).put("type", received.type())
                 .put("duplicate", received.duplicate()));
     }

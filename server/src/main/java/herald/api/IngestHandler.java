@@ -9,6 +9,7 @@ import herald.api.Traffic;
 import herald.event.Event;
 import herald.ingest.EventWriter;
 import herald.json.Json;
+import herald.json.TreeBudget;
 import herald.problem.Problem;
 import herald.usecase.IngestUseCases;
 import java.nio.ByteBuffer;
@@ -43,11 +44,13 @@ final class IngestHandler extends Handler.Wrapper {
     private static final java.util.function.Predicate<java.util.concurrent.TimeoutException> IGNORE_IDLE = timeout -> false;
 
     private final Traffic traffic;
+    private final TreeBudget trees;
     private final Auth auth;
     private final IngestUseCases ingest;
     private final long maxBody;
 
-    IngestHandler(Traffic traffic, Auth auth, IngestUseCases ingest, long maxBody) {
+    IngestHandler(Traffic traffic, Auth auth, IngestUseCases ingest, long maxBody, TreeBudget trees) {
+        this.trees = trees;
         this.traffic = traffic;
         this.auth = auth;
         this.ingest = ingest;
@@ -76,6 +79,8 @@ final class IngestHandler extends Handler.Wrapper {
         private final String path;
         private final Callback counted;
         private final Requests.BoundedBody body = new Requests.BoundedBody(maxBody);
+        /** The events' trees are held until their commit is answered. */
+        private final TreeBudget.Charge charge = trees.charge();
 
         Exchange(Request request, Response response, Callback callback, String path) {
             this.request = request;
@@ -85,9 +90,11 @@ final class IngestHandler extends Handler.Wrapper {
             // Counted and timed until the answer is written, so that a graceful stop waits for it.
             // Counting does not block, so Jetty may complete this as it would the request's own callback.
             this.counted = Callback.from(callback.getInvocationType(), () -> {
+                charge.close();
                 traffic.end(METHOD, PATH, response.getStatus(), start);
                 callback.succeeded();
             }, failure -> {
+                charge.close();
                 traffic.end(METHOD, PATH, response.getStatus(), start);
                 callback.failed(failure);
             });
@@ -122,7 +129,7 @@ final class IngestHandler extends Handler.Wrapper {
                     }
                     if (chunk.isLast()) break;
                 }
-                List<Event> events = ingest.parse(Requests.parseJson(body.bytes()));
+                List<Event> events = ingest.parse(Requests.parseJson(body.bytes(), charge));
                 // Jetty would fail a request idle for its connector's idle timeout (30 s) while it
                 // waits here; the commit's own timeout decides instead, as it did in the servlet.
                 request.addIdleTimeoutListener(IGNORE_IDLE);

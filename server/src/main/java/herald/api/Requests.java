@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import herald.json.Json;
+import herald.json.TreeBudget;
 import herald.json.Times;
 import herald.problem.Problem;
 import io.javalin.http.Context;
@@ -34,7 +35,16 @@ public final class Requests {
         } catch (IOException e) {
             throw unreadable(e);
         }
-        return parseJson(body.bytes());
+        return parseJson(body.bytes(), charge(ctx));
+    }
+
+    /** Where a request's {@link TreeBudget.Charge} is kept from its first handler to its last. */
+    static final String TREES = "herald.trees";
+
+    /** The request's charge for the trees parsed from its body (see {@link ApiServer}). */
+    public static TreeBudget.Charge charge(Context ctx) {
+        TreeBudget.Charge charge = ctx.attribute(TREES);
+        return charge == null ? TreeBudget.Charge.NONE : charge;
     }
 
     /**
@@ -79,14 +89,22 @@ public final class Requests {
         }
     }
 
-    /** A whole request body as JSON: an empty body or malformed JSON is a 400 naming line and column. */
+    /** {@link #parseJson(byte[], TreeBudget.Charge)} with no budget: tests, and bodies that are not a request's. */
     public static JsonNode parseJson(byte[] body) {
+        return parseJson(body, TreeBudget.Charge.NONE);
+    }
+
+    /**
+     * A whole request body as JSON, its tree weighed against the request's {@code charge} (a 503 or
+     * 413 past the budget): an empty body or malformed JSON is a 400 naming line and column.
+     */
+    public static JsonNode parseJson(byte[] body, TreeBudget.Charge charge) {
         if (body.length == 0) throw Problem.invalid("body", "a JSON body is required");
         int overlong = overlongAt(body);
         if (overlong >= 0) throw Problem.invalid("body", "is not valid UTF-8: an overlong form at byte " + overlong);
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(body);
+            tree = Json.readTree(body, charge);
         } catch (JsonParseException | MismatchedInputException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();

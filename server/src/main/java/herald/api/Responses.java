@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.json.Json;
+import herald.json.TreeBudget;
 import herald.problem.FieldError;
 import herald.problem.Problem;
 import herald.store.StoreException;
@@ -148,6 +149,10 @@ public final class Responses {
      */
     public static Problem problemFor(Throwable e, String path) {
         if (e instanceof Problem problem) return problem;
+        if (e instanceof TreeBudget.Exceeded x) {
+            return x.alone() ? Problem.tooLarge("body", "holds more than this server takes at once: " + x.getMessage(), "the body is too large")
+                    : Problem.unavailable("Herald is busy with other large requests: " + x.getMessage()).retryAfter(1);
+        }
         if (e instanceof StoreException store) {
             log.warn("store.failed path={} error={}", path, e.getMessage());
             return store.problem("nothing was changed");

@@ -36,7 +36,8 @@ public record HeraldConfig(
     public static final String LOG_FORMAT_PROPERTY = "herald.log.format";
 
     /** Where the API listens, how large a request may be, and whether {@code /metrics} needs a key. */
-    public record HttpSettings(String host, int port, long maxBodyBytes, boolean metricsPublic) {}
+    /** {@code requestMemory}: what the trees parsed from request bodies may take while held (bytes, as weighed); by default a quarter of the heap. */
+    public record HttpSettings(String host, int port, long maxBodyBytes, boolean metricsPublic, long requestMemory) {}
 
     /** Herald's own database. */
     public record DatabaseSettings(String url, String user, String password) {
@@ -115,6 +116,7 @@ public record HeraldConfig(
         d.put("HERALD_METRICS_PUBLIC", "false");
         d.put("HERALD_DELIVERY_LEASE_S", "300");
         d.put("HERALD_DELIVERY_MEMORY_BYTES", "");
+        d.put("HERALD_REQUEST_MEMORY_BYTES", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -172,8 +174,8 @@ public record HeraldConfig(
                 intIn(v, "HERALD_OPS_LAG_ROWS", 1, 1_000_000_000, errors), intIn(v, "HERALD_OPS_LAG_S", 1, 31_536_000, errors),
                 intIn(v, "HERALD_OPS_DEAD_LETTERS", 1, 1_000_000, errors));
         int leaseS = intIn(v, "HERALD_DELIVERY_LEASE_S", 5, 86_400, errors);
-        long bodyMemory = v.get("HERALD_DELIVERY_MEMORY_BYTES").isBlank() ? Runtime.getRuntime().maxMemory() / 4
-                : intIn(v, "HERALD_DELIVERY_MEMORY_BYTES", 1024, Integer.MAX_VALUE, errors);
+        long bodyMemory = quarterOfHeapOr(v, "HERALD_DELIVERY_MEMORY_BYTES", errors);
+        long requestMemory = quarterOfHeapOr(v, "HERALD_REQUEST_MEMORY_BYTES", errors);
         boolean metricsPublic = bool(v, "HERALD_METRICS_PUBLIC", errors);
         String logFormat = v.get("HERALD_LOG_FORMAT").trim().toLowerCase();
         if (!logFormat.equals("plain") && !logFormat.equals("json")) {
@@ -211,7 +213,7 @@ public record HeraldConfig(
         }
         if (!errors.isEmpty()) throw new ConfigException(errors);
         return new HeraldConfig(dataDir, logFormat,
-                new HttpSettings(v.get("HERALD_HTTP_HOST").trim(), port, maxBody, metricsPublic),
+                new HttpSettings(v.get("HERALD_HTTP_HOST").trim(), port, maxBody, metricsPublic, requestMemory),
                 new DatabaseSettings(dbUrl, v.get("HERALD_DATABASE_USER"), v.get("HERALD_DATABASE_PASSWORD")),
                 new AccessSettings(v.get("HERALD_ADMIN_KEY").trim(), v.get("HERALD_MASTER_KEY").trim(), adminUser, adminPassword),
                 new IngestSettings(maxBatch, writers),
@@ -219,6 +221,11 @@ public record HeraldConfig(
                 new SourceSettings(sourcesFile),
                 new OutboundSettings(List.copyOf(allow)),
                 operational);
+    }
+
+    /** A memory budget in bytes: the setting, or a quarter of the heap when it is empty. */
+    private static long quarterOfHeapOr(Map<String, String> v, String key, List<String> errors) {
+        return v.get(key).isBlank() ? Runtime.getRuntime().maxMemory() / 4 : intIn(v, key, 1024, Integer.MAX_VALUE, errors);
     }
 
     private static int intIn(Map<String, String> v, String key, long min, long max, List<String> errors) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.crypto.Signer;
 import herald.ids.Ids;
 import herald.json.Json;
+import herald.json.TreeBudget;
 import herald.json.PythonText;
 import herald.openedx.EventBusMessages;
 import herald.openedx.OpenEdxSchemas;
@@ -27,7 +28,8 @@ import org.apache.avro.Schema;
  */
 public final class HookRequests {
     /** A request to {@code /hooks/{name}}: headers by lower-case name, the query, the body as sent. */
-    public record Incoming(Map<String, String> headers, Map<String, List<String>> query, byte[] body) {
+    /** {@code trees}: the request's share of what parsed bodies may take (see {@link TreeBudget}). */
+    public record Incoming(Map<String, String> headers, Map<String, List<String>> query, byte[] body, TreeBudget.Charge trees) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -68,7 +70,7 @@ public final class HookRequests {
             case "api_key" -> {
                 String key = in.header(a.header());
                 if (key == null && in.query().containsKey("api_key")) key = in.query().get("api_key").getFirst();
-                if (key == null && hook.format().equals("local_webhooks")) key = bodyToken(in.body()); // the plugin sends its token in the body
+                if (key == null && hook.format().equals("local_webhooks")) key = bodyToken(in); // the plugin sends its token in the body
                 if (key == null) throw missing("send the key in " + a.header() + " (or ?api_key=)");
                 same(key, a.secret());
             }
@@ -116,9 +118,9 @@ public final class HookRequests {
         }
     }
 
-    private static String bodyToken(byte[] body) {
+    private static String bodyToken(Incoming in) {
         try {
-            JsonNode doc = Json.read(new String(body, StandardCharsets.UTF_8));
+            JsonNode doc = Json.read(new String(in.body(), StandardCharsets.UTF_8), in.trees());
             return doc.path("token").isTextual() ? doc.path("token").textValue() : null;
         } catch (IllegalArgumentException e) {
             return null;
@@ -129,9 +131,9 @@ public final class HookRequests {
     public static ObjectNode event(Hook hook, Incoming in, OpenEdxSchemas schemas, long nowMs) throws Refused {
         if (in.body().length == 0) throw new Refused(Refused.Kind.UNREADABLE, "the body is empty");
         ObjectNode event = switch (hook.format()) {
-            case "local_webhooks" -> moodle(object(in.body()), hook, false);
-            case "nosey" -> moodle(object(in.body()), hook, true);
-            case "openedx_webhooks" -> openedx(in.body(), hook, schemas);
+            case "local_webhooks" -> moodle(object(in), hook, false);
+            case "nosey" -> moodle(object(in), hook, true);
+            case "openedx_webhooks" -> openedx(in, hook, schemas);
             default -> generic(hook, in, nowMs);
         };
         // Held to what the ingest API holds its bodies to: a NUL (which PostgreSQL refuses), a lone
@@ -144,7 +146,7 @@ public final class HookRequests {
     private static ObjectNode generic(Hook hook, Incoming in, long nowMs) throws Refused {
         JsonNode data;
         try {
-            data = Json.read(new String(in.body(), StandardCharsets.UTF_8));
+            data = Json.read(new String(in.body(), StandardCharsets.UTF_8), in.trees());
         } catch (IllegalArgumentException e) {
             throw new Refused(Refused.Kind.UNREADABLE, "the body is not JSON: " + e.getMessage());
         }
@@ -178,9 +180,9 @@ public final class HookRequests {
         return event;
     }
 
-    private static ObjectNode object(byte[] body) throws Refused {
+    private static ObjectNode object(Incoming in) throws Refused {
         try {
-            JsonNode doc = Json.read(new String(body, StandardCharsets.UTF_8));
+            JsonNode doc = Json.read(new String(in.body(), StandardCharsets.UTF_8), in.trees());
             if (doc.isObject()) return (ObjectNode) doc;
         } catch (IllegalArgumentException e) {
             // said below
@@ -193,14 +195,15 @@ public final class HookRequests {
      * flattened into a form with Python's str() of each leaf (the plugin's use_www_form_encoding), as
      * the generic event the event bus gives for the same emission (same id, type, data shape).
      */
-    private static ObjectNode openedx(byte[] body, Hook hook, OpenEdxSchemas schemas) throws Refused {
+    private static ObjectNode openedx(Incoming in, Hook hook, OpenEdxSchemas schemas) throws Refused {
+        byte[] body = in.body();
         String text = new String(body, StandardCharsets.UTF_8);
         ObjectNode metadata;
         String dataKey;
         JsonNode dataDict;
         OpenEdxSchemas.Type type;
         if (text.stripLeading().startsWith("{")) { // JSON, whatever the Content-Type says (the plugin before v20 posted JSON as a form)
-            ObjectNode doc = object(body);
+            ObjectNode doc = object(in);
             metadata = doc.path("event_metadata").isObject() ? (ObjectNode) doc.get("event_metadata") : Json.object();
             dataKey = null;
             for (var name : (Iterable<String>) doc::fieldNames) if (!name.equals("event_metadata")) dataKey = name;

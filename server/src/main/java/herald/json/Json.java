@@ -173,6 +173,34 @@ public final class Json {
         return true;
     }
 
+    /**
+     * A request body's tree, weighed against {@code charge} as it is made: {@link TreeBudget.Exceeded}
+     * when it would pass the budget (Jackson's own errors otherwise, as {@code MAPPER.readTree}).
+     */
+    public static JsonNode readTree(byte[] body, TreeBudget.Charge charge) throws java.io.IOException {
+        if (charge == TreeBudget.Charge.NONE) return MAPPER.readTree(body);
+        charge.add(body.length);
+        try {
+            JsonNode tree = MAPPER.reader().with(charge.factory()).readTree(body);
+            charge.flush();
+            return tree;
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            if (e.getCause() instanceof TreeBudget.Exceeded exceeded) throw exceeded;
+            throw e;
+        }
+    }
+
+    /** {@link #read(String)} of a request's text, weighed against {@code charge} (see {@link #readTree(byte[], TreeBudget.Charge)}). */
+    public static JsonNode read(String text, TreeBudget.Charge charge) {
+        try {
+            return readTree(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), charge);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
     public static JsonNode read(String text) {
         try {
             return MAPPER.readTree(text);

@@ -1,0 +1,50 @@
+package herald.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TreeBudgetTest {
+    /** {@code n} empty objects in an array: the shape that weighs most per byte after deep nesting. */
+    private static byte[] empties(int n) {
+        return ("[" + "{},".repeat(n - 1) + "{}]").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aParseWhileOthersHoldTheBudgetIsRefusedForNowAndGoesOnceTheyLetGo() throws Exception {
+        TreeBudget budget = new TreeBudget(4L << 20);
+        TreeBudget.Charge first = budget.charge();
+        Json.readTree(empties(15_000), first); // about 2.4 MB as weighed, held
+        assertThat(budget.held()).isGreaterThan(2L << 20);
+        try (TreeBudget.Charge second = budget.charge()) {
+            assertThatThrownBy(() -> Json.readTree(empties(15_000), second))
+                    .isInstanceOfSatisfying(TreeBudget.Exceeded.class, e -> assertThat(e.alone()).isFalse());
+        }
+        first.close();
+        assertThat(budget.held()).isZero();
+        try (TreeBudget.Charge third = budget.charge()) {
+            assertThat(Json.readTree(empties(15_000), third).size()).isEqualTo(15_000);
+        }
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void aParseLargerThanTheWholeBudgetIsRefusedForGood() {
+        TreeBudget budget = new TreeBudget(1L << 20);
+        try (TreeBudget.Charge charge = budget.charge()) {
+            assertThatThrownBy(() -> Json.readTree(empties(20_000), charge))
+                    .isInstanceOfSatisfying(TreeBudget.Exceeded.class, e -> assertThat(e.alone()).isTrue());
+        }
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void aWeighedTreeIsTheMappersOwn() throws Exception {
+        byte[] doc = "{\"n\":1.50,\"big\":123456789012345678901234567890}".getBytes(StandardCharsets.UTF_8);
+        try (TreeBudget.Charge charge = new TreeBudget(1L << 20).charge()) {
+            assertThat(Json.readTree(doc, charge)).isEqualTo(Json.MAPPER.readTree(doc)); // exact decimals kept, as the mapper's
+        }
+    }
+}

@@ -69,8 +69,8 @@ public record HeraldConfig(
 
     /**
      * The delivery engine. {@code deadLetterRetentionDays}: 0 keeps dead letters until they are
-     * replayed or erased. {@code bodyMemory}: how much of the events' bodies deliveries being sent
-     * may hold, in characters (about bytes); by default a quarter of the heap.
+     * replayed or erased. {@code bodyMemory}: what deliveries being sent may hold, each counting its
+     * event's body three times (see BodyBudget); by default a quarter of the heap.
      */
     public record DeliverySettings(int concurrency, int leaseS, int retentionDays, int maxPayloadBytes, int deadLetterRetentionDays,
                                    long bodyMemory) {}

@@ -3,8 +3,8 @@ package herald.delivery;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The event bodies (and gateway requests) this node holds for deliveries between their read and
- * their outcome, in characters. Without it a backlog of large events ran the heap out: a claim read
+ * What deliveries hold of the heap between their read and their outcome: each counts its event's
+ * body (or gateway request) {@link #COPIES} times. Without it a backlog of large events ran the heap out: a claim read
  * up to 500 bodies at once and 16 x concurrency deliveries could be held, so events near the 1 MiB
  * body limit were hundreds of MiB in a 320 MiB heap, and every restart claimed them again.
  * <p>
@@ -14,6 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * lately; the read itself stops where the budget does (see {@link DeliveryStore#bodiesWithin}).
  */
 final class BodyBudget {
+    /**
+     * What a delivery holds while it is sent, in copies of its body: the body, the tree it is
+     * rendered from, the payload rendered. Counted once, a 128 MiB heap ran out with 700 KB events
+     * (45 held, some 2 MB each at once).
+     */
+    static final int COPIES = 3;
     private final long capacity;
     private final AtomicLong held = new AtomicLong();
     private final Runnable roomAgain;
@@ -26,14 +32,14 @@ final class BodyBudget {
         this.roomAgain = roomAgain;
     }
 
-    /** What may still be read before the budget is used up; zero or less when it is. */
-    long free() {
-        return capacity - held.get();
+    /** How many characters of bodies may still be read before the budget is used up; zero or less when it is. */
+    long freeChars() {
+        return (capacity - held.get()) / COPIES;
     }
 
     /** How many of {@code want} deliveries a claim should take: all while bodies are small, none while the budget is used up. */
     int claimable(int want) {
-        long free = free();
+        long free = freeChars();
         if (free <= 0 || want <= 0) return 0;
         return (int) Math.min(want, free / meanChars + 1);
     }
@@ -61,9 +67,9 @@ final class BodyBudget {
         if (count > 0) meanChars = Math.max(1, (meanChars * 3 + chars / count) / 4);
     }
 
-    /** What a body counts for: its characters (none for a body that is missing). */
+    /** What a delivery of a body counts for: its characters, {@link #COPIES} times (none for a body that is missing). */
     static long size(String body) {
-        return body == null ? 0 : body.length();
+        return body == null ? 0 : (long) COPIES * body.length();
     }
 
     /** What is held now (tests check none leaks). */

@@ -369,13 +369,20 @@ public final class DeliveryStore {
     /** A delivery's ordering key and the delivery of that key it waits for (null: none). */
     public record Ordering(String key, String waitingFor) {}
 
+    /**
+     * A delivery's attempts shown at most: each keeps up to 64 KiB of what was sent, and a delivery
+     * replayed again and again (its count starts afresh each time) had no bound on how many it had.
+     */
+    public static final int SHOWN_ATTEMPTS = 100;
+
+    /** A delivery's newest {@link #SHOWN_ATTEMPTS} attempts, oldest first. */
     public List<Attempt> attempts(String deliveryId) {
         return db.read(c -> {
             List<Attempt> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, delivery_id, started_at, duration_ms, status_code, error_kind, error, request_headers,"
                             + " response_headers, response_excerpt, request_method, request_url, request_body"
-                            + " FROM attempts WHERE delivery_id = ? ORDER BY id")) {
+                            + " FROM attempts WHERE delivery_id = ? ORDER BY id DESC LIMIT " + SHOWN_ATTEMPTS)) {
                 ps.setString(1, deliveryId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -387,6 +394,7 @@ public final class DeliveryStore {
                     }
                 }
             }
+            java.util.Collections.reverse(out);
             return out;
         });
     }

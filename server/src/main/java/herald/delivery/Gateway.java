@@ -66,9 +66,9 @@ public final class Gateway {
     Read bodies(List<Delivery> due, BodyBudget budget) {
         List<String> events = new ArrayList<>(), requests = new ArrayList<>();
         for (Delivery d : due) (isGateway(d) ? requests : events).add(d.eventId());
-        var fromEvents = store.bodiesWithin("events", "body", events.stream().distinct().toList(), budget.free());
+        var fromEvents = store.bodiesWithin("events", "body", events.stream().distinct().toList(), budget.freeChars());
         var fromRequests = store.bodiesWithin("gateway_requests", "request", requests.stream().distinct().toList(),
-                budget.free() - fromEvents.read().values().stream().mapToLong(String::length).sum());
+                budget.freeChars() - fromEvents.read().values().stream().mapToLong(String::length).sum());
         Map<String, String> read = new HashMap<>(fromEvents.read());
         read.putAll(fromRequests.read());
         List<Delivery> unread = new ArrayList<>();

@@ -61,6 +61,14 @@ public final class EventWriter implements AutoCloseable {
     private final DeliveryIntake intake;
     private final BlockingQueue<Request> queue = new ArrayBlockingQueue<>(20_000);
     private final List<Thread> writers = new ArrayList<>();
+    /**
+     * How many names ingest adds to the catalog at most: past it, new names are stored with their
+     * events but not listed. Without it an ingest key sending a new name with every event grew the
+     * catalog table and this set without end (some 4,000 names a 1 MiB request), and every catalog
+     * read and subscription form with them.
+     */
+    static final int MAX_SEEN_TYPES = 10_000;
+    /** The names in the catalog's table (read at start), so a name is written there once. */
     private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
@@ -69,6 +77,14 @@ public final class EventWriter implements AutoCloseable {
         this.db = db;
         this.router = router;
         this.intake = intake;
+        knownTypes.addAll(db.read(c -> {
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM event_types_seen");
+                 java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) names.add(rs.getString(1));
+            }
+            return names;
+        }));
         writerCount = db.dialect().writers(writerCount);
         for (int i = 0; i < writerCount; i++) {
             writers.add(Thread.ofPlatform().name("event-writer-" + i).daemon(false).start(this::run));
@@ -191,7 +207,7 @@ public final class EventWriter implements AutoCloseable {
                     outcomes.add(new Outcome(e.id(), true, 0));
                     continue;
                 }
-                if (!knownTypes.contains(e.type())) newTypes.add(e.type());
+                if (!knownTypes.contains(e.type()) && knownTypes.size() + newTypes.size() < MAX_SEEN_TYPES) newTypes.add(e.type());
                 List<Router.Route> matched = router.matching(routes, e);
                 for (Router.Route route : matched) batch.add(c, e, r.bodies.get(j), route);
                 outcomes.add(new Outcome(e.id(), false, matched.size()));

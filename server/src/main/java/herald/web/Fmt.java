@@ -95,9 +95,16 @@ public final class Fmt {
         return String.format("%,d", n);
     }
 
-    /** Pretty JSON of a document or of JSON text; other text as it is. */
+    /**
+     * Larger JSON text is shown as it is: re-indented, a 1 MiB body of short members was some 20 MiB
+     * of page (a line and its indent for each), several copies of it while the page was built.
+     */
+    static final int PRETTY_MAX_CHARS = 64 * 1024;
+
+    /** Pretty JSON of a document or of JSON text up to {@link #PRETTY_MAX_CHARS}; other text as it is. */
     public static String pretty(String text) {
         if (text == null) return "";
+        if (text.length() > PRETTY_MAX_CHARS) return text;
         String t = text.strip();
         if (!(t.startsWith("{") || t.startsWith("["))) return text;
         try {

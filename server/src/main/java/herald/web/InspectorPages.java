@@ -19,7 +19,7 @@ final class InspectorPages {
 
     InspectorPages(InspectorUseCases inspector, long maxBody) {
         this.inspector = inspector;
-        this.maxBody = maxBody;
+        this.maxBody = Math.min(maxBody, herald.inspector.Inspector.MAX_BODY_BYTES); // a bin keeps 100 of them, and its page shows them all
     }
 
     void register(Pages p, RoutesConfig r) {

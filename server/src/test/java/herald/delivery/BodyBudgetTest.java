@@ -24,8 +24,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a backlog of large events is read a budget's worth at a time, the rest wait unread and unspent.
  */
 class BodyBudgetTest {
-    /** Four bodies of {@link #LARGE} are taken on under it (0, 30, 60 and 90 thousand held before each), not five. */
-    private static final String BUDGET = "100000";
+    /**
+     * Four bodies of {@link #LARGE} are taken on under it, each counted three times (0, 90, 180 and
+     * 270 thousand held before each), not five.
+     */
+    private static final String BUDGET = "300000";
     private static final int LARGE = 30_000;
     private static final int EVENTS = 12;
 

@@ -11,6 +11,8 @@ import herald.json.Json;
 import herald.testing.Api;
 import herald.testing.Receiver;
 import java.net.http.HttpHeaders;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -166,6 +168,26 @@ final class Faults {
         public void close() throws InterruptedException {
             stop.set(true);
             thread.join();
+        }
+    }
+
+    static int freePort() {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes the run's files, keeping the nodes' log as target/reliability/{@code dir's name}.log to read after a failure. */
+    static void delete(Path dir) throws java.io.IOException {
+        Path log = dir.resolve("herald.log");
+        if (Files.exists(log)) {
+            Files.createDirectories(Path.of("target", "reliability"));
+            Files.copy(log, Path.of("target", "reliability", dir.getFileName() + ".log"));
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

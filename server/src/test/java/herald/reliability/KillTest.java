@@ -40,7 +40,7 @@ class KillTest {
         Random random = new Random(20261206L + backend.ordinal());
         Path dir = Files.createTempDirectory("herald-kill");
         String pg = backend == Backend.POSTGRES ? Postgres.createDatabase("herald_kill") : null;
-        int port = freePort();
+        int port = Faults.freePort();
         Path log = dir.resolve("herald.log");
         try (Receiver receiver = new Receiver()) {
             receiver.reply(r -> Reply.status(200).after(2)); // deliveries are in flight at each kill
@@ -65,7 +65,7 @@ class KillTest {
             }
         } finally {
             if (pg != null) Postgres.dropDatabase(pg);
-            delete(dir);
+            Faults.delete(dir);
         }
     }
 
@@ -76,7 +76,7 @@ class KillTest {
         Random random = new Random(6122026L);
         Path dir = Files.createTempDirectory("herald-kill2");
         String pg = Postgres.createDatabase("herald_kill2");
-        int stablePort = freePort(), killedPort = freePort();
+        int stablePort = Faults.freePort(), killedPort = Faults.freePort();
         Path log = dir.resolve("herald.log");
         try (Receiver receiver = new Receiver();
              ChildHerald stable = ChildHerald.start(env(dir.resolve("a"), pg), stablePort, log)) {
@@ -104,7 +104,7 @@ class KillTest {
             }
         } finally {
             Postgres.dropDatabase(pg);
-            delete(dir);
+            Faults.delete(dir);
         }
     }
 
@@ -152,26 +152,6 @@ class KillTest {
             var missing = Faults.Ledger.of(receiver, secret).missing(ingest.acknowledged);
             throw new AssertionError(missing.size() + " acknowledged events never arrived, e.g. "
                     + missing.subList(0, Math.min(5, missing.size())) + "; log: " + log, e);
-        }
-    }
-
-    private static int freePort() {
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Deletes the run's files, keeping the nodes' log as target/reliability/{@code dir's name}.log to read after a failure. */
-    private static void delete(Path dir) throws java.io.IOException {
-        Path log = dir.resolve("herald.log");
-        if (Files.exists(log)) {
-            Files.createDirectories(Path.of("target", "reliability"));
-            Files.copy(log, Path.of("target", "reliability", dir.getFileName() + ".log"));
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

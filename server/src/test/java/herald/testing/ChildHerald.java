@@ -26,9 +26,16 @@ public final class ChildHerald implements AutoCloseable {
 
     /** Starts it with {@code env} (HERALD_HTTP_PORT is set to {@code port}) and waits until /health answers. */
     public static ChildHerald start(Map<String, String> env, int port, Path log) {
+        return start(env, port, log, List.of());
+    }
+
+    /** The same with JVM options (a heap of the launcher's kind, say). */
+    public static ChildHerald start(Map<String, String> env, int port, Path log, List<String> jvmOptions) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "herald.app.Main", "start"));
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "herald.app.Main", "start"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
         pb.environment().putAll(env);
         pb.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
@@ -57,6 +64,14 @@ public final class ChildHerald implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public Api api(String key) {

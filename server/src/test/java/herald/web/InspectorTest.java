@@ -2,6 +2,7 @@ package herald.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.inspector.Inspector;
 import herald.testing.Backend;
 import herald.testing.TestHerald;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,20 @@ class InspectorTest {
             assertThat(Pattern.compile("class=\"attempt captured\"").matcher(page).results().count()).isEqualTo(100);
             assertThat(page).contains("(binary, base64) /wAB").contains("/deep/path?n=100").doesNotContain("n=1&").doesNotContain("?n=0\n");
             assertThat(ui.get("/admin/inspector/" + bin).body()).contains("/inspect/" + bin);
+        }
+    }
+
+    @Test
+    void aBinTakesBodiesUpToItsOwnLimitWhateverTheServersIs() {
+        // A bin shows its 100 requests whole: at the server's 1 MiB each that was a 100 MiB page, every 3 s.
+        try (TestHerald herald = TestHerald.start(Backend.SQLITE, Map.of("HERALD_ADMIN_USER", "ada", "HERALD_ADMIN_PASSWORD",
+                "correct-horse-battery"))) {
+            UiClient ui = new UiClient(herald.herald().port());
+            ui.signIn("ada", "correct-horse-battery");
+            String bin = ui.postWithToken("/admin/inspector", Map.of("name", "probe")).location().substring("/admin/inspector/".length());
+            UiClient outsider = new UiClient(herald.herald().port());
+            assertThat(outsider.send("POST", "/inspect/" + bin, new byte[Inspector.MAX_BODY_BYTES]).status()).isEqualTo(200);
+            assertThat(outsider.send("POST", "/inspect/" + bin, new byte[Inspector.MAX_BODY_BYTES + 1]).status()).isEqualTo(413);
         }
     }
 }

@@ -49,11 +49,14 @@ public final class ReplyQueues implements AutoCloseable {
     private final ConfigStore configs;
     private final AmqpConnections connections;
     private final EventWriter writer;
+    /** What a reply may be, as an ingest body may (HERALD_MAX_BODY_BYTES): the broker's own limit is 16 MiB or more. */
+    private final long maxBody;
     private final Map<String, Consumer> running = new ConcurrentHashMap<>();
     private volatile boolean closing;
     private Periodic supervisor;
 
-    public ReplyQueues(Database db, ConfigStore configs, AmqpConnections connections, EventWriter writer) {
+    public ReplyQueues(Database db, ConfigStore configs, AmqpConnections connections, EventWriter writer, long maxBody) {
+        this.maxBody = maxBody;
         this.db = db;
         this.configs = configs;
         this.connections = connections;
@@ -159,6 +162,14 @@ public final class ReplyQueues implements AutoCloseable {
         /** Stores the message as an event and acknowledges it once committed (the consumer's thread waits meanwhile). */
         private void take(Channel ch, Delivery m) throws IOException {
             long tag = m.getEnvelope().getDeliveryTag();
+            if (m.getBody() != null && m.getBody().length > maxBody) { // parsed, a 16 MiB body of {}s would be 500 MiB
+                rejected++;
+                lastError = "a reply of " + m.getBody().length + " bytes was rejected: more than " + maxBody;
+                lastErrorAt = System.currentTimeMillis();
+                log.warn("amqp.reply_too_large service={} bytes={} max={}", service.name(), m.getBody().length, maxBody);
+                ch.basicReject(tag, false);
+                return;
+            }
             Event event = event(service, m, System.currentTimeMillis());
             if (event == null) {
                 rejected++;

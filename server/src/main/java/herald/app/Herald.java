@@ -174,7 +174,7 @@ public final class Herald implements HeraldCli.Running {
                     ops.failures(), ops.lagRows(), ops.lagS(), ops.deadLettersPerHour(), OperationalEvents.Thresholds.DEFAULT.watchMs()));
             dispatcher.signalTo(operational);
             // AMQP services' reply queues: each message becomes an event through the ingest writer.
-            this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer);
+            this.replyQueues = new ReplyQueues(db, configStore, amqpConnections, writer, config.http().maxBodyBytes());
             FilterTypes filterTypes = new FilterTypes();
             WebfilterStore webfilterStore = new WebfilterStore(db, filterTypes);
             HookStore hookStore = new HookStore(secrets);

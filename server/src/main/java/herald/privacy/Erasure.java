@@ -33,6 +33,13 @@ public final class Erasure {
                          long gatewayRequests, long openedxFailedMessages, long openedxUnreadablePayloads) {}
 
     private static final int PAGE = 1000;
+    private static final int FAILED_PAGE = 100;
+    /**
+     * Only rows whose text holds the learner's id are read (what {@link #concerns(String, String)}
+     * asks first): reading every row, PostgreSQL's driver held a page of 1,000 bodies of up to
+     * 1 MiB each, and the gateway's requests whole. SQLite's LIKE ignores ASCII case: a few more read.
+     */
+    private static final String LIKE = "%s LIKE ? ESCAPE '!'";
     /** How deep a document is searched for a {@code user.id}: event data is never deeper in practice. */
     private static final int MAX_DEPTH = 16;
     private static final List<String> USER_FIELDS = List.of("userid", "relateduserid", "realuserid", "user_id");
@@ -66,12 +73,15 @@ public final class Erasure {
         long[] counts = new long[9];
         long[] after = new long[3];
         for (int pass = 0; pass < 3; pass++) {
+            String like = containing(userId);
             Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ?"
-                    + (source == null ? "" : " AND source = ?") + " ORDER BY seq LIMIT " + PAGE, userId, true, after[0], source));
-            Found calls = db.read(c -> matching(c, "SELECT seq, seq, NULL, request_body FROM webfilter_calls WHERE seq > ? ORDER BY seq LIMIT "
-                    + PAGE, userId, false, after[1], null));
-            Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? ORDER BY seq LIMIT "
-                    + PAGE, userId, false, after[2], null));
+                    + (source == null ? "" : " AND source = ?") + " AND (user_id = ? OR " + LIKE.formatted("body") + ")"
+                    + " ORDER BY seq LIMIT " + PAGE, userId, true, after[0],
+                    source == null ? List.of(userId, like) : List.of(source, userId, like)));
+            Found calls = db.read(c -> matching(c, "SELECT seq, seq, NULL, request_body FROM webfilter_calls WHERE seq > ? AND "
+                    + LIKE.formatted("request_body") + " ORDER BY seq LIMIT " + PAGE, userId, false, after[1], List.of(like)));
+            Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? AND "
+                    + LIKE.formatted("body") + " ORDER BY seq LIMIT " + PAGE, userId, false, after[2], List.of(like)));
             List<String> requests = db.read(c -> gatewayRequests(c, userId));
             FailedMessages failed = db.read(c -> failedMessages(c, userId));
             after[0] = events.lastSeq();
@@ -102,16 +112,26 @@ public final class Erasure {
     private FailedMessages failedMessages(Connection c, String userId) throws SQLException {
         List<String> about = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, type, event_data FROM openedx_failed_messages"
-                + " WHERE event_data IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String seq = Long.toString(rs.getLong(1));
-                String type = rs.getString(2);
-                try {
-                    if (type == null) unreadable.add(seq);
-                    else if (concerns(schemas.decode(type, Base64.getDecoder().decode(rs.getString(3))), userId)) about.add(seq);
-                } catch (OpenEdxSchemas.Undecodable | IllegalArgumentException unknown) {
-                    unreadable.add(seq);
+        // Page by page (their data has no size bound, and cannot be searched in SQL: Avro, in base64).
+        long after = 0;
+        for (int n = FAILED_PAGE; n == FAILED_PAGE; ) {
+            n = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, type, event_data FROM openedx_failed_messages"
+                    + " WHERE event_data IS NOT NULL AND seq > ? ORDER BY seq LIMIT " + FAILED_PAGE)) {
+                ps.setLong(1, after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        n++;
+                        after = rs.getLong(1);
+                        String seq = Long.toString(after);
+                        String type = rs.getString(2);
+                        try {
+                            if (type == null) unreadable.add(seq);
+                            else if (concerns(schemas.decode(type, Base64.getDecoder().decode(rs.getString(3))), userId)) about.add(seq);
+                        } catch (OpenEdxSchemas.Undecodable | IllegalArgumentException unknown) {
+                            unreadable.add(seq);
+                        }
+                    }
                 }
             }
         }
@@ -135,10 +155,18 @@ public final class Erasure {
     /** Gateway calls whose request (path, payload, headers) names the learner: their deliveries and attempts go with them. */
     private static List<String> gatewayRequests(Connection c, String userId) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) if (concerns(rs.getString(2), userId)) out.add(rs.getString(1));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests WHERE " + LIKE.formatted("request"))) {
+            ps.setString(1, containing(userId));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) if (concerns(rs.getString(2), userId)) out.add(rs.getString(1));
+            }
         }
         return out;
+    }
+
+    /** A LIKE pattern for text holding {@code s} anywhere ({@code !} escapes LIKE's own characters). */
+    static String containing(String s) {
+        return "%" + s.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     /** Ids of the rows about the learner, and the last row looked at. */
@@ -146,15 +174,16 @@ public final class Erasure {
 
     /**
      * The ids (second column) of rows after {@code after} whose user column (third) or document
-     * (fourth) is about {@code userId}; {@code source}, when not null, is bound as the query's second parameter.
+     * (fourth) is about {@code userId}; {@code more}: the query's parameters after {@code after}.
      */
-    private static Found matching(Connection c, String sql, String userId, boolean byColumn, long after, String source) throws SQLException {
+    private static Found matching(Connection c, String sql, String userId, boolean byColumn, long after, List<String> more)
+            throws SQLException {
         List<String> out = new ArrayList<>();
         while (true) {
             int n = 0;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, after);
-                if (source != null) ps.setString(2, source);
+                for (int i = 0; i < more.size(); i++) ps.setString(i + 2, more.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         n++;

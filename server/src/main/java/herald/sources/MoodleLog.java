@@ -20,18 +20,36 @@ import java.util.List;
  * {@code objecttable} null when empty, {@code other} decoded from JSON or PHP {@code serialize()}.
  */
 final class MoodleLog {
-    private static final String COLUMNS = "id, eventname, component, action, target, objecttable, objectid, crud,"
-            + " edulevel, contextid, contextlevel, contextinstanceid, userid, courseid, relateduserid, anonymous, other,"
-            + " timecreated, origin, ip, realuserid";
     static final int MAX_OTHER_CHARS = 256 * 1024;
+    /**
+     * An {@code other} over {@link #MAX_OTHER_CHARS} is not read, only its length: read whole, a
+     * batch of 1,000 rows could hold a quarter of a GiB before it was refused.
+     */
+    private static final String COLUMNS = "id, eventname, component, action, target, objecttable, objectid, crud,"
+            + " edulevel, contextid, contextlevel, contextinstanceid, userid, courseid, relateduserid, anonymous,"
+            + " CASE WHEN CHAR_LENGTH(other) > " + MAX_OTHER_CHARS + " THEN NULL ELSE other END,"
+            + " timecreated, origin, ip, realuserid, CHAR_LENGTH(other)";
     /** Bounds one IN (...) list. */
     static final int MAX_IN = 500;
 
-    /** One log row as stored; nullable columns are boxed. */
+    /**
+     * One log row as stored; nullable columns are boxed. {@code other} is null when it is over
+     * {@link #MAX_OTHER_CHARS}; {@code otherChars} is its length.
+     */
     record Row(long id, String eventname, String component, String action, String target, String objecttable,
                Long objectid, String crud, long edulevel, long contextid, long contextlevel, long contextinstanceid,
                long userid, Long courseid, Long relateduserid, long anonymous, String other, long timecreated,
-               String origin, String ip, Long realuserid) {}
+               String origin, String ip, Long realuserid, long otherChars) {
+        /** A row whose {@code other} was read whole. */
+        Row(long id, String eventname, String component, String action, String target, String objecttable,
+            Long objectid, String crud, long edulevel, long contextid, long contextlevel, long contextinstanceid,
+            long userid, Long courseid, Long relateduserid, long anonymous, String other, long timecreated,
+            String origin, String ip, Long realuserid) {
+            this(id, eventname, component, action, target, objecttable, objectid, crud, edulevel, contextid, contextlevel,
+                    contextinstanceid, userid, courseid, relateduserid, anonymous, other, timecreated, origin, ip, realuserid,
+                    other == null ? 0 : other.length());
+        }
+    }
 
     /** The newest row: its id and time, for the lag. */
     record Head(long id, long timecreated) {}
@@ -85,7 +103,7 @@ final class MoodleLog {
                         rs.getString(6), nullableLong(rs, 7), rs.getString(8), rs.getLong(9), rs.getLong(10),
                         rs.getLong(11), rs.getLong(12), rs.getLong(13), nullableLong(rs, 14), nullableLong(rs, 15),
                         rs.getLong(16), rs.getString(17), rs.getLong(18), rs.getString(19), rs.getString(20),
-                        nullableLong(rs, 21)));
+                        nullableLong(rs, 21), rs.getLong(22)));
             }
         }
         return out;
@@ -119,7 +137,7 @@ final class MoodleLog {
                 "relateduserid", "anonymous")) {
             b.putNull(f);
         }
-        other(b, r.other());
+        other(b, r.other(), r.otherChars());
         b.putNull("timecreated");
         JsonNode other = b.get("other");
         MoodleTypes types = MoodleTypes.table();
@@ -149,14 +167,14 @@ final class MoodleLog {
      * {@code serialize()} output otherwise; both occur in one table after the setting changed. What
      * neither reader accepts is kept as the text, with the reason in {@code other_error}.
      */
-    private static void other(ObjectNode b, String raw) {
-        if (raw == null || raw.equals("N;") || raw.equals("null") || raw.isEmpty()) {
+    private static void other(ObjectNode b, String raw, long chars) {
+        if (chars > MAX_OTHER_CHARS) { // Moodle's are a few hundred bytes; a huge one would bloat every delivery
             b.putNull("other");
+            b.put("other_error", "not stored: " + chars + " characters, more than " + MAX_OTHER_CHARS);
             return;
         }
-        if (raw.length() > MAX_OTHER_CHARS) { // Moodle's are a few hundred bytes; a huge one would bloat every delivery
+        if (raw == null || raw.equals("N;") || raw.equals("null") || raw.isEmpty()) {
             b.putNull("other");
-            b.put("other_error", "not stored: " + raw.length() + " characters, more than " + MAX_OTHER_CHARS);
             return;
         }
         if (looksSerialized(raw)) {

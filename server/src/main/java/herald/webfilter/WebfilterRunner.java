@@ -68,7 +68,12 @@ public final class WebfilterRunner implements AutoCloseable {
     private final OutboundCall outbound;
     private final MeterRegistry metrics;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-    private final BlockingQueue<WebfilterStore.CallLog> pendingLogs = new ArrayBlockingQueue<>(10_000);
+    /**
+     * Call logs waiting for their write (the writer takes them in batches, so a few at a time); past
+     * it they are dropped and said so. Each holds up to twice {@link #LOGGED_BODY_CHARS}: at 10,000,
+     * a database that stalled could have them hold 640 MB.
+     */
+    private final BlockingQueue<WebfilterStore.CallLog> pendingLogs = new ArrayBlockingQueue<>(1_000);
     private final Thread logWriter;
     private volatile boolean closing;
 

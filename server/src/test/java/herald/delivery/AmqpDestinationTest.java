@@ -164,6 +164,8 @@ class AmqpDestinationTest {
             rabbit.publish(replies, props, "{\"order\":42,\"state\":\"accepted\"}".getBytes(StandardCharsets.UTF_8));
             rabbit.publish(replies, props, "{\"order\":42,\"state\":\"accepted\"}".getBytes(StandardCharsets.UTF_8)); // redelivered
             rabbit.publish(replies, new AMQP.BasicProperties(), new byte[0]); // no event: rejected, not requeued
+            // over HERALD_MAX_BODY_BYTES (1 MiB here): rejected unread, as ingest would refuse it
+            rabbit.publish(replies, new AMQP.BasicProperties.Builder().messageId("m-big").build(), new byte[(1 << 20) + 1]);
             rabbit.publish(replies, new AMQP.BasicProperties.Builder().messageId("m-2").build(), "plain words".getBytes(StandardCharsets.UTF_8));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/events/amqp-erp-m-2").status() == 200);
@@ -176,7 +178,9 @@ class AmqpDestinationTest {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     api.get("/api/v1/services/" + id).json().at("/reply_queue_status/consumed").asLong() == 3);
             JsonNode status = api.get("/api/v1/services/" + id).json().get("reply_queue_status");
-            assertThat(status.get("rejected").asLong()).isEqualTo(1);
+            assertThat(status.get("rejected").asLong()).isEqualTo(2);
+            assertThat(status.get("last_error").asText()).contains("1048577 bytes");
+            assertThat(api.get("/api/v1/events/amqp-erp-m-big").status()).isEqualTo(404);
             assertThat(rabbit.ready(replies)).isZero();
         }
     }

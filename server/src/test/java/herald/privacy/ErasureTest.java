@@ -175,6 +175,24 @@ class ErasureTest {
         }
     }
 
+    /** Only rows whose text holds the id are read from the database: an id with LIKE's own characters is searched as written. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anIdWithLikesOwnCharactersIsFoundAsWrittenAndNoMore(Backend backend) {
+        try (TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            for (String user : List.of("a_b%c!d", "axbyc!d", "A_B%C!D")) {
+                var e = Events.generic("of-" + user, "crm.contact.updated");
+                ((ObjectNode) e.get("data")).putObject("user").put("id", user);
+                assertThat(api.post("/api/v1/events", e).status()).isEqualTo(202);
+            }
+            assertThat(api.post("/api/v1/erasure", Json.object().put("user_id", "a_b%c!d")).json().get("events").asInt()).isEqualTo(1);
+            assertThat(api.get("/api/v1/events/of-a_b%25c!d").status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/events/of-axbyc!d").status()).isEqualTo(200);
+            assertThat(api.get("/api/v1/events/of-A_B%25C!D").status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void anErasureNarrowedToOneSourceLeavesTheSameIdOfAnotherLmsAlone() {
         try (TestHerald h = TestHerald.start(Backend.SQLITE)) {

@@ -339,6 +339,33 @@ class MoodleSourceTest {
         }
     }
 
+    /** An other over the bound is not read (its length is): a batch of 1,000 such rows was a quarter of a GiB. */
+    @ParameterizedTest
+    @MethodSource("pairs")
+    void anOtherOverItsBoundIsNotReadAndTheEventSaysSo(MoodleDb.Kind kind, Backend backend) throws Exception {
+        try (MoodleDb moodle = MoodleDb.create(kind); TestHerald h = TestHerald.start(backend)) {
+            Api api = h.api();
+            pauseDeliveries(api);
+            long huge, fine;
+            try (Connection c = moodle.connect()) {
+                huge = MoodleDb.insertLogRow(c, "mdl_", 4);
+                fine = MoodleDb.insertLogRow(c, "mdl_", 4);
+                try (var ps = c.prepareStatement("UPDATE mdl_logstore_standard_log SET other = ? WHERE id = ?")) {
+                    ps.setString(1, "{\"text\":\"" + "x".repeat(MoodleLog.MAX_OTHER_CHARS) + "\"}");
+                    ps.setLong(2, huge);
+                    ps.executeUpdate();
+                }
+            }
+            String id = createSource(api, moodle, Json.object().put("start", "beginning").put("enrich", false));
+            await().atMost(WAIT).until(() -> events(h, id).size() == 2);
+            JsonNode e = events(h, id).get(huge);
+            assertThat(e.get("other").isNull()).isTrue();
+            assertThat(e.get("other_error").asText()).isEqualTo("not stored: " + (MoodleLog.MAX_OTHER_CHARS + 11)
+                    + " characters, more than " + MoodleLog.MAX_OTHER_CHARS);
+            assertThat(events(h, id).get(fine).get("other")).isEqualTo(Json.read("{\"coursesection\":1}"));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("pairs")
     void aRecordThatCannotBeReadIsNullWithTheReasonAndTheEventStillArrives(MoodleDb.Kind kind, Backend backend) throws Exception {

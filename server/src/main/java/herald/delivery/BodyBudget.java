@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * up to 500 bodies at once and 16 x concurrency deliveries could be held, so events near the 1 MiB
  * body limit were hundreds of MiB in a 320 MiB heap, and every restart claimed them again.
  * <p>
- * A body is taken on while what is held is under the budget, so the budget is passed by at most one
- * body (per delivery of its event): an event larger than the whole budget still goes, alone. A
+ * A body is taken on while what is held is under the budget, so the budget is passed by about one
+ * body per reader at once (the claim loop, a hand-off, an ordered key's hand-on): an event larger
+ * than the whole budget still goes, alone. Probes and limited services' claims are read whatever
+ * it holds, being bounded by their own limits. A
  * claim takes about as many deliveries as the budget can read, by the mean size of bodies read
  * lately; the read itself stops where the budget does (see {@link DeliveryStore#bodiesWithin}).
  */

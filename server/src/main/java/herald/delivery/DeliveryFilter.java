@@ -1,5 +1,6 @@
 package herald.delivery;
 
+import herald.store.Sql;
 import java.util.List;
 
 /**
@@ -30,9 +31,8 @@ public record DeliveryFilter(String status, String serviceId, String subscriptio
         add(sql, args, "d.created_at >= ?", since);
         add(sql, args, "d.created_at < ?", until);
         if (error != null) {
-            sql.append(" AND LOWER(d.last_error) LIKE ? ESCAPE '\\'");
-            args.add("%" + error.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%");
+            sql.append(" AND ").append(Sql.like("LOWER(d.last_error)"));
+            args.add(Sql.containing(error.toLowerCase(java.util.Locale.ROOT)));
         }
     }
 

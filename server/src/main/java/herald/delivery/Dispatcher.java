@@ -240,7 +240,8 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.warn("dispatcher.poll_failed error={}", e.toString());
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // and try again (an interrupt ends the wait and the loop)
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // and try again
+                if (Thread.currentThread().isInterrupted()) return;
             }
         }
     }
@@ -322,13 +323,24 @@ public final class Dispatcher implements AutoCloseable {
         // A full batch means more may be due: hand-offs wait until a claim comes back short.
         if (want > 0) behind = due.size() - before >= want;
         if (due.isEmpty()) return 0;
-        Gateway.Read read = gateway.bodies(due, budget);
-        for (Delivery d : read.unread()) { // over the body budget: back to wait, attempt not spent
-            store.releaseLater(d);
-            if (probes.contains(d.id())) states.releaseProbe(d.serviceId());
+        // Probes and limited services' claims (ahead of the general one) are read whatever the budget:
+        // each is bounded by its own limits, and left unread it would have spent a probe or a token.
+        Gateway.Read read;
+        try {
+            read = gateway.bodies(due, before, budget);
+        } catch (RuntimeException e) {
+            due.forEach(store::releaseLater); // not sent: back to wait once the database answers
+            throw e;
         }
+        read.unread().forEach(store::releaseLater); // over the body budget: back to wait, attempt not spent
         due.removeAll(read.unread());
-        if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
+        try {
+            if (due.size() > free) room.acquire(due.size() - free); // probes beyond the room claimed
+        } catch (InterruptedException stopping) {
+            due.forEach(d -> budget.release(BodyBudget.size(read.bodies().get(d.eventId()))));
+            due.forEach(store::releaseLater);
+            throw stopping;
+        }
         start(due, read.bodies(), table, probes);
         return due.size();
     }

@@ -19,9 +19,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The gateway: LMS code calls an external API by service name, and Herald makes the call with the
@@ -60,26 +62,38 @@ public final class Gateway {
 
     /**
      * The event of each delivery, or for a gateway call its stored request, by the delivery's event
-     * id, read within the budget and held in it (the sender releases them); the deliveries whose body
-     * the budget left unread are named, to be given back.
+     * id, held in the budget (the sender releases them). The first {@code exempt} are read whatever
+     * the budget, the rest within it; the deliveries it left unread are named, to be given back.
      */
-    Read bodies(List<Delivery> due, BodyBudget budget) {
-        List<String> events = new ArrayList<>(), requests = new ArrayList<>();
-        for (Delivery d : due) (isGateway(d) ? requests : events).add(d.eventId());
-        var fromEvents = store.bodiesWithin("events", "body", events.stream().distinct().toList(), budget.freeChars());
-        var fromRequests = store.bodiesWithin("gateway_requests", "request", requests.stream().distinct().toList(),
-                budget.freeChars() - fromEvents.read().values().stream().mapToLong(String::length).sum());
-        Map<String, String> read = new HashMap<>(fromEvents.read());
-        read.putAll(fromRequests.read());
+    Read bodies(List<Delivery> due, int exempt, BodyBudget budget) {
+        Map<String, String> read = new HashMap<>();
+        Set<String> unreadIds = new HashSet<>();
+        readInto(due.subList(0, exempt), Long.MAX_VALUE, read, unreadIds);
+        readInto(due.subList(exempt, due.size()), budget.freeChars(), read, unreadIds);
         List<Delivery> unread = new ArrayList<>();
-        long chars = 0;
+        long held = 0;
         for (Delivery d : due) {
-            if (fromEvents.unread().contains(d.eventId()) || fromRequests.unread().contains(d.eventId())) unread.add(d);
-            else chars += BodyBudget.size(read.get(d.eventId()));
+            if (unreadIds.contains(d.id())) unread.add(d);
+            else held += BodyBudget.size(read.get(d.eventId()));
         }
-        budget.hold(chars);
+        budget.hold(held);
         budget.observed(read.values().stream().mapToLong(String::length).sum(), read.size());
         return new Read(read, unread);
+    }
+
+    /** Gateway requests first (a caller may be waiting on them), then events, while {@code free} lasts. */
+    private void readInto(List<Delivery> due, long free, Map<String, String> read, Set<String> unreadIds) {
+        if (due.isEmpty()) return;
+        List<String> events = new ArrayList<>(), requests = new ArrayList<>();
+        for (Delivery d : due) (isGateway(d) ? requests : events).add(d.eventId());
+        var fromRequests = store.bodiesWithin("gateway_requests", "request", requests.stream().distinct().toList(), free);
+        var fromEvents = store.bodiesWithin("events", "body", events.stream().distinct().toList(),
+                free - fromRequests.read().values().stream().mapToLong(String::length).sum());
+        read.putAll(fromRequests.read());
+        read.putAll(fromEvents.read());
+        for (Delivery d : due) {
+            if ((isGateway(d) ? fromRequests : fromEvents).unread().contains(d.eventId())) unreadIds.add(d.id());
+        }
     }
 
     /** Bodies read by the delivery's event id, and the deliveries left unread for the budget. */

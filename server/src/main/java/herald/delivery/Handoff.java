@@ -73,7 +73,7 @@ final class Handoff {
         if (!unread.isEmpty()) {
             Gateway.Read read;
             try {
-                read = dispatcher.gateway().bodies(unread, dispatcher.budget());
+                read = dispatcher.gateway().bodies(unread, 0, dispatcher.budget());
             } catch (RuntimeException e) {
                 log.warn("dispatcher.handoff_unread deliveries={} error={}", unread.size(), e.toString());
                 abandoned();

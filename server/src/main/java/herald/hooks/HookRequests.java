@@ -118,11 +118,18 @@ public final class HookRequests {
         }
     }
 
+    /** The body's top-level {@code "token"}, read as a stream: the body is parsed as a tree once, for its event. */
     private static String bodyToken(Incoming in) {
-        try {
-            JsonNode doc = Json.read(new String(in.body(), StandardCharsets.UTF_8), in.trees());
-            return doc.path("token").isTextual() ? doc.path("token").textValue() : null;
-        } catch (IllegalArgumentException e) {
+        try (var p = Json.MAPPER.createParser(in.body())) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                var value = p.nextToken();
+                if (name.equals("token")) return value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                p.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException e) {
             return null;
         }
     }
@@ -146,7 +153,7 @@ public final class HookRequests {
     private static ObjectNode generic(Hook hook, Incoming in, long nowMs) throws Refused {
         JsonNode data;
         try {
-            data = Json.read(new String(in.body(), StandardCharsets.UTF_8), in.trees());
+            data = Json.read(in.body(), in.trees());
         } catch (IllegalArgumentException e) {
             throw new Refused(Refused.Kind.UNREADABLE, "the body is not JSON: " + e.getMessage());
         }
@@ -182,7 +189,7 @@ public final class HookRequests {
 
     private static ObjectNode object(Incoming in) throws Refused {
         try {
-            JsonNode doc = Json.read(new String(in.body(), StandardCharsets.UTF_8), in.trees());
+            JsonNode doc = Json.read(in.body(), in.trees());
             if (doc.isObject()) return (ObjectNode) doc;
         } catch (IllegalArgumentException e) {
             // said below

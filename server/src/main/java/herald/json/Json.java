@@ -190,10 +190,10 @@ public final class Json {
         }
     }
 
-    /** {@link #read(String)} of a request's text, weighed against {@code charge} (see {@link #readTree(byte[], TreeBudget.Charge)}). */
-    public static JsonNode read(String text, TreeBudget.Charge charge) {
+    /** {@link #read(String)} of a request's body, weighed against {@code charge} (see {@link #readTree(byte[], TreeBudget.Charge)}). */
+    public static JsonNode read(byte[] body, TreeBudget.Charge charge) {
         try {
-            return readTree(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), charge);
+            return readTree(body, charge);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage(), e);
         } catch (java.io.IOException e) {

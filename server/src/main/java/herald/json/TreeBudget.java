@@ -131,6 +131,24 @@ public final class TreeBudget {
         }
 
         @Override
+        public com.fasterxml.jackson.databind.node.BooleanNode booleanNode(boolean v) {
+            charge.add(VALUE_BYTES); // shared, but its entry or slot in its parent is not
+            return super.booleanNode(v);
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.NullNode nullNode() {
+            charge.add(VALUE_BYTES);
+            return super.nullNode();
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.NumericNode numberNode(float v) {
+            charge.add(VALUE_BYTES);
+            return super.numberNode(v);
+        }
+
+        @Override
         public TextNode textNode(String text) {
             charge.add(VALUE_BYTES + (text == null ? 0 : 2L * text.length()));
             return super.textNode(text);

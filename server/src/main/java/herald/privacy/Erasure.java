@@ -34,12 +34,9 @@ public final class Erasure {
 
     private static final int PAGE = 1000;
     private static final int FAILED_PAGE = 100;
-    /**
-     * Only rows whose text holds the learner's id are read (what {@link #concerns(String, String)}
-     * asks first): reading every row, PostgreSQL's driver held a page of 1,000 bodies of up to
-     * 1 MiB each, and the gateway's requests whole. SQLite's LIKE ignores ASCII case: a few more read.
-     */
-    private static final String LIKE = "%s LIKE ? ESCAPE '!'";
+    // Only rows whose text holds the learner's id are read (what concerns(String, String) asks
+    // first): reading every row, PostgreSQL's driver held a page of 1,000 bodies of up to 1 MiB
+    // each, and the gateway's requests whole. SQLite's LIKE ignores ASCII case: a few more are read.
     /** How deep a document is searched for a {@code user.id}: event data is never deeper in practice. */
     private static final int MAX_DEPTH = 16;
     private static final List<String> USER_FIELDS = List.of("userid", "relateduserid", "realuserid", "user_id");
@@ -73,15 +70,15 @@ public final class Erasure {
         long[] counts = new long[9];
         long[] after = new long[3];
         for (int pass = 0; pass < 3; pass++) {
-            String like = containing(userId);
+            String like = Sql.containing(userId);
             Found events = db.read(c -> matching(c, "SELECT seq, id, user_id, body FROM events WHERE seq > ?"
-                    + (source == null ? "" : " AND source = ?") + " AND (user_id = ? OR " + LIKE.formatted("body") + ")"
+                    + (source == null ? "" : " AND source = ?") + " AND (user_id = ? OR " + Sql.like("body") + ")"
                     + " ORDER BY seq LIMIT " + PAGE, userId, true, after[0],
                     source == null ? List.of(userId, like) : List.of(source, userId, like)));
             Found calls = db.read(c -> matching(c, "SELECT seq, seq, NULL, request_body FROM webfilter_calls WHERE seq > ? AND "
-                    + LIKE.formatted("request_body") + " ORDER BY seq LIMIT " + PAGE, userId, false, after[1], List.of(like)));
+                    + Sql.like("request_body") + " ORDER BY seq LIMIT " + PAGE, userId, false, after[1], List.of(like)));
             Found inspected = db.read(c -> matching(c, "SELECT seq, seq, NULL, body FROM inspector_requests WHERE seq > ? AND "
-                    + LIKE.formatted("body") + " ORDER BY seq LIMIT " + PAGE, userId, false, after[2], List.of(like)));
+                    + Sql.like("body") + " ORDER BY seq LIMIT " + PAGE, userId, false, after[2], List.of(like)));
             List<String> requests = db.read(c -> gatewayRequests(c, userId));
             FailedMessages failed = db.read(c -> failedMessages(c, userId));
             after[0] = events.lastSeq();
@@ -155,18 +152,13 @@ public final class Erasure {
     /** Gateway calls whose request (path, payload, headers) names the learner: their deliveries and attempts go with them. */
     private static List<String> gatewayRequests(Connection c, String userId) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests WHERE " + LIKE.formatted("request"))) {
-            ps.setString(1, containing(userId));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, request FROM gateway_requests WHERE " + Sql.like("request"))) {
+            ps.setString(1, Sql.containing(userId));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) if (concerns(rs.getString(2), userId)) out.add(rs.getString(1));
             }
         }
         return out;
-    }
-
-    /** A LIKE pattern for text holding {@code s} anywhere ({@code !} escapes LIKE's own characters). */
-    static String containing(String s) {
-        return "%" + s.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     /** Ids of the rows about the learner, and the last row looked at. */

@@ -12,6 +12,16 @@ public record Sql(String text, List<Object> params) {
     /** A parameter bound as a PostgreSQL array of {@code type}. */
     public record Array(String type, Object[] values) {}
 
+    /** {@code column LIKE ?} with the escape {@link #containing} uses, the same in SQLite and PostgreSQL. */
+    public static String like(String column) {
+        return column + " LIKE ? ESCAPE '!'";
+    }
+
+    /** The pattern for {@link #like}: text holding {@code s} anywhere, LIKE's own characters in it escaped. */
+    public static String containing(String s) {
+        return "%" + s.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
     /** {@code n} parameter marks for an IN list or a VALUES row: {@code ?,?,?}. */
     public static String marks(int n) {
         return String.join(",", java.util.Collections.nCopies(n, "?"));

@@ -97,4 +97,39 @@ class BodyBudgetTest {
             assertThat(receiver.received().getFirst().body()).contains("x".repeat(LARGE));
         }
     }
+
+    /**
+     * A limited service's claims are read whatever the budget: cut behind older events of another
+     * service, each spent a token and went back, turn after turn, until that backlog was sent.
+     */
+    @org.junit.jupiter.api.Test
+    void aRateLimitedServiceIsNotStarvedByAnotherServicesBacklogOfLargeEvents() {
+        try (TestHerald h = TestHerald.start(Backend.SQLITE, Map.of("HERALD_DELIVERY_MEMORY_BYTES", String.valueOf(3 * LARGE)));
+             Receiver backlog = new Receiver(); Receiver limited = new Receiver()) {
+            backlog.reply(r -> Reply.status(200).after(300));
+            Api api = h.api();
+            String busy = api.post("/api/v1/services", Json.object().put("name", "busy").put("url", backlog.url())).json().get("id").asText();
+            var sub = Json.object().put("service_id", busy);
+            sub.putArray("events").add("test.old");
+            assertThat(api.post("/api/v1/subscriptions", sub).status()).isEqualTo(201);
+            String rated = api.post("/api/v1/services", Json.object().put("name", "rated").put("url", limited.url())
+                    .put("rate_limit_per_s", 1)).json().get("id").asText();
+            var ratedSub = Json.object().put("service_id", rated);
+            ratedSub.putArray("events").add("test.new");
+            assertThat(api.post("/api/v1/subscriptions", ratedSub).status()).isEqualTo(201);
+            assertThat(api.put("/api/v1/settings", Json.object().put("deliveries_enabled", false)).status()).isEqualTo(200);
+            // Read in id order: the backlog's events come first.
+            List<ObjectNode> old = large("a-old-");
+            old.addAll(large("a-older-"));
+            old.forEach(e -> e.put("type", "test.old"));
+            api.ingest(old);
+            List<ObjectNode> fresh = large("z-new-").subList(0, 3);
+            fresh.forEach(e -> e.put("type", "test.new"));
+            api.ingest(fresh);
+            assertThat(api.put("/api/v1/settings", Json.object().put("deliveries_enabled", true)).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> limited.received().size() == 3);
+            assertThat(backlog.received().size()).as("the rated service's three went while the backlog was being sent")
+                    .isLessThan(2 * EVENTS);
+        }
+    }
 }

@@ -54,7 +54,7 @@ class TreeBudgetTest {
     void noBodyWithinTheDefaultLimitIsRefusedAloneUnderTheLaunchersHeap() throws Exception {
         TreeBudget budget = new TreeBudget((320L << 20) / 4);
         String nested = "[".repeat(58) + "0" + "]".repeat(58);
-        for (String unit : List.of("{}", "[]", "0", "\"\"", "{\"a\":1}", nested)) {
+        for (String unit : List.of("{}", "[]", "0", "null", "true", "\"\"", "{\"a\":1}", nested)) {
             int n = (1 << 20) / (unit.length() + 1) - 2;
             byte[] body = ("[" + (unit + ",").repeat(n) + unit + "]").getBytes(StandardCharsets.US_ASCII);
             assertThat(body.length).isLessThanOrEqualTo(1 << 20);
@@ -63,5 +63,18 @@ class TreeBudgetTest {
             }
         }
         assertThat(budget.held()).isZero();
+    }
+
+    /** Nulls and booleans are shared nodes, but each takes a slot or an entry in its parent: they weigh too. */
+    @Test
+    void nullsAndBooleansWeighTheirPlaceInTheirParent() throws Exception {
+        TreeBudget budget = new TreeBudget(1L << 30);
+        byte[] body = ("{" + java.util.stream.IntStream.range(0, 50_000)
+                .mapToObj(i -> "\"a" + i + "\":" + (i % 2 == 0 ? "null" : "true")).collect(java.util.stream.Collectors.joining(","))
+                + "}").getBytes(StandardCharsets.US_ASCII);
+        try (TreeBudget.Charge charge = budget.charge()) {
+            Json.readTree(body, charge);
+            assertThat(budget.held()).isGreaterThanOrEqualTo(body.length + 50_000L * TreeBudget.VALUE_BYTES);
+        }
     }
 }

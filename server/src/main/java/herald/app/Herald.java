@@ -160,7 +160,9 @@ public final class Herald implements HeraldCli.Running {
             OutboundCall outbound = new OutboundCall(clients, outboundHeaders, amqp);
             this.dispatcher = new Dispatcher(db, deliveries, router, deliverySwitch, serviceStates, configStore, renderer, outbound,
                     metrics, config.delivery(), Ids.newId("node"));
-            this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers());
+            EventCatalog catalog = new EventCatalog(db, new SampleEvents());
+            this.writer = new EventWriter(db, router, new DeliveryIntake(dispatcher, deliveries), config.ingest().writers(),
+                    catalog::builtIn);
             // Moodle log-table sources: tailers store through the ingest writer, with their checkpoints.
             this.sources = new Sources(db, sourceStore, writer, router, formats, outboundGuard);
             sources.registerMetrics(metrics);
@@ -182,7 +184,6 @@ public final class Herald implements HeraldCli.Running {
             this.retention = new Retention(db, config.delivery().retentionDays(), config.delivery().deadLetterRetentionDays());
             retention.start();
 
-            EventCatalog catalog = new EventCatalog(db, new SampleEvents());
             EventQueries eventQueries = new EventQueries(db);
             AuditLog audit = new AuditLog(db);
             DeliveryUseCases deliveryUseCases = new DeliveryUseCases(deliveries, dispatcher::wake,

@@ -31,6 +31,11 @@ public final class EventCatalog {
         this.builtIn = load();
     }
 
+    /** Whether the name is one of the catalog's own (not only seen in ingest). */
+    public boolean builtIn(String name) {
+        return builtIn.containsKey(name);
+    }
+
     private static Map<String, ObjectNode> load() {
         try (InputStream in = EventCatalog.class.getResourceAsStream("/catalog/event-types.json")) {
             ArrayNode arr = (ArrayNode) Json.MAPPER.readTree(in);

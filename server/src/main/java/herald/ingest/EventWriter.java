@@ -70,10 +70,14 @@ public final class EventWriter implements AutoCloseable {
     static final int MAX_SEEN_TYPES = 10_000;
     /** The names in the catalog's table (read at start), so a name is written there once. */
     private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
+    /** Names the catalog has built in: marked seen past the cap too (they are a few hundred). */
+    private final java.util.function.Predicate<String> builtIn;
     private volatile boolean closing;
 
     /** {@code writerCount}: transactions that may commit at once (the dialect may allow fewer). */
-    public EventWriter(Database db, Router router, DeliveryIntake intake, int writerCount) {
+    public EventWriter(Database db, Router router, DeliveryIntake intake, int writerCount,
+                       java.util.function.Predicate<String> builtIn) {
+        this.builtIn = builtIn;
         this.db = db;
         this.router = router;
         this.intake = intake;
@@ -207,7 +211,8 @@ public final class EventWriter implements AutoCloseable {
                     outcomes.add(new Outcome(e.id(), true, 0));
                     continue;
                 }
-                if (!knownTypes.contains(e.type()) && knownTypes.size() + newTypes.size() < MAX_SEEN_TYPES) newTypes.add(e.type());
+                if (!knownTypes.contains(e.type())
+                        && (knownTypes.size() + newTypes.size() < MAX_SEEN_TYPES || builtIn.test(e.type()))) newTypes.add(e.type());
                 List<Router.Route> matched = router.matching(routes, e);
                 for (Router.Route route : matched) batch.add(c, e, r.bodies.get(j), route);
                 outcomes.add(new Outcome(e.id(), false, matched.size()));

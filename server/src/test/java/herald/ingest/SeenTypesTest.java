@@ -40,6 +40,11 @@ class SeenTypesTest {
             // The events themselves are stored all the same.
             assertThat(h.api().get("/api/v1/events/b299").status()).isEqualTo(200);
             assertThat(h.api().get("/api/v1/event-types/x.flood.a0").status()).isEqualTo(200);
+            // A name the catalog has built in is still marked seen: the cap holds names only ingest knows.
+            String builtIn = "org.openedx.analytics.tracking.event.emitted.v1";
+            assertThat(h.api().get("/api/v1/event-types/" + builtIn).json().get("seen").asBoolean()).isFalse();
+            h.api().ingest(List.of(Events.generic("built-in-1", builtIn)));
+            assertThat(h.api().get("/api/v1/event-types/" + builtIn).json().get("seen").asBoolean()).isTrue();
         }
     }
 }

@@ -89,11 +89,6 @@ public final class Requests {
         }
     }
 
-    /** {@link #parseJson(byte[], TreeBudget.Charge)} with no budget: tests, and bodies that are not a request's. */
-    public static JsonNode parseJson(byte[] body) {
-        return parseJson(body, TreeBudget.Charge.NONE);
-    }
-
     /**
      * A whole request body as JSON, its tree weighed against the request's {@code charge} (a 503 or
      * 413 past the budget): an empty body or malformed JSON is a 400 naming line and column.

@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -102,22 +101,16 @@ class MemoryPressureTest {
                         for (int k = 0; k < each; k++) {
                             String id = "heavy-" + sender + "-" + k;
                             String body = "{\"id\":\"" + id + "\",\"type\":\"test.heavy\",\"data\":{\"xs\":" + xs + "}}";
-                            // Again after Retry-After while it is refused, as a client should; a minute at most.
-                            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-                            while (System.nanoTime() < until) {
-                                HttpResponse<String> r = post(url, body);
-                                statuses.computeIfAbsent(r.statusCode(), x -> new AtomicLong()).incrementAndGet();
-                                if (r.statusCode() == 202) {
-                                    acknowledged.add(id);
-                                    break;
-                                }
-                                String retryAfter = r.headers().firstValue("Retry-After").orElse(null);
-                                if (r.statusCode() != 503 || retryAfter == null) {
-                                    refusals.add(r.statusCode() + " " + retryAfter + " " + r.body());
-                                    break;
-                                }
-                                Thread.sleep(Long.parseLong(retryAfter) * 1000);
-                            }
+                            // Again after Retry-After (1 s) while it is refused, as a client should; a minute at most.
+                            await().atMost(Duration.ofMinutes(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                                    .until(() -> {
+                                        HttpResponse<String> r = post(url, body);
+                                        statuses.computeIfAbsent(r.statusCode(), x -> new AtomicLong()).incrementAndGet();
+                                        if (r.statusCode() == 202) return acknowledged.add(id);
+                                        String retryAfter = r.headers().firstValue("Retry-After").orElse(null);
+                                        if (r.statusCode() == 503 && "1".equals(retryAfter)) return false;
+                                        return refusals.add(r.statusCode() + " " + retryAfter + " " + r.body());
+                                    });
                         }
                         return null;
                     });
